@@ -1,0 +1,134 @@
+//! `liqhost demo`: the host on a seeded synthetic market at a chosen speed, with live hot swap.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::demo::MinuteStream;
+use crate::pipeline::Msg;
+use crate::plugin::{Call, EngineKind};
+use crate::service::{api, Service};
+
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    #[arg(long, default_value = "config/demo.toml")]
+    pub config: PathBuf,
+    /// Simulated minutes per real minute (60: one simulated minute per second).
+    #[arg(long, default_value_t = 60.0)]
+    pub speed: f64,
+    /// Stop after this many simulated minutes (default: run until Ctrl-C).
+    #[arg(long)]
+    pub minutes: Option<u64>,
+    #[arg(long)]
+    pub plugins_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub api_bind: Option<String>,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(args.speed > 0.0 && args.speed.is_finite(), "--speed must be a positive number");
+    let mut config = Config::load(&args.config)?;
+    if let Some(dir) = &args.plugins_dir {
+        config.plugins.dir = dir.clone();
+    }
+    if let Some(dir) = &args.data_dir {
+        config.storage.data_dir = dir.clone();
+    }
+    if let Some(bind) = &args.api_bind {
+        config.api.bind = bind.clone();
+    }
+    let service = Arc::new(Service::start(config.clone(), Some(args.config.clone()))?);
+    tracing::info!(plugins_dir = %service.plugins_dir().display(), "demo started; rebuild or copy a component into the plugins dir to swap it live");
+    let stop = Arc::new(AtomicBool::new(false));
+    let feeders: Vec<_> = config
+        .symbols
+        .iter()
+        .enumerate()
+        .map(|(i, (symbol, sym))| {
+            let start_price = match symbol.as_str() {
+                "BTC" => 60_000.0,
+                "ETH" => 3_000.0,
+                "SOL" => 150.0,
+                _ => 100.0,
+            };
+            let stream = MinuteStream::new(args.seed + i as u64, start_price, sym.ladder().clone(), 29_000_000);
+            let pipeline = service.pipeline(symbol).expect("pipeline per symbol").clone();
+            let (stop, speed, minutes) = (stop.clone(), args.speed, args.minutes);
+            std::thread::spawn(move || feed(stream, pipeline, speed, minutes, stop))
+        })
+        .collect();
+
+    let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let status_service = service.clone();
+    let done = {
+        let stop = stop.clone();
+        async move {
+            let all_fed = async {
+                while !stop.load(Ordering::Relaxed) && !feeders.iter().all(|f| f.is_finished()) {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            };
+            tokio::select! {
+                _ = super::serve::shutdown_signal() => {},
+                _ = all_fed => {},
+            }
+            stop.store(true, Ordering::Relaxed);
+        }
+    };
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&config.api.bind).await.with_context(|| format!("binding the API to {}", config.api.bind))?;
+        tracing::info!(addr = %listener.local_addr()?, "api listening");
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                log_status(&status_service);
+            }
+        });
+        api::serve(listener, service.clone(), done).await.context("serving the API")
+    })?;
+    service.shutdown();
+    log_status(&service);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn feed(mut stream: MinuteStream, pipeline: crate::pipeline::PipelineHandle, speed: f64, minutes: Option<u64>, stop: Arc<AtomicBool>) {
+    let period = Duration::from_secs_f64(60.0 / speed);
+    let started = Instant::now();
+    let mut sent = 0u64;
+    while !stop.load(Ordering::Relaxed) && minutes.is_none_or(|m| sent < m) {
+        let input = stream.next_minute();
+        if !pipeline.send(Msg::Calls(vec![(EngineKind::ZoneManager, Call::ZoneMinute { input })])) {
+            return;
+        }
+        sent += 1;
+        let due = started + period.mul_f64(sent as f64);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+    }
+}
+
+fn log_status(service: &Service) {
+    for symbol in service.symbols() {
+        let Some(view) = service.view(&symbol) else { continue };
+        let zm = view.slot(EngineKind::ZoneManager);
+                tracing::info!(
+            %symbol,
+            zone_manager = %zm.map(|s| format!("{} {}", s.primary.version, &s.primary.content_hash[..12])).unwrap_or_else(|| "-".into()),
+            applied = view.counters.applied,
+            zones = view.zones.len(),
+            median_lifespan_min = view.zone_quality.map(|q| q.median_lifespan_minutes).unwrap_or(0.0),
+            swept_rate = view.zone_quality.map(|q| q.swept_rate).unwrap_or(0.0),
+            "status"
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! Command-line interface: `run`, `demo`, `plugin test`, `bench`.
+
+mod bench;
+mod demo;
+mod plugin_test;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "liqhost", version, about = "Liquidation heatmaps from perpetual-futures data, with wasm engines swapped live")]
+pub struct Args {
+    /// Log as JSON lines instead of text.
+    #[arg(long, global = true)]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the live service.
+    Run {
+        #[arg(long, default_value = "config/default.toml")]
+        config: PathBuf,
+    },
+    /// Run the host against a seeded synthetic market, with live hot swap.
+    Demo(demo::DemoArgs),
+    /// Plugin tools.
+    Plugin {
+        #[command(subcommand)]
+        command: PluginCommand,
+    },
+    /// Benchmarks that print figures.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PluginCommand {
+    /// Run one component in isolation against a fixture directory.
+    Test(plugin_test::PluginTestArgs),
+}
+
+pub fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Command::Run { config } => serve::run(&config),
+        Command::Demo(a) => demo::run(a),
+        Command::Plugin { command: PluginCommand::Test(a) } => plugin_test::run(a),
+        Command::Bench(a) => bench::run(a),
+    }
+}

@@ -1,0 +1,20 @@
+//! liqhost: liquidation heatmaps from perpetual-futures market data, with wasm engines swapped live.
+//!
+//! # Layout
+//! - `bench`: benchmarks that print figures.
+//! - `cli`: the command line.
+//! - `config`: the TOML config and its defaults.
+//! - `demo`: the synthetic market of the demo.
+//! - `harness`: the wasm test harness (fixtures, expected outputs, save/restore checks).
+//! - `plugin`: the wasm plugin runtime (slots, hot swap, A/B, fault isolation).
+//! - `pipeline`: one owning thread per symbol; published immutable views.
+//! - `service`: the assembled host (pipelines, file watching, HTTP API).
+
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod harness;
+pub mod pipeline;
+pub mod plugin;
+pub mod service;

@@ -1,0 +1,28 @@
+//! Messages to a symbol's pipeline. One channel carries events and control, so a swap
+//! lands between two batches and nothing sent before or after it is reordered.
+
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+
+use crate::plugin::bindings::types::EngineConfig;
+use crate::plugin::{Call, EngineKind, LoadedComponent, Output, SwapRecord};
+
+/// A reply channel for requests whose caller waits.
+pub type Reply<T> = oneshot::Sender<Result<T, String>>;
+
+pub enum Msg {
+    /// Engine events, applied in order.
+    Calls(Vec<(EngineKind, Call)>),
+    /// Start a slot for an engine that had no component yet.
+    AddSlot { kind: EngineKind, component: Arc<LoadedComponent> },
+    Swap { kind: EngineKind, component: Arc<LoadedComponent>, origin: String, reply: Option<Reply<SwapRecord>> },
+    Rollback { kind: EngineKind, reply: Reply<SwapRecord> },
+    Configure { kind: EngineKind, config: EngineConfig },
+    StartShadow { kind: EngineKind, component: Arc<LoadedComponent>, from_primary_state: bool, reply: Reply<()> },
+    StopShadow { kind: EngineKind, reply: Reply<()> },
+    Promote { kind: EngineKind, reply: Reply<SwapRecord> },
+    /// A read on primary and shadow: (primary, shadow).
+    Read { kind: EngineKind, call: Call, reply: Reply<(Output, Option<Output>)> },
+    Shutdown,
+}

@@ -1,0 +1,36 @@
+//! The plugin runtime: wasm engines as hot-swappable, fault-isolated slots.
+//!
+//! # Layout
+//! - `bindings`: host bindings of the four WIT worlds.
+//! - `kind`: the engine kinds and their names.
+//! - `runtime`: the shared wasmtime engine, linker, limits, epoch ticker, quarantine.
+//! - `store`: per-store data (empty WASI, memory limiter, plugin log import).
+//! - `cache`: content-addressed compile cache.
+//! - `loaded`: a compiled, type-checked component with its `info`.
+//! - `instance`: one constructed engine in its own store.
+//! - `calls`: engine calls as data (journal, replay, fixtures).
+//! - `variant`: a version inside a slot: checkpoint, journal, recovery.
+//! - `slot`: primary + shadow, swap, rollback, promote, trap handling.
+//! - `status`: serializable slot views.
+//! - `watcher`: the plugin directory watcher.
+
+pub mod bindings;
+pub mod cache;
+pub mod calls;
+pub mod files;
+pub mod instance;
+pub mod kind;
+pub mod loaded;
+pub mod runtime;
+pub mod slot;
+pub mod status;
+pub mod store;
+pub mod variant;
+pub mod watcher;
+
+pub use calls::{Call, Output};
+pub use kind::EngineKind;
+pub use loaded::{LoadError, LoadedComponent};
+pub use runtime::{Limits, Runtime};
+pub use slot::{Slot, SlotError, SlotPolicy, SwapError, SwapRecord};
+pub use status::SlotStatus;

@@ -1,0 +1,405 @@
+//! A slot: one engine of one symbol. Primary and optional shadow, trap recovery, swap, rollback, promote.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::Serialize;
+
+use super::bindings::types::{EngineConfig, EngineError};
+use super::calls::{Call, Output};
+use super::instance::{CallError, Instance};
+use super::kind::EngineKind;
+use super::loaded::{LoadError, LoadedComponent};
+use super::runtime::Runtime;
+use super::variant::Variant;
+
+/// How a slot keeps state and decides on rollbacks.
+#[derive(Clone, Debug)]
+pub struct SlotPolicy {
+    /// Mutating calls between checkpoints: bounds the replay after a trap.
+    pub checkpoint_every: usize,
+    /// Calls after a swap during which a trap rolls back to the previous version.
+    pub rollback_window_calls: u32,
+}
+
+impl Default for SlotPolicy {
+    fn default() -> Self {
+        SlotPolicy { checkpoint_every: 32, rollback_window_calls: 16 }
+    }
+}
+
+/// Why a call produced no output.
+#[derive(Debug, thiserror::Error)]
+pub enum SlotError {
+    #[error("engine refused the input: {0:?}")]
+    Engine(EngineError),
+    /// The call trapped twice, on the running state and on a rebuilt one: it is skipped.
+    #[error("call {0} trapped twice and was skipped")]
+    Poisoned(&'static str),
+    #[error("slot cannot run: {0}")]
+    Broken(String),
+    #[error("{0}")]
+    Host(String),
+}
+
+/// Why a swap, promote or rollback did not happen. The running version is untouched.
+#[derive(Debug, thiserror::Error)]
+pub enum SwapError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("component is for the {got} engine, slot runs {expected}")]
+    WrongKind { expected: EngineKind, got: EngineKind },
+    #[error("running version could not save its state: {0}")]
+    Save(String),
+    #[error("new version refused the state: {0}")]
+    Restore(String),
+    #[error("nothing to do: {0}")]
+    Nothing(&'static str),
+}
+
+/// The last change of version, for /plugins and the log.
+#[derive(Clone, Debug, Serialize)]
+pub struct SwapRecord {
+    pub at_unix_ms: u64,
+    pub from_version: String,
+    pub to_version: String,
+    pub to_hash: String,
+    /// Who asked: "watcher", "admin", "config", "promote", "rollback", "trap-rollback".
+    pub origin: String,
+    /// How long the pipeline was held (save, instantiate, restore).
+    pub pause_us: u64,
+}
+
+/// Slot-level counters.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SlotCounters {
+    pub calls: u64,
+    pub traps: u64,
+    pub recoveries: u64,
+    pub rollbacks: u64,
+    pub swaps: u64,
+    pub skipped_calls: u64,
+    pub engine_errors: u64,
+    pub last_swap: Option<SwapRecord>,
+}
+
+/// Rollback target while a freshly swapped version is on probation.
+struct Probation {
+    previous: Arc<LoadedComponent>,
+    state_at_swap: Vec<u8>,
+    calls_since: Vec<Call>,
+    calls_left: u32,
+}
+
+pub struct Slot {
+    runtime: Arc<Runtime>,
+    pub symbol: String,
+    pub kind: EngineKind,
+    pub(crate) config: EngineConfig,
+    pub(crate) primary: Variant,
+    pub(crate) shadow: Option<Variant>,
+    probation: Option<Probation>,
+    /// The version before the last swap, for an explicit rollback.
+    previous: Option<Arc<LoadedComponent>>,
+    broken: Option<String>,
+    policy: SlotPolicy,
+    pub counters: SlotCounters,
+}
+
+impl Slot {
+    /// Creates the engine fresh, or from saved state when `state` is given.
+    pub fn start(
+        runtime: Arc<Runtime>,
+        component: Arc<LoadedComponent>,
+        symbol: &str,
+        config: EngineConfig,
+        state: Option<&[u8]>,
+        policy: SlotPolicy,
+    ) -> Result<Slot, SlotError> {
+        let fail = |e: CallError| SlotError::Broken(format!("{} {} could not start: {e}", symbol, component.kind));
+        let mut instance = match state {
+            Some(s) => Instance::restore(&runtime, &component, symbol, &config, s).map_err(fail)?,
+            None => Instance::create(&runtime, &component, symbol, &config).map_err(fail)?,
+        };
+        let checkpoint = instance.save_state().map_err(fail)?;
+        Ok(Slot {
+            runtime,
+            symbol: symbol.to_string(),
+            kind: component.kind,
+            config,
+            primary: Variant::new(instance, checkpoint),
+            shadow: None,
+            probation: None,
+            previous: None,
+            broken: None,
+            policy,
+            counters: SlotCounters::default(),
+        })
+    }
+
+    /// Runs `call` on the primary (its output is the answer) and on the shadow (kept apart).
+    pub fn apply(&mut self, call: &Call) -> Result<Output, SlotError> {
+        let result = self.apply_primary(call);
+        self.apply_shadow(call);
+        result
+    }
+
+    /// Runs a read on both versions: (primary, shadow).
+    pub fn read_both(&mut self, call: &Call) -> (Result<Output, SlotError>, Option<Result<Output, SlotError>>) {
+        debug_assert!(!call.mutates());
+        let primary = self.apply_primary(call);
+        let shadow = self.shadow.as_mut().map(|s| s.call(call).map_err(|e| SlotError::Host(e.to_string())));
+        (primary, shadow)
+    }
+
+    fn apply_primary(&mut self, call: &Call) -> Result<Output, SlotError> {
+        if let Some(reason) = self.broken.clone() {
+            self.try_heal(&reason)?;
+        }
+        self.counters.calls += 1;
+        match self.primary.call(call) {
+            Ok(out) => {
+                self.after_success(call);
+                Ok(out)
+            }
+            Err(CallError::Engine(e)) => {
+                self.counters.engine_errors += 1;
+                Err(SlotError::Engine(e))
+            }
+            Err(e @ CallError::WrongKind { .. }) => Err(SlotError::Host(e.to_string())),
+            Err(CallError::Trap(trap)) => {
+                self.counters.traps += 1;
+                self.after_trap(call, trap)
+            }
+        }
+    }
+
+    fn after_success(&mut self, call: &Call) {
+        if !call.mutates() {
+            return;
+        }
+        if let Some(p) = &mut self.probation {
+            p.calls_since.push(call.clone());
+            p.calls_left = p.calls_left.saturating_sub(1);
+            if p.calls_left == 0 {
+                self.probation = None;
+            }
+        }
+        if let Err(error) = self.primary.journal(call, self.policy.checkpoint_every) {
+            self.counters.traps += 1;
+            tracing::warn!(symbol = %self.symbol, engine = %self.kind, %error, "checkpoint trapped; rebuilding");
+            self.recover_primary();
+        }
+    }
+
+    /// A trap on the primary: roll back if on probation, else rebuild; retry the call once.
+    fn after_trap(&mut self, call: &Call, trap: anyhow::Error) -> Result<Output, SlotError> {
+        let version = self.primary.component().info.version.clone();
+        tracing::warn!(symbol = %self.symbol, engine = %self.kind, %version, call = call.name(), error = %format!("{trap:#}"), "plugin trapped");
+        if let Some(p) = self.probation.take() {
+            let bad = self.primary.component().clone();
+            match Variant::rebuild(&self.runtime, &p.previous, &self.symbol, &self.config, &p.state_at_swap, &p.calls_since) {
+                Ok(variant) => {
+                    self.runtime.quarantine(&bad.hash);
+                    self.counters.rollbacks += 1;
+                    self.record_swap(&bad.info.version, &p.previous, "trap-rollback", Duration::ZERO);
+                    self.primary = variant;
+                    self.previous = None;
+                    tracing::warn!(symbol = %self.symbol, engine = %self.kind, bad_version = %bad.info.version, hash = %bad.short_hash(), "rolled back and quarantined a version that trapped right after its swap");
+                    return self.retry(call);
+                }
+                Err(error) => tracing::error!(symbol = %self.symbol, engine = %self.kind, %error, "rollback failed; rebuilding the current version"),
+            }
+        }
+        if !self.recover_primary() {
+            return Err(SlotError::Broken(self.broken.clone().unwrap_or_default()));
+        }
+        self.retry(call)
+    }
+
+    fn retry(&mut self, call: &Call) -> Result<Output, SlotError> {
+        match self.primary.call(call) {
+            Ok(out) => {
+                self.after_success(call);
+                Ok(out)
+            }
+            Err(CallError::Engine(e)) => {
+                self.counters.engine_errors += 1;
+                Err(SlotError::Engine(e))
+            }
+            Err(e @ CallError::WrongKind { .. }) => Err(SlotError::Host(e.to_string())),
+            Err(CallError::Trap(trap)) => {
+                self.counters.traps += 1;
+                self.counters.skipped_calls += 1;
+                tracing::error!(symbol = %self.symbol, engine = %self.kind, call = call.name(), error = %format!("{trap:#}"), "call trapped again on a rebuilt engine; skipping it");
+                self.recover_primary();
+                Err(SlotError::Poisoned(call.name()))
+            }
+        }
+    }
+
+    /// Rebuilds the primary from its checkpoint and journal. False if that failed too.
+    fn recover_primary(&mut self) -> bool {
+        match self.primary.recover(&self.runtime, &self.symbol, &self.config) {
+            Ok(()) => {
+                self.counters.recoveries += 1;
+                self.broken = None;
+                true
+            }
+            Err(error) => {
+                tracing::error!(symbol = %self.symbol, engine = %self.kind, %error, "could not rebuild the engine from its last good state");
+                self.broken = Some(error.to_string());
+                false
+            }
+        }
+    }
+
+    fn try_heal(&mut self, reason: &str) -> Result<(), SlotError> {
+        if self.recover_primary() {
+            Ok(())
+        } else {
+            Err(SlotError::Broken(reason.to_string()))
+        }
+    }
+
+    fn apply_shadow(&mut self, call: &Call) {
+        let Some(shadow) = self.shadow.as_mut() else { return };
+        match shadow.call(call) {
+            Ok(_) | Err(CallError::Engine(_)) | Err(CallError::WrongKind { .. }) => {
+                if let Err(error) = shadow.journal(call, self.policy.checkpoint_every) {
+                    tracing::warn!(symbol = %self.symbol, engine = %self.kind, %error, "shadow checkpoint trapped");
+                }
+            }
+            Err(CallError::Trap(trap)) => {
+                tracing::warn!(symbol = %self.symbol, engine = %self.kind, error = %format!("{trap:#}"), "shadow trapped; rebuilding it");
+                if let Err(error) = shadow.recover(&self.runtime, &self.symbol, &self.config) {
+                    tracing::error!(symbol = %self.symbol, engine = %self.kind, %error, "shadow cannot be rebuilt; experiment stopped");
+                    self.shadow = None;
+                }
+            }
+        }
+    }
+
+    /// Replaces the primary with `new`, carrying its state over. Held pause: save + restore.
+    pub fn swap(&mut self, new: Arc<LoadedComponent>, origin: &str) -> Result<SwapRecord, SwapError> {
+        self.check_candidate(&new)?;
+        let started = Instant::now();
+        let state = self.primary.instance.save_state().map_err(|e| SwapError::Save(e.to_string()))?;
+        let instance = Instance::restore(&self.runtime, &new, &self.symbol, &self.config, &state)
+            .map_err(|e| SwapError::Restore(e.to_string()))?;
+        let pause = started.elapsed();
+        let old = std::mem::replace(&mut self.primary, Variant::new(instance, state.clone()));
+        let old_component = old.component().clone();
+        self.probation = Some(Probation {
+            previous: old_component.clone(),
+            state_at_swap: state,
+            calls_since: Vec::new(),
+            calls_left: self.policy.rollback_window_calls,
+        });
+        self.previous = Some(old_component.clone());
+        self.counters.swaps += 1;
+        Ok(self.record_swap(&old_component.info.version, &new, origin, pause))
+    }
+
+    fn check_candidate(&self, new: &Arc<LoadedComponent>) -> Result<(), SwapError> {
+        if new.kind != self.kind {
+            return Err(SwapError::WrongKind { expected: self.kind, got: new.kind });
+        }
+        if self.runtime.is_quarantined(&new.hash) {
+            return Err(LoadError::Quarantined(new.short_hash().to_string()).into());
+        }
+        if new.hash == self.primary.component().hash {
+            return Err(SwapError::Nothing("that version is already running"));
+        }
+        new.check_state_schema(self.primary.component().info.state_schema)?;
+        Ok(())
+    }
+
+    /// Goes back to the version before the last swap, with the current state.
+    pub fn rollback(&mut self) -> Result<SwapRecord, SwapError> {
+        let previous = self.previous.clone().ok_or(SwapError::Nothing("no previous version to roll back to"))?;
+        let record = self.swap(previous, "rollback")?;
+        self.counters.swaps -= 1;
+        self.counters.rollbacks += 1;
+        self.previous = None;
+        self.probation = None;
+        Ok(record)
+    }
+
+    /// Starts a shadow version: from the primary's state, or fresh.
+    pub fn start_shadow(&mut self, component: Arc<LoadedComponent>, from_primary_state: bool) -> Result<(), SwapError> {
+        if component.kind != self.kind {
+            return Err(SwapError::WrongKind { expected: self.kind, got: component.kind });
+        }
+        let instance = if from_primary_state {
+            component.check_state_schema(self.primary.component().info.state_schema)?;
+            let state = self.primary.instance.save_state().map_err(|e| SwapError::Save(e.to_string()))?;
+            Instance::restore(&self.runtime, &component, &self.symbol, &self.config, &state)
+        } else {
+            Instance::create(&self.runtime, &component, &self.symbol, &self.config)
+        }
+        .map_err(|e| SwapError::Restore(e.to_string()))?;
+        let mut variant = Variant::new(instance, Vec::new());
+        variant.checkpoint().map_err(|e| SwapError::Save(e.to_string()))?;
+        self.shadow = Some(variant);
+        Ok(())
+    }
+
+    pub fn stop_shadow(&mut self) -> bool {
+        self.shadow.take().is_some()
+    }
+
+    /// Makes the shadow the primary, keeping the shadow's own state.
+    pub fn promote(&mut self) -> Result<SwapRecord, SwapError> {
+        let mut shadow = self.shadow.take().ok_or(SwapError::Nothing("no shadow to promote"))?;
+        let state = shadow.instance.save_state().map_err(|e| SwapError::Save(e.to_string()))?;
+        shadow.checkpoint = state.clone();
+        shadow.journal.clear();
+        let old = std::mem::replace(&mut self.primary, shadow);
+        let old_component = old.component().clone();
+        self.probation = Some(Probation {
+            previous: old_component.clone(),
+            state_at_swap: state,
+            calls_since: Vec::new(),
+            calls_left: self.policy.rollback_window_calls,
+        });
+        self.previous = Some(old_component.clone());
+        self.counters.swaps += 1;
+        let new = self.primary.component().clone();
+        Ok(self.record_swap(&old_component.info.version, &new, "promote", Duration::ZERO))
+    }
+
+    /// Applies a new config to the primary (and shadow); journaled like any mutation.
+    pub fn configure(&mut self, config: EngineConfig) -> Result<(), SlotError> {
+        let call = Call::Configure { config: config.clone() };
+        self.apply(&call)?;
+        self.config = config;
+        Ok(())
+    }
+
+    fn record_swap(&mut self, from: &str, to: &Arc<LoadedComponent>, origin: &str, pause: Duration) -> SwapRecord {
+        let record = SwapRecord {
+            at_unix_ms: SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0),
+            from_version: from.to_string(),
+            to_version: to.info.version.clone(),
+            to_hash: to.hash.clone(),
+            origin: origin.to_string(),
+            pause_us: pause.as_micros() as u64,
+        };
+        tracing::info!(symbol = %self.symbol, engine = %self.kind, from, to = %to.info.version, hash = %to.short_hash(), origin, pause_us = record.pause_us, "plugin version changed");
+        self.counters.last_swap = Some(record.clone());
+        record
+    }
+
+    pub fn primary(&self) -> &Variant {
+        &self.primary
+    }
+
+    pub fn shadow(&self) -> Option<&Variant> {
+        self.shadow.as_ref()
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+}

@@ -1,0 +1,73 @@
+//! The assembled host: runtime, one pipeline per symbol, file watching, and the HTTP API.
+//!
+//! # Layout
+//! - `start`: building slots and pipelines from config.
+//! - `reload`: reacting to changed component files and config edits.
+//! - `api`: the HTTP routes.
+
+pub mod api;
+mod reload;
+mod start;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crate::config::Config;
+use crate::pipeline::{Msg, PipelineHandle, SymbolView};
+use crate::plugin::watcher::Watcher;
+use crate::plugin::{Runtime, SlotStatus};
+
+/// A running host. Dropping it without `shutdown` leaves pipelines running until exit.
+pub struct Service {
+    inner: Arc<Inner>,
+    joins: Mutex<Vec<JoinHandle<()>>>,
+    _watcher: Option<Watcher>,
+}
+
+/// What the watcher callback shares with the service.
+pub(crate) struct Inner {
+    pub(crate) runtime: Arc<Runtime>,
+    pub(crate) pipelines: BTreeMap<String, PipelineHandle>,
+    pub(crate) config: Mutex<Config>,
+    pub(crate) config_path: Option<PathBuf>,
+    pub(crate) plugins_dir: PathBuf,
+}
+
+impl Service {
+    pub fn runtime(&self) -> &Arc<Runtime> {
+        &self.inner.runtime
+    }
+
+    pub fn symbols(&self) -> Vec<String> {
+        self.inner.pipelines.keys().cloned().collect()
+    }
+
+    pub fn pipeline(&self, symbol: &str) -> Option<&PipelineHandle> {
+        self.inner.pipelines.get(symbol)
+    }
+
+    pub fn view(&self, symbol: &str) -> Option<Arc<SymbolView>> {
+        self.pipeline(symbol).map(|p| p.view())
+    }
+
+    /// Every slot of every symbol, as last published.
+    pub fn slots(&self) -> Vec<SlotStatus> {
+        self.inner.pipelines.values().flat_map(|p| p.view().slots.clone()).collect()
+    }
+
+    pub fn plugins_dir(&self) -> &std::path::Path {
+        &self.inner.plugins_dir
+    }
+
+    /// Stops every pipeline after the messages already queued, and waits for them.
+    pub fn shutdown(&self) {
+        for p in self.inner.pipelines.values() {
+            p.send(Msg::Shutdown);
+        }
+        for join in self.joins.lock().expect("joins lock").drain(..) {
+            let _ = join.join();
+        }
+    }
+}

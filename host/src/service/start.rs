@@ -1,0 +1,87 @@
+//! Building a service from config: load components, start slots and pipelines, watch files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+
+use super::{Inner, Service};
+use crate::config::Config;
+use crate::pipeline;
+use crate::plugin::files::{component_path, load_file};
+use crate::plugin::watcher::Watcher;
+use crate::plugin::{EngineKind, Limits, LoadedComponent, Runtime, Slot, SlotPolicy};
+
+impl Service {
+    /// Starts every configured symbol with the components present in the plugins dir.
+    /// `config_path`, when given, is watched for live edits.
+    pub fn start(config: Config, config_path: Option<PathBuf>) -> anyhow::Result<Service> {
+        let limits = Limits {
+            call_deadline: Duration::from_millis(config.plugins.call_deadline_ms),
+            memory_bytes: (config.plugins.memory_limit_mb as usize) << 20,
+        };
+        let cache_dir = config.plugins.disk_cache.then(|| config.storage.data_dir.join("compiled"));
+        let runtime = Runtime::new(limits, cache_dir)?;
+        let plugins_dir = config.plugins.dir.clone();
+        let mut loaded: HashMap<(EngineKind, String), Arc<LoadedComponent>> = HashMap::new();
+        let mut pipelines = BTreeMap::new();
+        let mut joins = Vec::new();
+        for (symbol, sym) in &config.symbols {
+            let mut slots = BTreeMap::new();
+            for kind in EngineKind::ALL {
+                let stem = sym.component_stem(kind);
+                if !component_path(&plugins_dir, &stem).exists() {
+                    tracing::warn!(%symbol, engine = %kind, component = %stem, "no component file yet; the slot starts when it appears");
+                    continue;
+                }
+                let component = match loaded.get(&(kind, stem.clone())) {
+                    Some(c) => c.clone(),
+                    None => match load_file(&runtime, kind, &plugins_dir, &stem) {
+                        Ok(c) => {
+                            loaded.insert((kind, stem.clone()), c.clone());
+                            c
+                        }
+                        Err(error) => {
+                            tracing::error!(%symbol, engine = %kind, error = %format!("{error:#}"), "component refused");
+                            continue;
+                        }
+                    },
+                };
+                let slot = Slot::start(runtime.clone(), component, symbol, sym.engine_config(kind), None, policy(&config))
+                    .with_context(|| format!("starting {symbol} {kind}"))?;
+                slots.insert(kind, slot);
+            }
+            let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy(&config), slots)?;
+            pipelines.insert(symbol.clone(), handle);
+            joins.push(join);
+        }
+        let watch = config.plugins.watch;
+        std::fs::create_dir_all(&plugins_dir).with_context(|| format!("creating plugins dir {}", plugins_dir.display()))?;
+        // Canonical paths: the watcher reports events under the paths it was given.
+        let plugins_dir = std::fs::canonicalize(&plugins_dir).unwrap_or(plugins_dir);
+        let config_path = config_path.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+        let debounce = Duration::from_millis(config.plugins.debounce_ms);
+        let inner = Arc::new(Inner { runtime, pipelines, config: Mutex::new(config), config_path, plugins_dir });
+        let watcher = if watch { Some(start_watcher(&inner, debounce)?) } else { None };
+        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher })
+    }
+}
+
+pub(crate) fn policy(config: &Config) -> SlotPolicy {
+    SlotPolicy {
+        checkpoint_every: config.plugins.checkpoint_every.max(1),
+        rollback_window_calls: config.plugins.rollback_window_calls,
+    }
+}
+
+fn start_watcher(inner: &Arc<Inner>, debounce: Duration) -> anyhow::Result<Watcher> {
+    let mut dirs = vec![inner.plugins_dir.as_path()];
+    let config_dir = inner.config_path.as_deref().and_then(|p| p.parent()).map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p });
+    if let Some(dir) = config_dir {
+        dirs.push(dir);
+    }
+    let shared = inner.clone();
+    Watcher::start(&dirs, debounce, move |paths| shared.on_files_changed(paths))
+}

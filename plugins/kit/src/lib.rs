@@ -1,0 +1,21 @@
+//! Plain-Rust engine logic shared by liqhost's WebAssembly engines (no wasm types here).
+//!
+//! A thin adapter per engine converts between the WIT records and these Rust types, so the
+//! logic is tested natively and compiled unchanged for `wasm32-wasip2`.
+//!
+//! # Layout
+//!
+//! - [`types`]: Rust mirrors of the shared WIT records (side, ladder, level, grid) and the
+//!   engine error every engine answers with.
+//! - [`params`]: overlays an engine's JSON parameter object on its defaults, failing loudly
+//!   on unknown keys and wrong types.
+//! - [`progress`]: counts consuming calls and sequence numbers that arrive out of order.
+//! - [`state`]: the versioned, checksummed envelope around every engine's saved state.
+//! - [`zones`]: the zone-manager engine (V3): persistent liquidation zones that are created,
+//!   reinforced, swept and expired, with queries, a heatmap and quality metrics.
+
+pub mod params;
+pub mod progress;
+pub mod state;
+pub mod types;
+pub mod zones;

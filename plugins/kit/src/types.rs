@@ -1,0 +1,63 @@
+//! Rust mirrors of the shared WIT records (`wit/types.wit`) and the engine error.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+mod grid;
+mod ladder;
+
+pub use grid::{Grid, MAX_GRID_BUCKETS};
+pub use ladder::Ladder;
+
+/// The side of the *positions* a record speaks of: long positions liquidate below the
+/// price, short positions above it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Long,
+    Short,
+}
+
+/// A price where the model expects liquidations, with the notional expected there.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PredictedLevel {
+    pub side: Side,
+    pub leverage: u32,
+    pub price: f64,
+    pub notional_usd: f64,
+}
+
+/// The engine saying no (mirrors WIT `engine-error`). A trap is a broken engine; these
+/// are answers the host can branch on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EngineError {
+    /// The config (ladder or params) is not acceptable.
+    InvalidConfig(String),
+    /// An input was not acceptable (e.g. price 0, NaN, out-of-order sequence number).
+    InvalidInput(String),
+    /// State bytes given to `restore` are not a state this engine can read.
+    BadState(String),
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineError::InvalidConfig(msg) => write!(f, "invalid config: {msg}"),
+            EngineError::InvalidInput(msg) => write!(f, "invalid input: {msg}"),
+            EngineError::BadState(msg) => write!(f, "bad state: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_side_in_lowercase() {
+        assert_eq!(serde_json::to_string(&Side::Short).unwrap(), "\"short\"");
+    }
+}

@@ -1,0 +1,14 @@
+//! The zone-manager component: liqhost-kit's zone engine behind the `zone-manager` WIT interface.
+
+use liqhost_kit::zones::ZoneParams;
+
+/// Version reported by `info`: the crate's own, so a rebuild with a bumped version is visible.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Parameter defaults of this build; config overlays its `params` on these.
+fn default_params() -> ZoneParams {
+    ZoneParams::default()
+}
+
+#[cfg(target_arch = "wasm32")]
+mod adapter;
