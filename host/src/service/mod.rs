@@ -11,6 +11,7 @@ mod start;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -33,6 +34,8 @@ pub(crate) struct Inner {
     pub(crate) config: Mutex<Config>,
     pub(crate) config_path: Option<PathBuf>,
     pub(crate) plugins_dir: PathBuf,
+    /// Changed components refused (invalid, wrong world, quarantined): the running versions kept serving.
+    pub(crate) refused: AtomicU64,
 }
 
 impl Service {
@@ -59,6 +62,11 @@ impl Service {
 
     pub fn plugins_dir(&self) -> &std::path::Path {
         &self.inner.plugins_dir
+    }
+
+    /// Component files refused since start (the running versions kept serving).
+    pub fn refused_components(&self) -> u64 {
+        self.inner.refused.load(Ordering::Relaxed)
     }
 
     /// Stops every pipeline after the messages already queued, and waits for them.

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::Inner;
@@ -48,6 +49,7 @@ impl Inner {
                 .or_insert_with(|| match load_file(&self.runtime, kind, &self.plugins_dir, stem) {
                     Ok(c) => Some(c),
                     Err(error) => {
+                        self.refused.fetch_add(1, Ordering::Relaxed);
                         tracing::error!(component = %stem, engine = %kind, error = %format!("{error:#}"), "changed component refused; running versions keep serving");
                         None
                     }
@@ -62,6 +64,7 @@ impl Inner {
     pub(crate) fn offer(&self, symbol: &str, kind: EngineKind, component: Arc<LoadedComponent>, origin: &str) {
         let Some(pipeline) = self.pipelines.get(symbol) else { return };
         if self.runtime.is_quarantined(&component.hash) {
+            self.refused.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(%symbol, engine = %kind, hash = %component.short_hash(), "component is quarantined; change its bytes to retry");
             return;
         }

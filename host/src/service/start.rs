@@ -63,7 +63,7 @@ impl Service {
         let plugins_dir = std::fs::canonicalize(&plugins_dir).unwrap_or(plugins_dir);
         let config_path = config_path.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
         let debounce = Duration::from_millis(config.plugins.debounce_ms);
-        let inner = Arc::new(Inner { runtime, pipelines, config: Mutex::new(config), config_path, plugins_dir });
+        let inner = Arc::new(Inner { runtime, pipelines, config: Mutex::new(config), config_path, plugins_dir, refused: Default::default() });
         let watcher = if watch { Some(start_watcher(&inner, debounce)?) } else { None };
         Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher })
     }
