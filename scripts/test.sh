@@ -8,4 +8,11 @@ fi
 # Every workspace crate but the host builds as a component (engines and test fixtures).
 cargo build --profile plugin --target wasm32-wasip2 --workspace --exclude liqhost
 export LIQHOST_WASM_DIR="${CARGO_TARGET_DIR:-$PWD/target}/wasm32-wasip2/plugin"
-cargo test --workspace "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace "$@" 2>&1 | tee "$log" || status=$?
+# One closing line over every test binary (cargo's own last line is often an empty doc-test run).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "all tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"

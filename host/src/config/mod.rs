@@ -37,8 +37,8 @@ pub struct PluginsConfig {
     /// The watched directory; components are found there as `<file stem>.wasm`.
     pub dir: PathBuf,
     pub watch: bool,
-    /// Quiet time after the last file event before a change is acted on: editors and
-    /// cargo write a file in several steps.
+    /// A component renamed into place (or closed after writing) is acted on at once;
+    /// other file events wait for this much quiet first, since editors write in steps.
     pub debounce_ms: u64,
     /// Keep compiled components on disk under `<data_dir>/compiled` (restarts skip compiling).
     pub disk_cache: bool,

@@ -1,35 +1,52 @@
-//! Watches files (plugins dir, config file) and reports changed paths after a quiet period.
+//! Watches files (plugins dir, config file) and reports changed paths once they are complete.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
 use anyhow::Context;
-use notify::{RecursiveMode, Watcher as _};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{EventKind, RecursiveMode, Watcher as _};
+
+/// Wait after an event that says the file is complete (renamed into place, closed after
+/// writing), in case a sibling event follows in the same burst.
+const SETTLE: Duration = Duration::from_millis(5);
 
 /// Keeps the OS watch and its debounce thread alive; dropping it stops both.
 pub struct Watcher {
     _inner: notify::RecommendedWatcher,
 }
 
+/// Whether an event leaves the file complete. A rename into place (how builds and
+/// deploy scripts should replace a component) and a close after writing do; a create or
+/// a data write may be followed by more writes.
+fn settles(kind: &EventKind) -> Option<bool> {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(true),
+        EventKind::Access(_) => None,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => Some(true),
+        _ => Some(false),
+    }
+}
+
 impl Watcher {
     /// Watches `dirs` (non-recursively). `on_change` runs on the debounce thread with the
-    /// set of paths that changed, once no event came for `debounce`.
+    /// changed paths once each is complete, or after `debounce` without further events.
     pub fn start(
         dirs: &[&Path],
         debounce: Duration,
         on_change: impl Fn(BTreeSet<PathBuf>) + Send + 'static,
     ) -> anyhow::Result<Watcher> {
-        let (tx, rx) = mpsc::channel::<PathBuf>();
+        let (tx, rx) = mpsc::channel::<(PathBuf, bool)>();
         let mut inner = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
-            Ok(event) if !event.kind.is_access() => {
+            Ok(event) => {
+                let Some(settled) = settles(&event.kind) else { return };
                 for path in event.paths {
-                    let _ = tx.send(path);
+                    let _ = tx.send((path, settled));
                 }
             }
-            Ok(_) => {}
             Err(error) => tracing::warn!(%error, "file watcher error"),
         })
         .context("creating the file watcher")?;
@@ -39,13 +56,18 @@ impl Watcher {
         thread::Builder::new()
             .name("file-watch".into())
             .spawn(move || {
-                while let Ok(first) = rx.recv() {
-                    let mut changed = BTreeSet::from([first]);
-                    // Debounce: keep collecting until the directory has been quiet for a while.
-                    while let Ok(path) = rx.recv_timeout(debounce) {
-                        changed.insert(path);
+                while let Ok((path, settled)) = rx.recv() {
+                    let mut pending = BTreeMap::from([(path, settled)]);
+                    loop {
+                        let wait = if pending.values().all(|s| *s) { SETTLE } else { debounce };
+                        match rx.recv_timeout(wait) {
+                            Ok((path, settled)) => {
+                                pending.insert(path, settled);
+                            }
+                            Err(_) => break,
+                        }
                     }
-                    on_change(changed);
+                    on_change(pending.into_keys().collect());
                 }
             })
             .context("starting the debounce thread")?;

@@ -23,6 +23,13 @@ impl Inner {
             .iter()
             .filter(|p| p.parent() == Some(self.plugins_dir.as_path()))
             .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+            .filter(|p| {
+                let present = p.is_file();
+                if !present {
+                    tracing::info!(path = %p.display(), "component file removed; running versions keep serving");
+                }
+                present
+            })
             .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
             .collect();
         for stem in stems {

@@ -4,7 +4,8 @@ mod common;
 
 use common::*;
 use liqhost_kit::types::EngineError;
-use liqhost_kit::zones::{ZoneEngine, ZoneParams, ZoneQuery};
+use liqhost_kit::types::Side;
+use liqhost_kit::zones::{Zone, ZoneEngine, ZoneParams, ZoneQuery, ZoneState};
 
 /// An engine that went through every transition, with awkward float values.
 fn busy_engine() -> ZoneEngine {
@@ -119,16 +120,44 @@ fn rejects_a_bad_config_at_restore_as_invalid_config() {
     assert!(matches!(result, Err(EngineError::InvalidConfig(_))));
 }
 
+/// The schema-1 payload layout, mirrored field for field (postcard encodes by position).
+#[derive(serde::Serialize)]
+struct MirrorState {
+    symbol: String,
+    zones: Vec<(Zone, f64)>,
+    next_id: u64,
+    last_minute: Option<i64>,
+    last_close: Option<f64>,
+    progress: liqhost_kit::progress::Progress,
+    history: Vec<(i64, bool, bool, bool)>,
+}
+
 #[test]
 fn rejects_a_well_formed_envelope_holding_an_inconsistent_state() {
     // a checksummed payload whose zone id is not below next_id
-    let payload = r#"{"symbol":"BTC","zones":[{"zone":{"id":7,"side":"long","price":90000.0,
-        "leverage":100,"weight":1.0,"notional_usd":100000.0,"state":"Created","created_minute":0,
-        "last_reinforced_minute":0,"reinforcements":0,"touched":false},"peak_weight":1.0}],
-        "next_id":3,"last_minute":0,"last_close":100000.0,
-        "progress":{"events":1,"last_seq":1,"out_of_order":0},"history":[]}"#;
-    let value: serde_json::Value = serde_json::from_str(payload).unwrap();
-    let bytes = liqhost_kit::state::encode(ZoneEngine::STATE_SCHEMA, &value);
+    let zone = Zone {
+        id: 7,
+        side: Side::Long,
+        price: 90_000.0,
+        leverage: 100,
+        weight: 1.0,
+        notional_usd: 100_000.0,
+        state: ZoneState::Created,
+        created_minute: 0,
+        last_reinforced_minute: 0,
+        reinforcements: 0,
+        touched: false,
+    };
+    let state = MirrorState {
+        symbol: "BTC".into(),
+        zones: vec![(zone, 1.0)],
+        next_id: 3,
+        last_minute: Some(0),
+        last_close: Some(100_000.0),
+        progress: liqhost_kit::progress::Progress { events: 1, last_seq: 1, out_of_order: 0 },
+        history: vec![],
+    };
+    let bytes = liqhost_kit::state::encode(ZoneEngine::STATE_SCHEMA, &state);
     let result = ZoneEngine::restore("BTC", ladder(), ZoneParams::default(), &bytes);
-    assert!(matches!(result, Err(EngineError::BadState(m)) if m.contains("id 7")));
+    assert!(matches!(&result, Err(EngineError::BadState(m)) if m.contains("id 7")), "{result:?}");
 }
