@@ -95,6 +95,13 @@ fn call_overhead(runtime: &Arc<Runtime>, component: &Arc<LoadedComponent>) -> an
         slot.apply(&Call::Progress)?;
     }
     let empty_ns = t.elapsed().as_nanos() as f64 / f64::from(N);
+    // The same call on a bare instance: what the slot's bookkeeping adds is the difference.
+    let mut bare = crate::plugin::instance::Instance::create(runtime, component, "BTC", &zone_config())?;
+    let t = Instant::now();
+    for _ in 0..N {
+        bare.call(&Call::Progress)?;
+    }
+    let bare_ns = t.elapsed().as_nanos() as f64 / f64::from(N);
 
     let mut stream = MinuteStream::new(1, 60_000.0, LadderConfig::for_symbol("BTC"), 0);
     let mut per_batch = Vec::new();
@@ -117,8 +124,8 @@ fn call_overhead(runtime: &Arc<Runtime>, component: &Arc<LoadedComponent>) -> an
     let (l0, n0) = per_batch[0];
     let (l1, n1) = per_batch[2];
     let per_level_ns = (n1 - n0) / (l1 - l0) as f64;
-    println!("call overhead: empty call {empty_ns:.0} ns; minute batch with 0 levels {n0:.0} ns, 20 levels {:.0} ns, 200 levels {n1:.0} ns; marginal {per_level_ns:.0} ns per level (engine work included)", per_batch[1].1);
-    Ok(json!({"empty_call_ns": empty_ns, "batch_ns_by_levels": per_batch, "per_level_ns": per_level_ns}))
+    println!("call overhead: empty call {bare_ns:.0} ns on a bare instance, {empty_ns:.0} ns through a slot; minute batch with 0 levels {n0:.0} ns, 20 levels {:.0} ns, 200 levels {n1:.0} ns; marginal {per_level_ns:.0} ns per level (engine work included)", per_batch[1].1);
+    Ok(json!({"bare_call_ns": bare_ns, "empty_call_ns": empty_ns, "batch_ns_by_levels": per_batch, "per_level_ns": per_level_ns}))
 }
 
 /// The pipeline-held pause of a swap at a cache hit: save, instantiate, restore.
