@@ -107,6 +107,7 @@ impl Config {
             let key = name.to_ascii_uppercase();
             symbol.fill_defaults(&key);
             symbol.ladder().validate().with_context(|| format!("symbol {key}: ladder"))?;
+            symbol.check_params().with_context(|| format!("symbol {key}"))?;
             self.symbols.insert(key, symbol);
         }
         Ok(())

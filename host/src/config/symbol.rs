@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::ladder::LadderConfig;
-use crate::plugin::bindings::types::EngineConfig;
+use crate::plugin::bindings::types::{EngineConfig, Param, ParamValue};
 use crate::plugin::EngineKind;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -57,7 +57,85 @@ impl SymbolConfig {
 
     /// What the engine is constructed and configured with.
     pub fn engine_config(&self, kind: EngineKind) -> EngineConfig {
-        let params = self.params.get(&kind).map(|t| serde_json::to_string(t).expect("toml table serializes")).unwrap_or_else(|| "{}".into());
+        let params = self.params.get(&kind).map(|t| to_params(t).expect("checked by Config::normalise")).unwrap_or_default();
         EngineConfig { ladder: self.ladder().to_wit(), params }
+    }
+
+    /// Checks every engine's parameters convert to WIT values (the engine checks meaning).
+    pub(super) fn check_params(&self) -> anyhow::Result<()> {
+        for (kind, table) in &self.params {
+            to_params(table).map_err(|e| anyhow::anyhow!("params.{kind}: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// TOML values to WIT parameter values: numbers, integers, booleans, strings, lists of
+/// numbers, and tables of numbers (e.g. intensity per tier).
+fn to_params(table: &toml::Table) -> Result<Vec<Param>, String> {
+    table.iter().map(|(key, value)| Ok(Param { key: key.clone(), value: to_value(key, value)? })).collect()
+}
+
+fn to_value(key: &str, value: &toml::Value) -> Result<ParamValue, String> {
+    let number = |v: &toml::Value| match v {
+        toml::Value::Float(x) => Some(*x),
+        toml::Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    };
+    Ok(match value {
+        toml::Value::Float(x) => ParamValue::Number(*x),
+        toml::Value::Integer(i) => ParamValue::Integer(*i),
+        toml::Value::Boolean(b) => ParamValue::Flag(*b),
+        toml::Value::String(s) => ParamValue::Text(s.clone()),
+        toml::Value::Array(items) => ParamValue::Numbers(
+            items.iter().map(number).collect::<Option<_>>().ok_or_else(|| format!("`{key}`: a list must hold only numbers"))?,
+        ),
+        toml::Value::Table(t) => ParamValue::Table(
+            t.iter()
+                .map(|(k, v)| number(v).map(|x| (k.clone(), x)))
+                .collect::<Option<_>>()
+                .ok_or_else(|| format!("`{key}`: a table must map names to numbers"))?,
+        ),
+        toml::Value::Datetime(_) => return Err(format!("`{key}`: dates are not engine parameters")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn converts_toml_params_to_typed_engine_params() {
+        let config = Config::parse(
+            "[symbols.btc.params.zone-manager]\nmax_zone_weight = 1.5\nlifespan_history = 10\nflag = true\nname = \"x\"\nlist = [1, 2.5]\ntier_weights = { 5 = 0.2, 20 = 1 }\n",
+        )
+        .unwrap();
+        let params = config.symbols["BTC"].engine_config(EngineKind::ZoneManager).params;
+        let get = |k: &str| params.iter().find(|p| p.key == k).map(|p| p.value.clone()).unwrap();
+        assert_eq!(get("max_zone_weight"), ParamValue::Number(1.5));
+        assert_eq!(get("lifespan_history"), ParamValue::Integer(10));
+        assert_eq!(get("flag"), ParamValue::Flag(true));
+        assert_eq!(get("name"), ParamValue::Text("x".into()));
+        assert_eq!(get("list"), ParamValue::Numbers(vec![1.0, 2.5]));
+        assert_eq!(get("tier_weights"), ParamValue::Table(vec![("20".into(), 1.0), ("5".into(), 0.2)]));
+    }
+
+    #[test]
+    fn refuses_params_that_are_not_engine_values() {
+        for bad in ["list = [\"a\"]", "t = { a = \"b\" }", "d = 1979-05-27"] {
+            let text = format!("[symbols.BTC.params.zone-manager]\n{bad}\n");
+            let error = format!("{:#}", Config::parse(&text).unwrap_err());
+            assert!(error.contains("symbol BTC") && error.contains("params.zone-manager"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn fills_spec_defaults_and_refuses_unknown_keys() {
+        let config = Config::parse("[symbols.eth]\n").unwrap();
+        assert_eq!(config.symbols["ETH"].step, Some(1.0));
+        assert_eq!(config.symbols["ETH"].ladder().tiers, vec![5, 10, 20, 25, 50, 75, 100, 125]);
+        assert!(Config::parse("[symbols.BTC]\nstepp = 2\n").is_err());
+        assert!(Config::parse("[plugins]\ndebounce = 2\n").is_err());
     }
 }

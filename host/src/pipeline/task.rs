@@ -191,7 +191,7 @@ impl Pipeline {
     fn config_for(&self, _kind: EngineKind) -> crate::plugin::bindings::types::EngineConfig {
         self.slots.values().next().map(|s| s.config().clone()).unwrap_or_else(|| crate::plugin::bindings::types::EngineConfig {
             ladder: crate::config::LadderConfig::for_symbol(&self.symbol).to_wit(),
-            params: "{}".into(),
+            params: Vec::new(),
         })
     }
 

@@ -51,13 +51,3 @@ impl fmt::Display for EngineError {
 }
 
 impl std::error::Error for EngineError {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serializes_side_in_lowercase() {
-        assert_eq!(serde_json::to_string(&Side::Short).unwrap(), "\"short\"");
-    }
-}

@@ -11,7 +11,7 @@ wit_bindgen::generate!({
 
 use exports::liqhost::engines::zone_manager::{self as wit, Guest, GuestEngine};
 use liqhost::engines::types::{
-    EngineConfig, EngineError, EngineInfo, Grid, PredictedLevel, Progress, Side, Zone, ZoneState,
+    EngineConfig, EngineError, EngineInfo, Grid, ParamValue, PredictedLevel, Progress, Side, Zone, ZoneState,
 };
 
 struct Component;
@@ -113,8 +113,20 @@ impl GuestEngine for Engine {
 fn parse_config(config: &EngineConfig) -> Result<(kit::Ladder, zones::ZoneParams), EngineError> {
     let l = &config.ladder;
     let ladder = kit::Ladder { tiers: l.tiers.clone(), weights: l.weights.clone(), disabled: l.disabled.clone(), mmr: l.mmr };
-    let params = params::overlay(&crate::default_params(), &config.params).map_err(err)?;
+    let given: Vec<params::Param> = config.params.iter().map(|p| params::Param { key: p.key.clone(), value: param_in(&p.value) }).collect();
+    let params = params::overlay(&crate::default_params(), &given).map_err(err)?;
     Ok((ladder, params))
+}
+
+fn param_in(v: &ParamValue) -> params::ParamValue {
+    match v {
+        ParamValue::Number(x) => params::ParamValue::Number(*x),
+        ParamValue::Integer(i) => params::ParamValue::Integer(*i),
+        ParamValue::Flag(b) => params::ParamValue::Flag(*b),
+        ParamValue::Text(t) => params::ParamValue::Text(t.clone()),
+        ParamValue::Numbers(v) => params::ParamValue::Numbers(v.clone()),
+        ParamValue::Table(t) => params::ParamValue::Table(t.clone()),
+    }
 }
 
 fn err(e: kit::EngineError) -> EngineError {

@@ -1,72 +1,51 @@
 //! Zone-manager parameters (`[symbols.X.params.zone-manager]`), their defaults and checks.
 
-use serde::{Deserialize, Serialize};
-
 use crate::types::EngineError;
 
 /// Intensity weight of a leverage missing from `tier_weights`: halfway, neither trusted nor
 /// ignored, so a new tier still makes zones without a config change.
 pub const UNLISTED_TIER_WEIGHT: f64 = 0.5;
 
-/// Every knob of the zone lifecycle. Defaults are the predecessor's constants (SPEC
-/// "zone-manager"); missing keys keep them, unknown keys are rejected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ZoneParams {
-    /// Minutes without reinforcement after which a zone may expire (if price is far).
-    pub max_zone_age_minutes: u32,
-    /// Weight multiplier per elapsed minute.
-    pub zone_decay_per_minute: f64,
-    /// Weight under which a zone expires and a new level is ignored.
-    pub min_zone_weight: f64,
-    /// Cap of a zone's weight, however often it is reinforced.
-    pub max_zone_weight: f64,
-    /// Share of a new level's weight added to the zone it lands on.
-    pub reinforcement_factor: f64,
-    /// A level within this fraction of its price reinforces an existing zone.
-    pub cluster_distance_pct: f64,
-    /// An old zone expires only once the close is at least this fraction away from it.
-    pub expiration_price_dist_pct: f64,
-    /// USD per unit of zone weight (the predecessor's magic 100000, now named).
-    pub weight_to_notional_usd: f64,
-    /// The bar touches a zone when it comes within this fraction of the zone's price.
-    pub touch_distance_pct: f64,
-    /// A zone whose peak notional reaches this is strong (quality metrics).
-    pub strong_zone_notional_usd: f64,
-    /// Zone intensity weight per leverage tier; tiers absent get [`UNLISTED_TIER_WEIGHT`].
-    pub tier_weights: Vec<(u32, f64)>,
-    /// How many ended zones quality metrics remember (bounds memory and state size).
-    pub lifespan_history: usize,
-}
-
-impl Default for ZoneParams {
-    fn default() -> Self {
-        ZoneParams {
-            max_zone_age_minutes: 240,
-            zone_decay_per_minute: 0.995,
-            min_zone_weight: 0.05,
-            max_zone_weight: 5.0,
-            reinforcement_factor: 0.3,
-            cluster_distance_pct: 0.0005,
-            expiration_price_dist_pct: 0.02,
-            weight_to_notional_usd: 100_000.0,
-            touch_distance_pct: 0.001,
-            strong_zone_notional_usd: 50_000.0,
-            tier_weights: vec![
-                (5, 0.2),
-                (10, 0.0),
-                (20, 0.4),
-                (25, 0.5),
-                (50, 0.8),
-                (75, 0.9),
-                (100, 1.0),
-                (125, 1.0),
-                (150, 0.9),
-                (200, 0.8),
-                (250, 0.7),
-            ],
-            lifespan_history: 1000,
-        }
+crate::params_struct! {
+    /// Every knob of the zone lifecycle. Defaults are the predecessor's constants (SPEC
+    /// "zone-manager"); missing keys keep them, unknown keys are rejected.
+    pub struct ZoneParams {
+        /// Minutes without reinforcement after which a zone may expire (if price is far).
+        max_zone_age_minutes: u32 = 240,
+        /// Weight multiplier per elapsed minute.
+        zone_decay_per_minute: f64 = 0.995,
+        /// Weight under which a zone expires and a new level is ignored.
+        min_zone_weight: f64 = 0.05,
+        /// Cap of a zone's weight, however often it is reinforced.
+        max_zone_weight: f64 = 5.0,
+        /// Share of a new level's weight added to the zone it lands on.
+        reinforcement_factor: f64 = 0.3,
+        /// A level within this fraction of its price reinforces an existing zone.
+        cluster_distance_pct: f64 = 0.0005,
+        /// An old zone expires only once the close is at least this fraction away from it.
+        expiration_price_dist_pct: f64 = 0.02,
+        /// USD per unit of zone weight (the predecessor's magic 100000, now named).
+        weight_to_notional_usd: f64 = 100_000.0,
+        /// The bar touches a zone when it comes within this fraction of the zone's price.
+        touch_distance_pct: f64 = 0.001,
+        /// A zone whose peak notional reaches this is strong (quality metrics).
+        strong_zone_notional_usd: f64 = 50_000.0,
+        /// Zone intensity weight per leverage tier; tiers absent get [`UNLISTED_TIER_WEIGHT`].
+        tier_weights: Vec<(u32, f64)> = vec![
+            (5, 0.2),
+            (10, 0.0),
+            (20, 0.4),
+            (25, 0.5),
+            (50, 0.8),
+            (75, 0.9),
+            (100, 1.0),
+            (125, 1.0),
+            (150, 0.9),
+            (200, 0.8),
+            (250, 0.7),
+        ],
+        /// How many ended zones quality metrics remember (bounds memory and state size).
+        lifespan_history: usize = 1000,
     }
 }
 
@@ -155,7 +134,7 @@ fn invalid(msg: String) -> EngineError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::overlay;
+    use crate::params::{overlay, Param, ParamValue};
 
     #[test]
     fn defaults_are_valid_and_match_the_spec() {
@@ -167,28 +146,24 @@ mod tests {
     }
 
     #[test]
-    fn overlays_json_params_on_the_defaults() {
+    fn overlays_params_on_the_defaults() {
         let p = overlay(
             &ZoneParams::default(),
-            r#"{"max_zone_age_minutes": 120, "tier_weights": [[5, 1.0]]}"#,
+            &[
+                Param::new("max_zone_age_minutes", ParamValue::Integer(120)),
+                Param::new("tier_weights", ParamValue::Table(vec![("5".into(), 1.0)])),
+            ],
         )
         .unwrap();
         assert_eq!(p.max_zone_age_minutes, 120);
         assert_eq!(p.tier_weights, vec![(5, 1.0)]);
         assert_eq!(p.zone_decay_per_minute, 0.995);
-        assert_eq!(
-            overlay(&ZoneParams::default(), "{}"),
-            Ok(ZoneParams::default())
-        );
-        assert_eq!(
-            overlay(&ZoneParams::default(), ""),
-            Ok(ZoneParams::default())
-        );
+        assert_eq!(overlay(&ZoneParams::default(), &[]), Ok(ZoneParams::default()));
     }
 
     #[test]
     fn rejects_an_unknown_param_key() {
-        let err = overlay(&ZoneParams::default(), r#"{"max_zone_age": 120}"#).unwrap_err();
+        let err = overlay(&ZoneParams::default(), &[Param::new("max_zone_age", ParamValue::Integer(120))]).unwrap_err();
         assert!(
             matches!(&err, EngineError::InvalidConfig(m) if m.contains("max_zone_age")),
             "{err}"
