@@ -5,6 +5,7 @@
 //! - `cli`: the command line.
 //! - `config`: the TOML config and its defaults.
 //! - `demo`: the synthetic market of the demo.
+//! - `feeds`: exchange connections (WebSocket + REST) feeding the pipelines.
 //! - `harness`: the wasm test harness (fixtures, expected outputs, save/restore checks).
 //! - `plugin`: the wasm plugin runtime (slots, hot swap, A/B, fault isolation).
 //! - `pipeline`: one owning thread per symbol; published immutable views.
@@ -14,6 +15,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod feeds;
 pub mod harness;
 pub mod pipeline;
 pub mod plugin;

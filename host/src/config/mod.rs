@@ -3,6 +3,7 @@
 //! Every table is `#[serde(default, deny_unknown_fields)]`: a typo fails loudly, a
 //! missing key takes the default documented in `config/default.toml`.
 
+mod feeds;
 mod ladder;
 mod symbol;
 
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
+pub use feeds::{FeedsConfig, VenueConfig};
 pub use ladder::LadderConfig;
 pub use symbol::SymbolConfig;
 
@@ -21,6 +23,7 @@ pub struct Config {
     pub api: ApiConfig,
     pub plugins: PluginsConfig,
     pub storage: StorageConfig,
+    pub feeds: FeedsConfig,
     /// Per-symbol settings, keyed by short symbol (`BTC`).
     pub symbols: BTreeMap<String, SymbolConfig>,
 }
@@ -57,7 +60,7 @@ pub struct StorageConfig {
 impl Default for Config {
     fn default() -> Self {
         let symbols = ["BTC", "ETH", "SOL"].into_iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
-        Config { api: ApiConfig::default(), plugins: PluginsConfig::default(), storage: StorageConfig::default(), symbols }
+        Config { api: ApiConfig::default(), plugins: PluginsConfig::default(), storage: StorageConfig::default(), feeds: FeedsConfig::default(), symbols }
     }
 }
 

@@ -16,6 +16,9 @@ pub struct SymbolConfig {
     pub step: Option<f64>,
     #[serde(default)]
     pub ladder: Option<LadderConfig>,
+    /// Depth frames cover ±this fraction of the mid.
+    #[serde(default = "default_depth_range_pct")]
+    pub depth_range_pct: f64,
     /// Engine → component file stem in the plugins dir. Engines not listed use the
     /// standard build (`zone_manager` for zone-manager, ...).
     #[serde(default)]
@@ -25,9 +28,14 @@ pub struct SymbolConfig {
     pub params: BTreeMap<EngineKind, toml::Table>,
 }
 
+/// SPEC: order-book frames span ±10 % around the mid.
+fn default_depth_range_pct() -> f64 {
+    0.10
+}
+
 impl SymbolConfig {
     pub fn for_symbol(symbol: &str) -> Self {
-        let mut s = SymbolConfig { step: None, ladder: None, engines: BTreeMap::new(), params: BTreeMap::new() };
+        let mut s = SymbolConfig { step: None, ladder: None, depth_range_pct: default_depth_range_pct(), engines: BTreeMap::new(), params: BTreeMap::new() };
         s.fill_defaults(symbol);
         s
     }

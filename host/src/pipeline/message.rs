@@ -14,6 +14,10 @@ pub type Reply<T> = oneshot::Sender<Result<T, String>>;
 pub enum Msg {
     /// Engine events, applied in order.
     Calls(Vec<(EngineKind, Call)>),
+    /// Normalized market events from a feed (or a replay), in arrival order.
+    Market(Vec<liqhost_market::MarketEvent>),
+    /// A venue's synced book around the mid at exchange time `ts_ms`.
+    Depth { depth: liqhost_market::session::VenueDepth, ts_ms: i64 },
     /// Start a slot for an engine that had no component yet.
     AddSlot { kind: EngineKind, component: Arc<LoadedComponent> },
     Swap { kind: EngineKind, component: Arc<LoadedComponent>, origin: String, reply: Option<Reply<SwapRecord>> },

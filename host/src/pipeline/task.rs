@@ -8,12 +8,16 @@ use std::thread::{self, JoinHandle};
 use arc_swap::ArcSwap;
 
 use super::message::Msg;
-use super::view::{Counters, SymbolView};
+use super::view::{Counters, MarketView, SymbolView};
+use liqhost_market::state::{MarketConfig, MarketOutput, SymbolMarket};
 use crate::plugin::bindings::zm;
 use crate::plugin::{Call, EngineKind, Output, Runtime, Slot, SlotError, SlotPolicy, SlotStatus};
 
 /// Messages drained into one batch before a view is published.
 const MAX_BATCH_MESSAGES: usize = 256;
+
+/// Closed minutes a view keeps (two hours).
+const RECENT_MINUTES: usize = 120;
 
 /// How the rest of the host talks to a pipeline: send messages, read the published view.
 #[derive(Clone)]
@@ -41,6 +45,10 @@ struct Pipeline {
     slots: BTreeMap<EngineKind, Slot>,
     counters: Counters,
     view: Arc<ArcSwap<SymbolView>>,
+    market: SymbolMarket,
+    market_view: MarketView,
+    recent_minutes: std::collections::VecDeque<liqhost_market::state::MinuteClose>,
+    market_out: Vec<MarketOutput>,
 }
 
 /// Starts the owning thread. Wasm calls are synchronous CPU work, so the pipeline runs
@@ -50,11 +58,22 @@ pub fn spawn(
     runtime: Arc<Runtime>,
     policy: SlotPolicy,
     slots: BTreeMap<EngineKind, Slot>,
+    market: MarketConfig,
 ) -> std::io::Result<(PipelineHandle, JoinHandle<()>)> {
     let (tx, rx) = mpsc::channel();
     let view = Arc::new(ArcSwap::from_pointee(SymbolView { symbol: symbol.to_string(), ..Default::default() }));
-    let mut pipeline =
-        Pipeline { symbol: symbol.to_string(), runtime, policy, slots, counters: Counters::default(), view: view.clone() };
+    let mut pipeline = Pipeline {
+        symbol: symbol.to_string(),
+        runtime,
+        policy,
+        slots,
+        counters: Counters::default(),
+        view: view.clone(),
+        market: SymbolMarket::new(Arc::from(symbol), market),
+        market_view: MarketView::default(),
+        recent_minutes: std::collections::VecDeque::new(),
+        market_out: Vec::new(),
+    };
     pipeline.publish(false);
     let join = thread::Builder::new().name(format!("pipeline-{symbol}")).spawn(move || pipeline.run(rx))?;
     Ok((PipelineHandle { symbol: symbol.to_string(), tx, view }, join))
@@ -94,6 +113,20 @@ impl Pipeline {
                     self.apply(kind, &call);
                 }
                 return Step::Continue(zones_changed);
+            }
+            Msg::Market(events) => {
+                for event in &events {
+                    *self.market_view.events.entry(event.kind_name()).or_default() += 1;
+                    self.market.on_event(event, &mut self.market_out);
+                }
+                self.absorb_market_outputs();
+                return Step::Continue(false);
+            }
+            Msg::Depth { depth, ts_ms } => {
+                self.market.on_depth(depth, ts_ms);
+                self.market.on_clock(ts_ms, &mut self.market_out);
+                self.absorb_market_outputs();
+                return Step::Continue(false);
             }
             Msg::AddSlot { kind, component } => {
                 if self.slots.contains_key(&kind) {
@@ -162,6 +195,34 @@ impl Pipeline {
         Step::Continue(true)
     }
 
+    /// Folds closed minutes, frames and liquidations into the market view.
+    /// (The engines' minute cycle consumes these in a later stage.)
+    fn absorb_market_outputs(&mut self) {
+        let mut minutes_changed = false;
+        for output in self.market_out.drain(..) {
+            match output {
+                MarketOutput::Minute(close) => {
+                    self.market_view.minutes_closed += 1;
+                    if self.recent_minutes.len() == RECENT_MINUTES {
+                        self.recent_minutes.pop_front();
+                    }
+                    self.recent_minutes.push_back(close);
+                    minutes_changed = true;
+                }
+                MarketOutput::Frame(frame) => {
+                    self.market_view.frames += 1;
+                    self.market_view.last_frame = Some(Arc::new(frame));
+                }
+                MarketOutput::Liquidation(l) => {
+                    *self.market_view.liquidations_by_venue.entry(l.venue).or_default() += 1;
+                }
+            }
+        }
+        if minutes_changed {
+            self.market_view.recent_minutes = Arc::new(self.recent_minutes.iter().cloned().collect());
+        }
+    }
+
     fn with_slot<T>(&mut self, kind: EngineKind, f: impl FnOnce(&mut Slot) -> Result<T, String>) -> Result<T, String> {
         match self.slots.get_mut(&kind) {
             Some(slot) => f(slot),
@@ -198,6 +259,10 @@ impl Pipeline {
     /// Publishes a fresh immutable view; zone reads only when zones may have changed.
     fn publish(&mut self, zones_changed: bool) {
         let old = self.view.load_full();
+        self.market_view.late_events = self.market.late_events();
+        self.market_view.last_price = self.market.last_price();
+        self.market_view.clock_ms = self.market.clock_ms();
+        let market = Arc::new(self.market_view.clone());
         let mut view = SymbolView {
             symbol: self.symbol.clone(),
             slots: self.slots.values().map(SlotStatus::of).collect(),
@@ -205,6 +270,7 @@ impl Pipeline {
             zones: old.zones.clone(),
             zone_summary: old.zone_summary.clone(),
             zone_quality: old.zone_quality,
+            market,
             ..Default::default()
         };
         for (kind, slot) in self.slots.iter_mut() {

@@ -7,6 +7,8 @@ use serde::Serialize;
 use crate::plugin::bindings::types::{Progress, Zone};
 use crate::plugin::bindings::zm;
 use crate::plugin::{EngineKind, SlotStatus};
+use liqhost_market::state::{DepthFrame, MinuteClose};
+use liqhost_market::Venue;
 
 /// What happened to the events a pipeline received.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -34,6 +36,24 @@ pub struct SymbolView {
     pub zone_summary: Option<zm::Summary>,
     pub zone_quality: Option<zm::Quality>,
     pub counters: Counters,
+    pub market: std::sync::Arc<MarketView>,
+}
+
+/// What the symbol's market state has produced. Cheap to clone: history is shared.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct MarketView {
+    /// Market events received, by kind.
+    pub events: BTreeMap<&'static str, u64>,
+    pub liquidations_by_venue: BTreeMap<Venue, u64>,
+    pub minutes_closed: u64,
+    /// The most recent closed minutes, oldest first (bounded; shared, rebuilt per minute).
+    pub recent_minutes: std::sync::Arc<Vec<MinuteClose>>,
+    pub frames: u64,
+    pub last_frame: Option<std::sync::Arc<DepthFrame>>,
+    /// Trades and liquidations that arrived after their minute had closed.
+    pub late_events: u64,
+    pub last_price: Option<f64>,
+    pub clock_ms: i64,
 }
 
 impl SymbolView {

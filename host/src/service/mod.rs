@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crate::config::Config;
+use crate::feeds::{FeedStats, Feeds};
 use crate::pipeline::{Msg, PipelineHandle, SymbolView};
 use crate::plugin::watcher::Watcher;
 use crate::plugin::{Runtime, SlotStatus};
@@ -25,6 +26,9 @@ pub struct Service {
     inner: Arc<Inner>,
     joins: Mutex<Vec<JoinHandle<()>>>,
     _watcher: Option<Watcher>,
+    feeds: Option<Feeds>,
+    /// The feeds' own async runtime: exchange I/O never competes with the API's.
+    feed_runtime: Mutex<Option<tokio::runtime::Runtime>>,
 }
 
 /// What the watcher callback shares with the service.
@@ -69,13 +73,35 @@ impl Service {
         self.inner.refused.load(Ordering::Relaxed)
     }
 
-    /// Stops every pipeline after the messages already queued, and waits for them.
+    /// Counters of every running feed.
+    pub fn feed_stats(&self) -> std::collections::BTreeMap<liqhost_market::Venue, FeedStats> {
+        self.feeds.as_ref().map(|f| f.stats()).unwrap_or_default()
+    }
+
+    /// Stops the feeds, then every pipeline after the messages already queued, and waits.
     pub fn shutdown(&self) {
+        if let Some(feeds) = &self.feeds {
+            feeds.shutdown();
+        }
+        if let Some(rt) = self.feed_runtime.lock().expect("runtime lock").take() {
+            rt.shutdown_background();
+        }
         for p in self.inner.pipelines.values() {
             p.send(Msg::Shutdown);
         }
         for join in self.joins.lock().expect("joins lock").drain(..) {
             let _ = join.join();
+        }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        // A runtime must not be dropped inside another one's context: release it in the background.
+        if let Ok(mut rt) = self.feed_runtime.lock() {
+            if let Some(rt) = rt.take() {
+                rt.shutdown_background();
+            }
         }
     }
 }

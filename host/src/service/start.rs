@@ -9,6 +9,7 @@ use anyhow::Context;
 
 use super::{Inner, Service};
 use crate::config::Config;
+use crate::feeds::Feeds;
 use crate::pipeline;
 use crate::plugin::files::{component_path, load_file};
 use crate::plugin::watcher::Watcher;
@@ -53,7 +54,8 @@ impl Service {
                     .with_context(|| format!("starting {symbol} {kind}"))?;
                 slots.insert(kind, slot);
             }
-            let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy(&config), slots)?;
+            let market = liqhost_market::state::MarketConfig { range_pct: sym.depth_range_pct, ..liqhost_market::state::MarketConfig::with_step(sym.step.unwrap_or(1.0)) };
+            let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy(&config), slots, market)?;
             pipelines.insert(symbol.clone(), handle);
             joins.push(join);
         }
@@ -65,7 +67,20 @@ impl Service {
         let debounce = Duration::from_millis(config.plugins.debounce_ms);
         let inner = Arc::new(Inner { runtime, pipelines, config: Mutex::new(config), config_path, plugins_dir, refused: Default::default() });
         let watcher = if watch { Some(start_watcher(&inner, debounce)?) } else { None };
-        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher })
+        let feeds_config = inner.config.lock().expect("config lock").feeds.clone();
+        let (feeds, feed_runtime) = if liqhost_market::Venue::ALL.iter().any(|v| feeds_config.venue(*v).enabled) {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("feeds")
+                .enable_all()
+                .build()
+                .context("starting the feeds' runtime")?;
+            let feeds = Feeds::start(&feeds_config, inner.pipelines.clone(), rt.handle());
+            (Some(feeds), Some(rt))
+        } else {
+            (None, None)
+        };
+        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher, feeds, feed_runtime: Mutex::new(feed_runtime) })
     }
 }
 

@@ -1,0 +1,197 @@
+//! Normalized market events: what every venue parser produces and everything downstream consumes.
+//!
+//! Units: prices in USD(T); `qty` in base coins (OKX contracts are converted with the
+//! instrument's `ctVal`); notional in USD. Times are exchange times in unix milliseconds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::venue::{Symbol, Venue};
+
+/// Side of the *positions* an event speaks of (liquidations): long positions are
+/// liquidated by selling, short positions by buying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PositionSide {
+    Long,
+    Short,
+}
+
+/// Side of the taker (aggressor) of a trade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TakerSide {
+    Buy,
+    Sell,
+}
+
+/// One price level. `qty == 0` in a delta removes the level.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Level {
+    pub price: f64,
+    pub qty: f64,
+}
+
+/// A full book or a change to it, with the venue's sequence ids.
+///
+/// - Binance: snapshot `lastUpdateId` → `last_id`; diff `U`, `u`, `pu` → `first_id`,
+///   `last_id`, `prev_id`.
+/// - Bybit: `u` → `first_id` = `last_id`, `seq` → `cross_seq`; a snapshot resets.
+/// - OKX: `seqId` → `first_id` = `last_id`, `prevSeqId` → `prev_id` (-1 on snapshots → `None`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookUpdate {
+    pub venue: Venue,
+    pub symbol: Symbol,
+    pub snapshot: bool,
+    pub first_id: u64,
+    pub last_id: u64,
+    pub prev_id: Option<u64>,
+    /// Bybit's cross sequence (`seq`), kept for diagnostics.
+    pub cross_seq: Option<u64>,
+    pub bids: Vec<Level>,
+    pub asks: Vec<Level>,
+    pub ts_ms: i64,
+}
+
+/// The venue's own best bid/ask (Binance `bookTicker`), used to check reconstructed books.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookTicker {
+    pub venue: Venue,
+    pub symbol: Symbol,
+    pub update_id: u64,
+    pub bid: Level,
+    pub ask: Level,
+    pub ts_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trade {
+    pub venue: Venue,
+    pub symbol: Symbol,
+    pub price: f64,
+    pub qty: f64,
+    pub taker: TakerSide,
+    pub ts_ms: i64,
+}
+
+/// A forced liquidation, normalized to the side of the position that was liquidated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Liquidation {
+    pub venue: Venue,
+    pub symbol: Symbol,
+    pub side: PositionSide,
+    pub price: f64,
+    pub qty: f64,
+    pub notional_usd: f64,
+    pub ts_ms: i64,
+}
+
+/// Open interest as the venue reports it; USD when the venue gives it, else coins
+/// (converted with the mark price by the market state).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OiAmount {
+    Coins(f64),
+    Usd(f64),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenInterest {
+    pub venue: Venue,
+    pub symbol: Symbol,
+    pub amount: OiAmount,
+    pub ts_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MarkPrice {
+    pub venue: Venue,
+    pub symbol: Symbol,
+    pub mark: f64,
+    pub index: Option<f64>,
+    pub funding_rate: Option<f64>,
+    pub ts_ms: i64,
+}
+
+/// Which long/short ratio (Binance's three REST endpoints).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatioKind {
+    TopTraderAccounts,
+    TopTraderPositions,
+    GlobalAccounts,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LongShortRatio {
+    pub venue: Venue,
+    pub symbol: Symbol,
+    pub kind: RatioKind,
+    pub long_short_ratio: f64,
+    pub ts_ms: i64,
+}
+
+/// Everything a feed can tell the host.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MarketEvent {
+    Book(BookUpdate),
+    BookTicker(BookTicker),
+    Trade(Trade),
+    Liquidation(Liquidation),
+    OpenInterest(OpenInterest),
+    MarkPrice(MarkPrice),
+    LongShortRatio(LongShortRatio),
+}
+
+impl MarketEvent {
+    /// A stable name per kind, for counters and summaries.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            MarketEvent::Book(b) if b.snapshot => "book_snapshot",
+            MarketEvent::Book(_) => "book_delta",
+            MarketEvent::BookTicker(_) => "book_ticker",
+            MarketEvent::Trade(_) => "trade",
+            MarketEvent::Liquidation(_) => "liquidation",
+            MarketEvent::OpenInterest(_) => "open_interest",
+            MarketEvent::MarkPrice(_) => "mark_price",
+            MarketEvent::LongShortRatio(_) => "long_short_ratio",
+        }
+    }
+
+    pub fn symbol(&self) -> &Symbol {
+        match self {
+            MarketEvent::Book(e) => &e.symbol,
+            MarketEvent::BookTicker(e) => &e.symbol,
+            MarketEvent::Trade(e) => &e.symbol,
+            MarketEvent::Liquidation(e) => &e.symbol,
+            MarketEvent::OpenInterest(e) => &e.symbol,
+            MarketEvent::MarkPrice(e) => &e.symbol,
+            MarketEvent::LongShortRatio(e) => &e.symbol,
+        }
+    }
+
+    /// Exchange time of the event, unix ms.
+    pub fn ts_ms(&self) -> i64 {
+        match self {
+            MarketEvent::Book(e) => e.ts_ms,
+            MarketEvent::BookTicker(e) => e.ts_ms,
+            MarketEvent::Trade(e) => e.ts_ms,
+            MarketEvent::Liquidation(e) => e.ts_ms,
+            MarketEvent::OpenInterest(e) => e.ts_ms,
+            MarketEvent::MarkPrice(e) => e.ts_ms,
+            MarketEvent::LongShortRatio(e) => e.ts_ms,
+        }
+    }
+
+    pub fn venue(&self) -> Venue {
+        match self {
+            MarketEvent::Book(e) => e.venue,
+            MarketEvent::BookTicker(e) => e.venue,
+            MarketEvent::Trade(e) => e.venue,
+            MarketEvent::Liquidation(e) => e.venue,
+            MarketEvent::OpenInterest(e) => e.venue,
+            MarketEvent::MarkPrice(e) => e.venue,
+            MarketEvent::LongShortRatio(e) => e.venue,
+        }
+    }
+}

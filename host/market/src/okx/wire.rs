@@ -1,0 +1,226 @@
+//! OKX v5 frames as sent, borrowing ids and decimal strings from the frame text.
+//!
+//! Examples are the venue's documented messages (www.okx.com/docs-v5/en/#<anchor>).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::Deserialize;
+
+/// Enough of any JSON frame to route it: pushes carry `arg`, answers carry `event`.
+///
+/// Error answer (docs: public-data-websocket-open-interest-channel, "Failure Response Example"):
+/// `{"id":"1512","event":"error","code":"60012","msg":"Invalid request: {\"op\": \"subscribe\", \"argss\":[{ \"channel\" : \"open-interest\", \"instId\" : \"LTC-USD-SWAP\"}]}","connId":"a4d3ae55"}`
+#[derive(Debug, Deserialize)]
+pub struct Head<'a> {
+    #[serde(borrow)]
+    pub event: Option<&'a str>,
+    #[serde(borrow)]
+    pub code: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub msg: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub arg: Option<Arg<'a>>,
+}
+
+/// The channel a push belongs to: `{"channel":"books","instId":"BTC-USDT"}`.
+#[derive(Debug, Deserialize)]
+pub struct Arg<'a> {
+    pub channel: &'a str,
+    #[serde(borrow, rename = "instId")]
+    pub inst_id: Option<&'a str>,
+}
+
+/// `books` (docs: order-book-trading-market-data-ws-order-book-channel), abridged:
+/// `{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"snapshot","data":[{"asks":[["8476.98","415","0","13"]],
+/// "bids":[["8476.97","256","0","12"]],"ts":"1597026383085","checksum":-855196043,"prevSeqId":-1,"seqId":123456}]}`
+#[derive(Debug, Deserialize)]
+pub struct BooksMsg<'a> {
+    /// `snapshot` or `update`.
+    pub action: &'a str,
+    #[serde(borrow)]
+    pub data: Vec<BookData<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookData<'a> {
+    #[serde(borrow)]
+    pub asks: Vec<Level<'a>>,
+    #[serde(borrow)]
+    pub bids: Vec<Level<'a>>,
+    pub ts: &'a str,
+    /// -1 on snapshots.
+    pub prev_seq_id: i64,
+    pub seq_id: u64,
+}
+
+/// A book level `[price, size in contracts, "0" (deprecated), number of orders]`. Only the
+/// first two are read, so a level with the deprecated field dropped still parses.
+#[derive(Debug, PartialEq)]
+pub struct Level<'a> {
+    pub px: &'a str,
+    pub sz: &'a str,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Level<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LevelVisitor<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for LevelVisitor<'a> {
+            type Value = Level<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a [price, size, ...] array of strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Level<'a>, A::Error> {
+                let px = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let sz = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Level { px, sz })
+            }
+        }
+        deserializer.deserialize_seq(LevelVisitor(PhantomData))
+    }
+}
+
+/// `trades` (docs: order-book-trading-market-data-ws-trades-channel):
+/// `{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"130639474",
+/// "px":"42219.9","sz":"0.12060306","side":"buy","ts":"1630048897897","count":"3","source":"0","seqId":1234}]}`
+#[derive(Debug, Deserialize)]
+pub struct TradesMsg<'a> {
+    #[serde(borrow)]
+    pub data: Vec<TradeData<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TradeData<'a> {
+    pub inst_id: &'a str,
+    pub px: &'a str,
+    /// Contracts for swaps.
+    pub sz: &'a str,
+    /// Side of the taker: `buy` or `sell`.
+    pub side: &'a str,
+    pub ts: &'a str,
+}
+
+/// `liquidation-orders` (docs: public-data-websocket-liquidation-orders-channel). Pushes are not
+/// necessarily in time order ("data comes from different data sources"):
+/// `{"arg":{"channel":"liquidation-orders","instType":"SWAP"},"data":[{"details":[{"bkLoss":"0",
+/// "bkPx":"0.007831","ccy":"","posSide":"short","side":"buy","sz":"13","ts":"1692266434010"}],
+/// "instFamily":"IOST-USDT","instId":"IOST-USDT-SWAP","instType":"SWAP","uly":"IOST-USDT"}]}`
+#[derive(Debug, Deserialize)]
+pub struct LiquidationMsg<'a> {
+    #[serde(borrow)]
+    pub data: Vec<LiquidationGroup<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiquidationGroup<'a> {
+    pub inst_id: &'a str,
+    #[serde(borrow)]
+    pub details: Vec<LiquidationDetail<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiquidationDetail<'a> {
+    /// Side of the liquidation order: `buy` or `sell`.
+    pub side: &'a str,
+    /// Position mode side: `long`, `short` (hedge mode) or `net`.
+    #[serde(default)]
+    pub pos_side: &'a str,
+    /// Price of the fill with the system's liquidation account.
+    pub bk_px: &'a str,
+    /// Contracts for swaps.
+    pub sz: &'a str,
+    pub ts: &'a str,
+}
+
+/// `open-interest` (docs: public-data-websocket-open-interest-channel):
+/// `{"arg":{"channel":"open-interest","instId":"BTC-USDT-SWAP"},"data":[{"instId":"BTC-USDT-SWAP",
+/// "instType":"SWAP","oi":"2216113.01000000309","oiCcy":"22161.1301000000309",
+/// "oiUsd":"1939251795.54769270396321","ts":"1743041250440"}]}`
+#[derive(Debug, Deserialize)]
+pub struct OpenInterestMsg<'a> {
+    #[serde(borrow)]
+    pub data: Vec<OpenInterestData<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenInterestData<'a> {
+    pub inst_id: &'a str,
+    /// Contracts.
+    #[serde(borrow)]
+    pub oi: Option<&'a str>,
+    /// Coins.
+    #[serde(borrow)]
+    pub oi_ccy: Option<&'a str>,
+    #[serde(borrow)]
+    pub oi_usd: Option<&'a str>,
+    pub ts: &'a str,
+}
+
+/// `mark-price` (docs: public-data-websocket-mark-price-channel):
+/// `{"arg":{"channel":"mark-price","instId":"LTC-USD-190628"},"data":[{"instType":"FUTURES",
+/// "instId":"LTC-USD-190628","markPx":"0.1","ts":"1597026383085"}]}`
+#[derive(Debug, Deserialize)]
+pub struct MarkPriceMsg<'a> {
+    #[serde(borrow)]
+    pub data: Vec<MarkPriceData<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkPriceData<'a> {
+    pub inst_id: &'a str,
+    pub mark_px: &'a str,
+    pub ts: &'a str,
+}
+
+/// `funding-rate` (docs: public-data-websocket-funding-rate-channel), abridged:
+/// `{"arg":{"channel":"funding-rate","instId":"BTC-USD-SWAP"},"data":[{"fundingRate":"0.0001875391284828",
+/// "fundingTime":"1700726400000","instId":"BTC-USD-SWAP","instType":"SWAP","ts":"1700724675402"}]}`
+#[derive(Debug, Deserialize)]
+pub struct FundingRateMsg<'a> {
+    #[serde(borrow)]
+    pub data: Vec<FundingRateData<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FundingRateData<'a> {
+    pub inst_id: &'a str,
+    pub funding_rate: &'a str,
+    pub ts: &'a str,
+}
+
+/// `GET /api/v5/public/instruments?instType=SWAP` (docs: public-data-rest-api-get-instruments;
+/// the docs' example is a spot line, so this swap entry takes its values from the `ctVal`
+/// description, "ctVal=0.01 BTC for BTC-USDT-SWAP"): `{"code":"0","msg":"","data":[{"instId":"BTC-USDT-SWAP","instType":"SWAP",
+/// "ctVal":"0.01","ctValCcy":"BTC","ctType":"linear","settleCcy":"USDT","state":"live"}]}`
+#[derive(Debug, Deserialize)]
+pub struct InstrumentsResponse<'a> {
+    #[serde(borrow)]
+    pub code: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub msg: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub data: Vec<Instrument<'a>>,
+}
+
+/// Empty strings where a field does not apply (spot) or is not set yet (pending listing).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Instrument<'a> {
+    pub inst_id: &'a str,
+    #[serde(default)]
+    pub ct_val: &'a str,
+    #[serde(default)]
+    pub ct_val_ccy: &'a str,
+    #[serde(default)]
+    pub ct_type: &'a str,
+}

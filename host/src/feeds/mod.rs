@@ -1,0 +1,130 @@
+//! Exchange feeds: one WebSocket connection and one REST poller per venue, feeding the symbols' pipelines.
+//!
+//! # Layout
+//! - `connection`: connect, subscribe, keep alive, stall detection, book resync, reconnect.
+//! - `poller`: open interest and long/short ratios over REST.
+//! - `rest`: the REST client.
+//! - `router`: events to their symbols' pipelines.
+//! - `backoff`: reconnect delays.
+//! - `stats`: per-feed counters.
+
+mod backoff;
+mod connection;
+mod poller;
+mod rest;
+mod router;
+mod stats;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use liqhost_market::codec::VenueCodec;
+use liqhost_market::session::FeedSession;
+use liqhost_market::{Symbol, SymbolMap, Venue};
+use tokio::sync::watch;
+
+pub use backoff::Backoff;
+pub use stats::{FeedStats, SharedStats};
+
+use crate::config::FeedsConfig;
+use crate::pipeline::PipelineHandle;
+
+/// Timing knobs shared by every feed (from `[feeds]`).
+#[derive(Clone, Debug)]
+pub struct FeedSettings {
+    pub backoff_initial: Duration,
+    pub backoff_max: Duration,
+    pub healthy_reset: Duration,
+    pub stall_timeout: Duration,
+    pub ping_interval: Duration,
+    pub oi_poll: Duration,
+    pub ratios_poll: Duration,
+    pub snapshot_retry: Duration,
+    pub depth_publish_ms: i64,
+    pub depth_range_pct: f64,
+}
+
+impl FeedSettings {
+    pub fn from_config(c: &FeedsConfig) -> Self {
+        FeedSettings {
+            backoff_initial: Duration::from_millis(c.reconnect_backoff_initial_ms),
+            backoff_max: Duration::from_millis(c.reconnect_backoff_max_ms),
+            healthy_reset: Duration::from_secs(c.healthy_reset_s),
+            stall_timeout: Duration::from_millis(c.stall_timeout_ms),
+            ping_interval: Duration::from_millis(c.ping_interval_ms),
+            oi_poll: Duration::from_millis(c.oi_poll_ms),
+            ratios_poll: Duration::from_millis(c.ratios_poll_ms),
+            snapshot_retry: Duration::from_millis(c.snapshot_retry_ms),
+            depth_publish_ms: c.depth_publish_ms.max(1),
+            depth_range_pct: c.depth_range_pct,
+        }
+    }
+}
+
+/// The codec of a venue for the given symbols.
+pub fn codec(venue: Venue, symbols: SymbolMap) -> Box<dyn VenueCodec> {
+    match venue {
+        Venue::Binance => Box::new(liqhost_market::binance::BinanceCodec::new(symbols)),
+        Venue::Bybit => Box::new(liqhost_market::bybit::BybitCodec::new(symbols)),
+        Venue::Okx => Box::new(liqhost_market::okx::OkxCodec::new(symbols)),
+    }
+}
+
+/// The running feeds; dropping it does not stop them, `shutdown` does.
+pub struct Feeds {
+    shutdown: watch::Sender<bool>,
+    stats: BTreeMap<Venue, SharedStats>,
+}
+
+impl Feeds {
+    /// Starts a connection and a poller for every enabled venue on `rt`.
+    pub fn start(config: &FeedsConfig, pipelines: BTreeMap<String, PipelineHandle>, rt: &tokio::runtime::Handle) -> Feeds {
+        let (shutdown, rx) = watch::channel(false);
+        let settings = FeedSettings::from_config(config);
+        let names: Vec<String> = pipelines.keys().cloned().collect();
+        let symbols: Vec<Symbol> = names.iter().map(|s| Symbol::from(s.as_str())).collect();
+        let router = Arc::new(router::Router::new(pipelines));
+        let mut stats = BTreeMap::new();
+        for venue in Venue::ALL {
+            let v = config.venue(venue);
+            if !v.enabled || symbols.is_empty() {
+                continue;
+            }
+            let shared = SharedStats::new(venue);
+            stats.insert(venue, shared.clone());
+            let map = || SymbolMap::fixed(names.iter().map(String::as_str));
+            let rest = rest::RestClient::new(&v.rest_url, Duration::from_millis(config.rest_timeout_ms));
+            let connection = connection::Connection {
+                session: FeedSession::new(codec(venue, map())),
+                symbols: symbols.clone(),
+                ws_base: v.ws_url.clone(),
+                rest: rest.clone(),
+                router: router.clone(),
+                stats: shared.clone(),
+                settings: settings.clone(),
+                last_depth_slot: None,
+            };
+            let poller = poller::Poller {
+                codec: codec(venue, map()),
+                symbols: symbols.clone(),
+                rest,
+                router: router.clone(),
+                stats: shared,
+                settings: settings.clone(),
+            };
+            rt.spawn(connection.run(rx.clone()));
+            rt.spawn(poller.run(rx.clone()));
+            tracing::info!(venue = %venue, ws = %v.ws_url, rest = %v.rest_url, "feed started");
+        }
+        Feeds { shutdown, stats }
+    }
+
+    pub fn stats(&self) -> BTreeMap<Venue, FeedStats> {
+        self.stats.iter().map(|(v, s)| (*v, s.get())).collect()
+    }
+
+    pub fn shutdown(&self) {
+        let _ = self.shutdown.send(true);
+    }
+}
