@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 if ! rustup target list --installed | grep -qx wasm32-wasip2; then
     rustup target add wasm32-wasip2
 fi
-cargo build --profile plugin --target wasm32-wasip2 --workspace --exclude liqhost
+cargo build --profile plugin --target wasm32-wasip2 --workspace --exclude liqhost --exclude liqhost-market --exclude liqhost-sim
 plugins="${CARGO_TARGET_DIR:-$PWD/target}/wasm32-wasip2/plugin"
 cargo run -p liqhost -- demo --plugins-dir "$plugins" "$@"

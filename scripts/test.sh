@@ -5,8 +5,9 @@ cd "$(dirname "$0")/.."
 if ! rustup target list --installed | grep -qx wasm32-wasip2; then
     rustup target add wasm32-wasip2
 fi
-# Every workspace crate but the host builds as a component (engines and test fixtures).
-cargo build --profile plugin --target wasm32-wasip2 --workspace --exclude liqhost
+# Every workspace crate but the host and its native libraries builds as a component
+# (engines and test fixtures).
+cargo build --profile plugin --target wasm32-wasip2 --workspace --exclude liqhost --exclude liqhost-market --exclude liqhost-sim
 export LIQHOST_WASM_DIR="${CARGO_TARGET_DIR:-$PWD/target}/wasm32-wasip2/plugin"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -9,6 +9,7 @@
 //! - `harness`: the wasm test harness (fixtures, expected outputs, save/restore checks).
 //! - `plugin`: the wasm plugin runtime (slots, hot swap, A/B, fault isolation).
 //! - `pipeline`: one owning thread per symbol; published immutable views.
+//! - `replay`: captures through the same sessions and market state as live feeds.
 //! - `service`: the assembled host (pipelines, file watching, HTTP API).
 
 pub mod bench;
@@ -19,4 +20,5 @@ pub mod feeds;
 pub mod harness;
 pub mod pipeline;
 pub mod plugin;
+pub mod replay;
 pub mod service;

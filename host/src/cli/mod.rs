@@ -3,6 +3,7 @@
 mod bench;
 mod demo;
 mod plugin_test;
+mod replay;
 mod serve;
 
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ pub enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Replay a capture through the feeds' parsers, books, bars and frames.
+    Replay(replay::ReplayArgs),
     /// Benchmarks that print figures.
     Bench(bench::BenchArgs),
 }
@@ -59,6 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Run { config } => serve::run(&config),
         Command::Demo(a) => demo::run(a),
         Command::Plugin { command: PluginCommand::Test(a) } => plugin_test::run(a),
+        Command::Replay(a) => replay::run(a),
         Command::Bench(a) => bench::run(a),
     }
 }

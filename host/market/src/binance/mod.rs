@@ -7,7 +7,7 @@ mod endpoints;
 mod parse;
 mod wire;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_family = "wasm")))]
 mod capture_tests;
 #[cfg(test)]
 mod tests;

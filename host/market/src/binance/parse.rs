@@ -127,9 +127,7 @@ pub fn rest(symbols: &mut SymbolMap, path: &str, body: &str, out: &mut Vec<Marke
     let route = endpoints::route(path);
     match route {
         Route::ExchangeInfo => return Ok(()),
-        Route::Unknown => {
-            return Err(ParseError::Shape(format!("unknown REST path `{}`", path.chars().take(64).collect::<String>())))
-        }
+        Route::Unknown => return Err(ParseError::Shape(format!("unknown REST path `{}`", path.chars().take(64).collect::<String>()))),
         _ => {}
     }
     let venue_symbol = endpoints::query(path, "symbol").ok_or_else(|| ParseError::Shape("REST path without `symbol=`".into()))?;
@@ -162,13 +160,7 @@ pub fn rest(symbols: &mut SymbolMap, path: &str, body: &str, out: &mut Vec<Marke
             let Some(last) = rows.last() else { return Ok(()) };
             let long_short_ratio = num("longShortRatio", last.long_short_ratio)?;
             let Some(symbol) = symbols.get(venue_symbol) else { return Ok(()) };
-            out.push(MarketEvent::LongShortRatio(LongShortRatio {
-                venue: VENUE,
-                symbol,
-                kind,
-                long_short_ratio,
-                ts_ms: last.timestamp,
-            }));
+            out.push(MarketEvent::LongShortRatio(LongShortRatio { venue: VENUE, symbol, kind, long_short_ratio, ts_ms: last.timestamp }));
         }
         Route::ExchangeInfo | Route::Unknown => {}
     }

@@ -84,7 +84,9 @@ fn normalizes_liquidations_to_the_liquidated_position_side() {
         // TC3: nothing filled yet: fall back to the order quantity and limit price
         (
             "TC3: unfilled snapshot",
-            doc.replace(r#""z":"0.014""#, r#""z":"0""#).replace(r#""ap":"9910""#, r#""ap":"0.00""#).replace(r#""p":"9910""#, r#""p":"9800""#),
+            doc.replace(r#""z":"0.014""#, r#""z":"0""#)
+                .replace(r#""ap":"9910""#, r#""ap":"0.00""#)
+                .replace(r#""p":"9910""#, r#""p":"9800""#),
             PositionSide::Long,
             0.014,
             9800.0,
@@ -139,7 +141,10 @@ fn parses_book_tickers_from_the_docs_and_the_real_capture() {
 fn gives_no_event_for_klines_acks_unknown_streams_and_unfollowed_symbols() {
     let cases = [
         // TC0: kline from the real capture
-        ("TC0: kline_1m", r#"{"stream":"ctkusdt@kline_1m","data":{"e":"kline","E":1626992741424,"s":"CTKUSDT","k":{"t":1626992700000,"T":1626992759999,"s":"CTKUSDT","i":"1m","o":"1.01000","c":"1.01100","x":false}}}"#),
+        (
+            "TC0: kline_1m",
+            r#"{"stream":"ctkusdt@kline_1m","data":{"e":"kline","E":1626992741424,"s":"CTKUSDT","k":{"t":1626992700000,"T":1626992759999,"s":"CTKUSDT","i":"1m","o":"1.01000","c":"1.01100","x":false}}}"#,
+        ),
         // TC1: unknown stream with any payload
         ("TC1: unknown stream", r#"{"stream":"btcusdt@somethingNew","data":[1,2,{"x":null}]}"#),
         // TC2: subscription ack
@@ -198,13 +203,15 @@ fn parses_rest_snapshots_open_interest_and_ratios() {
     assert_eq!((b.bids.len(), b.asks[0].price), (1, 4.000002));
 
     // TC1: documented open interest, in coins
-    let oi = one(rest("/fapi/v1/openInterest?symbol=BTCUSDT", r#"{"openInterest":"10659.509","symbol":"BTCUSDT","time":1589437530011}"#), "TC1");
+    let oi =
+        one(rest("/fapi/v1/openInterest?symbol=BTCUSDT", r#"{"openInterest":"10659.509","symbol":"BTCUSDT","time":1589437530011}"#), "TC1");
     let MarketEvent::OpenInterest(oi) = oi else { panic!("TC1: not open interest") };
     assert_eq!((oi.amount, oi.ts_ms), (OiAmount::Coins(10659.509), 1589437530011));
 
     // TC2..TC4: documented ratio bodies (string timestamps) and the live API's numbers
     let docs_body = r#"[{"symbol":"BTCUSDT","longShortRatio":"1.8105","longAccount":"0.6442","shortAccount":"0.3558","timestamp":"1583139600000"},{"symbol":"BTCUSDT","longShortRatio":"0.5576","longAccount":"0.3580","shortAccount":"0.6420","timestamp":"1583139900000"}]"#;
-    let live_body = r#"[{"symbol":"BTCUSDT","longShortRatio":"1.4342","longAccount":"0.5891","shortAccount":"0.4108","timestamp":1583139600000}]"#;
+    let live_body =
+        r#"[{"symbol":"BTCUSDT","longShortRatio":"1.4342","longAccount":"0.5891","shortAccount":"0.4108","timestamp":1583139600000}]"#;
     let cases = [
         ("TC2: top accounts", "/futures/data/topLongShortAccountRatio", docs_body, RatioKind::TopTraderAccounts, 0.5576, 1583139900000),
         ("TC3: top positions", "/futures/data/topLongShortPositionRatio", live_body, RatioKind::TopTraderPositions, 1.4342, 1583139600000),

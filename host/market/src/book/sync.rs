@@ -61,12 +61,15 @@ pub struct SyncedBook {
     /// The last applied id (`u` / `seqId`), `None` while waiting for a snapshot.
     last_id: Option<u64>,
     buffer: VecDeque<BookUpdate>,
+    /// Binance: a snapshot was applied and no delta yet, so the next one must straddle it
+    /// (`U <= lastUpdateId <= u`) rather than chain by `pu`.
+    first_pending: bool,
     pub counters: BookCounters,
 }
 
 impl SyncedBook {
     pub fn new(venue: Venue) -> Self {
-        SyncedBook { venue, book: OrderBook::default(), last_id: None, buffer: VecDeque::new(), counters: BookCounters::default() }
+        SyncedBook { venue, book: OrderBook::default(), last_id: None, buffer: VecDeque::new(), first_pending: false, counters: BookCounters::default() }
     }
 
     pub fn book(&self) -> &OrderBook {
@@ -98,6 +101,20 @@ impl SyncedBook {
             self.counters.stale += 1;
             return Applied::Stale;
         };
+        if self.first_pending {
+            if u.last_id < last {
+                self.counters.stale += 1;
+                return Applied::Stale;
+            }
+            if u.first_id > last {
+                // The snapshot is older than this delta's first change: ask again.
+                self.counters.gaps += 1;
+                self.reset();
+                return Applied::Gap;
+            }
+            self.first_pending = false;
+            return self.apply_delta(u);
+        }
         // OKX: an update chained to the current id applies even if its own id went down
         // (the venue may renumber after maintenance); an empty one with seqId == prevSeqId
         // is a heartbeat.
@@ -144,33 +161,16 @@ impl SyncedBook {
             return Applied::Crossed;
         }
         if self.venue == Venue::Binance {
-            return self.drain_buffer(s.last_id);
+            return self.drain_buffer();
         }
         Applied::Synced
     }
 
-    /// Binance: apply the buffered deltas that follow the snapshot `l`.
-    fn drain_buffer(&mut self, l: u64) -> Applied {
+    /// Binance: apply the buffered deltas that follow the snapshot.
+    fn drain_buffer(&mut self) -> Applied {
+        self.first_pending = true;
         let buffered: Vec<BookUpdate> = self.buffer.drain(..).collect();
-        let mut first = true;
         for d in buffered {
-            if d.last_id < l {
-                self.counters.stale += 1;
-                continue;
-            }
-            if first {
-                first = false;
-                if d.first_id > l {
-                    // The snapshot is older than the oldest delta we hold: ask again.
-                    self.counters.gaps += 1;
-                    self.reset();
-                    return Applied::Gap;
-                }
-                if self.apply_delta(&d) != Applied::Delta {
-                    return Applied::Crossed;
-                }
-                continue;
-            }
             match self.on_update(&d) {
                 Applied::Gap => return Applied::Gap,
                 Applied::Crossed => return Applied::Crossed,
@@ -182,6 +182,7 @@ impl SyncedBook {
 
     /// Clears the book and waits for a snapshot.
     fn reset(&mut self) {
+        self.first_pending = false;
         self.book.clear();
         self.last_id = None;
         self.buffer.clear();
@@ -230,6 +231,17 @@ mod tests {
         assert_eq!(b.on_update(&update(Venue::Binance, false, 105, 110, Some(104), 12.0)), Applied::Stale);
         assert_eq!(b.on_update(&update(Venue::Binance, false, 115, 120, Some(113), 13.0)), Applied::Gap);
         assert!(!b.is_synced() && b.book().is_empty());
+    }
+
+    #[test]
+    fn binance_takes_the_straddling_delta_when_it_comes_after_the_snapshot() {
+        let mut b = SyncedBook::new(Venue::Binance);
+        assert_eq!(b.on_update(&update(Venue::Binance, true, 100, 100, None, 9.0)), Applied::Synced);
+        // TC0: older than the snapshot; TC1: straddles it with a pu from before the snapshot
+        assert_eq!(b.on_update(&update(Venue::Binance, false, 90, 99, Some(89), 10.0)), Applied::Stale);
+        assert_eq!(b.on_update(&update(Venue::Binance, false, 100, 105, Some(99), 11.0)), Applied::Delta);
+        assert_eq!(b.on_update(&update(Venue::Binance, false, 106, 107, Some(105), 12.0)), Applied::Delta);
+        assert_eq!(b.counters.gaps, 0);
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! - `legacy`: cryptofeed's v1 text lines (`<url> <-> <ts>`, `<ts>: <json>`, `<url> -> <ts>: <json>`).
 //! - `jsonl`: cryptofeed's v2 JSONL records (`{"t": "recv", "conn": ..., "ts": ..., "data": ...}`).
 //! - `writer`: `CaptureWriter`, the v2 schema through zstd, rotated by size.
+//!
+//! Host-only: absent on wasm targets, where zstd's C library does not build.
+
+#![cfg(not(target_family = "wasm"))]
 
 mod jsonl;
 mod legacy;

@@ -41,7 +41,8 @@ fn reads_the_real_legacy_websocket_capture() {
         assert!(r.ts > 1626992740.0 && r.data.starts_with("{\"stream\":"), "{r:?}");
         *per_stream.entry(stream_type(&r.data)).or_insert(0) += 1;
     }
-    let want = BTreeMap::from([("aggTrade".to_string(), 91), ("bookTicker".into(), 613), ("depth@100ms".into(), 764), ("kline_1m".into(), 67)]);
+    let want =
+        BTreeMap::from([("aggTrade".to_string(), 91), ("bookTicker".into(), 613), ("depth@100ms".into(), 764), ("kline_1m".into(), 67)]);
     assert_eq!(per_stream, want);
 }
 
@@ -68,11 +69,29 @@ fn sample_records() -> Vec<CaptureRecord> {
         data: data.into(),
     };
     vec![
-        rec(1700000000.5, "liqhost", RecordKind::Header, None, r#"{"config":{"binance":["BTC"]},"exchange":"liqhost","format":2,"recorded":1700000000.5,"t":"header"}"#),
+        rec(
+            1700000000.5,
+            "liqhost",
+            RecordKind::Header,
+            None,
+            r#"{"config":{"binance":["BTC"]},"exchange":"liqhost","format":2,"recorded":1700000000.5,"t":"header"}"#,
+        ),
         rec(1700000001.25, "binance.ws.1", RecordKind::Connect, Some("wss://fstream.binance.com/stream?streams=btcusdt@aggTrade"), ""),
-        rec(1700000001.5, "bybit.ws.1", RecordKind::Send, Some("wss://stream.bybit.com/v5/public/linear"), r#"{"op":"subscribe","args":["publicTrade.BTCUSDT"]}"#),
+        rec(
+            1700000001.5,
+            "bybit.ws.1",
+            RecordKind::Send,
+            Some("wss://stream.bybit.com/v5/public/linear"),
+            r#"{"op":"subscribe","args":["publicTrade.BTCUSDT"]}"#,
+        ),
         rec(1700000002.125, "binance.ws.1", RecordKind::Recv, None, "{\"stream\":\"x\",\"data\":{\"s\":\"ü: \\\"quoted\\\"\\n\"}}"),
-        rec(1700000003.0, "binance.http.0", RecordKind::Http, Some("https://fapi.binance.com/fapi/v1/openInterest?symbol=BTCUSDT"), r#"{"openInterest":"1","time":1}"#),
+        rec(
+            1700000003.0,
+            "binance.http.0",
+            RecordKind::Http,
+            Some("https://fapi.binance.com/fapi/v1/openInterest?symbol=BTCUSDT"),
+            r#"{"openInterest":"1","time":1}"#,
+        ),
     ]
 }
 
@@ -202,7 +221,9 @@ fn reads_a_zstd_compressed_legacy_file() {
 #[test]
 fn ends_a_truncated_zstd_file_with_one_error() {
     let dir = tempfile::tempdir().unwrap();
-    let text: String = (0..5000).map(|i| format!("{{\"t\":\"recv\",\"conn\":\"c\",\"ts\":{i}.5,\"data\":\"frame {i} {}\"}}\n", i * 7919 % 104729)).collect();
+    let text: String = (0..5000)
+        .map(|i| format!("{{\"t\":\"recv\",\"conn\":\"c\",\"ts\":{i}.5,\"data\":\"frame {i} {}\"}}\n", i * 7919 % 104729))
+        .collect();
     let mut bytes = zstd::encode_all(text.as_bytes(), 3).unwrap();
     bytes.truncate(bytes.len() * 2 / 3);
     let path = dir.path().join("cut.jsonl.zst");
@@ -238,7 +259,12 @@ fn reads_every_legacy_line_shape() {
         // TC3: a received frame whose payload contains ": "
         (RecordKind::Recv, 1700000001.0, None, r#"{"topic": "a: b"}"#.to_string()),
         // TC4: an HTTP answer with the response headers appended
-        (RecordKind::Http, 1700000002.0, Some("https://api.bybit.com/v5/market/tickers?symbol=BTCUSDT".into()), r#"{"k": "v"}"#.to_string()),
+        (
+            RecordKind::Http,
+            1700000002.0,
+            Some("https://api.bybit.com/v5/market/tickers?symbol=BTCUSDT".into()),
+            r#"{"k": "v"}"#.to_string(),
+        ),
     ];
     assert_eq!(got, want);
     assert!(ok_records(&path).iter().all(|r| r.conn == "BYBIT.ws.3"));

@@ -1,0 +1,281 @@
+//! Replay: a capture through the same venue sessions (parsers, books) and market state as live feeds.
+//!
+//! # Layout
+//! - `merge`: capture files merged by receive time.
+//! - `tob`: reconstructed top of book vs the venue's `bookTicker`.
+
+mod merge;
+mod tob;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use liqhost_market::capture::{CaptureRecord, RecordKind};
+use liqhost_market::session::{FeedAction, FeedSession};
+use liqhost_market::state::{MarketConfig, MarketOutput, SymbolMarket};
+use liqhost_market::{MarketEvent, Symbol, SymbolMap, Venue};
+use serde::Serialize;
+
+pub use merge::{capture_files, Merged};
+pub use tob::TopOfBookCheck;
+
+/// Exchange time between two depth hand-offs from a venue's books to the market state.
+const DEPTH_PUBLISH_MS: i64 = 10_000;
+
+#[derive(Clone, Debug, Default)]
+pub struct ReplayOptions {
+    /// Capture seconds per real second; `None` replays as fast as possible.
+    pub speed: Option<f64>,
+    /// Depth frame step per symbol; others get a step from their first price.
+    pub steps: BTreeMap<String, f64>,
+    /// Show a progress line on the terminal.
+    pub progress: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ReplaySummary {
+    pub files: usize,
+    pub records: u64,
+    /// Lines of the capture that did not read (reported, skipped).
+    pub bad_records: u64,
+    /// Records whose venue could not be told from their URL or connection name.
+    pub unknown_venue: u64,
+    pub messages: u64,
+    pub rest_answers: u64,
+    pub events: BTreeMap<&'static str, u64>,
+    pub parse_errors: u64,
+    pub books: u64,
+    pub books_synced: u64,
+    pub sequence_gaps: u64,
+    pub resyncs: u64,
+    pub minutes_closed: u64,
+    pub frames: u64,
+    pub liquidations: u64,
+    pub seconds: f64,
+    pub msgs_per_sec: f64,
+    pub top_of_book: TopOfBookCheck,
+    /// Every book at the end: venue, symbol, synced, last id and counters.
+    pub book_detail: Vec<BookDetail>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BookDetail {
+    pub venue: Venue,
+    pub symbol: String,
+    pub synced: bool,
+    pub last_id: Option<u64>,
+    pub counters: liqhost_market::book::BookCounters,
+}
+
+/// The venue a record belongs to, from its URL or connection id.
+pub fn venue_of(record: &CaptureRecord) -> Option<Venue> {
+    let hay = format!("{} {}", record.url.as_deref().unwrap_or(""), record.conn).to_ascii_lowercase();
+    if hay.contains("binance") {
+        Some(Venue::Binance)
+    } else if hay.contains("bybit") {
+        Some(Venue::Bybit)
+    } else if hay.contains("okx") || hay.contains("okex") {
+        Some(Venue::Okx)
+    } else {
+        None
+    }
+}
+
+/// `https://host/path?q` → `/path?q`.
+fn rest_path(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+}
+
+/// A step for a symbol's depth frames from its price: about 1/1000 of it, a power of ten.
+fn default_step(price: f64) -> f64 {
+    10f64.powf((price.log10() - 3.0).floor())
+}
+
+struct Replayer {
+    options: ReplayOptions,
+    sessions: HashMap<Venue, FeedSession>,
+    depth_slots: HashMap<Venue, i64>,
+    markets: BTreeMap<Symbol, SymbolMarket>,
+    events: Vec<MarketEvent>,
+    actions: Vec<FeedAction>,
+    outputs: Vec<MarketOutput>,
+    summary: ReplaySummary,
+}
+
+/// Replays `path` (a file or a directory of capture files); `on_output` sees every closed
+/// minute, frame and liquidation.
+pub fn replay(path: &Path, options: ReplayOptions, mut on_output: impl FnMut(&Symbol, &MarketOutput)) -> anyhow::Result<ReplaySummary> {
+    let files = capture_files(path).with_context(|| format!("listing {}", path.display()))?;
+    anyhow::ensure!(!files.is_empty(), "no capture files in {}", path.display());
+    let records = Merged::open(&files).context("opening the capture")?;
+    let progress = options.progress.then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("template"));
+        bar
+    });
+    let mut r = Replayer {
+        options,
+        sessions: HashMap::new(),
+        depth_slots: HashMap::new(),
+        markets: BTreeMap::new(),
+        events: Vec::new(),
+        actions: Vec::new(),
+        outputs: Vec::new(),
+        summary: ReplaySummary { files: files.len(), ..Default::default() },
+    };
+    let started = Instant::now();
+    let mut first_ts = None;
+    for record in records {
+        r.summary.records += 1;
+        let record = match record {
+            Ok(rec) => rec,
+            Err(error) => {
+                r.summary.bad_records += 1;
+                tracing::warn!(%error, "capture record skipped");
+                continue;
+            }
+        };
+        if let Some(speed) = r.options.speed {
+            let t0 = *first_ts.get_or_insert(record.ts);
+            let due = Duration::from_secs_f64(((record.ts - t0) / speed).max(0.0));
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
+        r.record(&record, &mut on_output);
+        if let Some(bar) = &progress {
+            if r.summary.records % 10_000 == 0 {
+                bar.set_message(format!("{} messages, {} events", r.summary.messages, r.summary.events.values().sum::<u64>()));
+                bar.tick();
+            }
+        }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    Ok(r.finish(started.elapsed()))
+}
+
+impl Replayer {
+    fn record(&mut self, record: &CaptureRecord, on_output: &mut impl FnMut(&Symbol, &MarketOutput)) {
+        if !matches!(record.kind, RecordKind::Recv | RecordKind::Http) {
+            return;
+        }
+        let Some(venue) = venue_of(record) else {
+            self.summary.unknown_venue += 1;
+            return;
+        };
+        let session = self.sessions.entry(venue).or_insert_with(|| {
+            let mut s = FeedSession::new(crate::feeds::codec(venue, SymbolMap::permissive()));
+            s.record_tops();
+            s
+        });
+        let result = match record.kind {
+            RecordKind::Recv => session.on_text(&record.data, &mut self.events, &mut self.actions),
+            _ => session.on_rest(rest_path(record.url.as_deref().unwrap_or("")), &record.data, &mut self.events, &mut self.actions),
+        };
+        if let Err(error) = result {
+            let excerpt: String = record.data.chars().take(200).collect();
+            tracing::debug!(venue = %venue, %error, payload = %excerpt, "malformed frame skipped");
+        }
+        // Offline, a resync cannot be asked for: the book waits for the capture's next snapshot.
+        self.actions.clear();
+        for top in session.take_tops() {
+            self.summary.top_of_book.on_top(top);
+        }
+        for event in self.events.drain(..) {
+            if let MarketEvent::BookTicker(t) = &event {
+                self.summary.top_of_book.on_ticker(t);
+            }
+            let market = market_for(&mut self.markets, &self.options, &event);
+            market.on_event(&event, &mut self.outputs);
+            emit(&mut self.summary, market.symbol.clone(), &mut self.outputs, on_output);
+        }
+        let Some(ts) = session.last_ts_ms() else { return };
+        let slot = ts.div_euclid(DEPTH_PUBLISH_MS);
+        if self.depth_slots.insert(venue, slot) != Some(slot) {
+            let symbols: Vec<Symbol> = session.books().keys().cloned().collect();
+            for symbol in symbols {
+                let Some(depth) = session.depth(&symbol, 0.12) else { continue };
+                let step = self.options.steps.get(symbol.as_ref()).copied().unwrap_or_else(|| default_step(depth.mid));
+                let market = self.markets.entry(symbol.clone()).or_insert_with(|| SymbolMarket::new(symbol.clone(), MarketConfig::with_step(step)));
+                market.on_depth(depth, ts);
+                market.on_clock(ts, &mut self.outputs);
+                emit(&mut self.summary, symbol, &mut self.outputs, on_output);
+            }
+        }
+    }
+
+    fn finish(mut self, elapsed: Duration) -> ReplaySummary {
+        for session in self.sessions.values() {
+            let c = &session.counters;
+            self.summary.messages += c.messages;
+            self.summary.rest_answers += c.rest_answers;
+            self.summary.parse_errors += c.parse_errors;
+            self.summary.sequence_gaps += c.sequence_gaps;
+            self.summary.resyncs += c.resyncs;
+            for (kind, n) in &c.events {
+                *self.summary.events.entry(kind).or_default() += n;
+            }
+            self.summary.books += session.books().len() as u64;
+            self.summary.books_synced += session.books().values().filter(|b| b.is_synced()).count() as u64;
+            for (symbol, book) in session.books() {
+                self.summary.book_detail.push(BookDetail {
+                    venue: session.venue(),
+                    symbol: symbol.to_string(),
+                    synced: book.is_synced(),
+                    last_id: book.last_id(),
+                    counters: book.counters.clone(),
+                });
+            }
+        }
+        self.summary.seconds = elapsed.as_secs_f64();
+        self.summary.msgs_per_sec = self.summary.messages as f64 / elapsed.as_secs_f64().max(1e-9);
+        self.summary
+    }
+}
+
+fn market_for<'a>(markets: &'a mut BTreeMap<Symbol, SymbolMarket>, options: &ReplayOptions, event: &MarketEvent) -> &'a mut SymbolMarket {
+    let symbol = event.symbol();
+    markets.entry(symbol.clone()).or_insert_with(|| {
+        let price = match event {
+            MarketEvent::Trade(t) => t.price,
+            MarketEvent::MarkPrice(m) => m.mark,
+            MarketEvent::Liquidation(l) => l.price,
+            MarketEvent::BookTicker(t) => t.bid.price,
+            _ => 1.0,
+        };
+        let step = options.steps.get(symbol.as_ref()).copied().unwrap_or_else(|| default_step(price));
+        SymbolMarket::new(symbol.clone(), MarketConfig::with_step(step))
+    })
+}
+
+fn emit(summary: &mut ReplaySummary, symbol: Symbol, outputs: &mut Vec<MarketOutput>, on_output: &mut impl FnMut(&Symbol, &MarketOutput)) {
+    for output in outputs.drain(..) {
+        match &output {
+            MarketOutput::Minute(_) => summary.minutes_closed += 1,
+            MarketOutput::Frame(_) => summary.frames += 1,
+            MarketOutput::Liquidation(_) => summary.liquidations += 1,
+        }
+        on_output(&symbol, &output);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_venues_and_rest_paths() {
+        let rec = |url: Option<&str>, conn: &str| CaptureRecord { ts: 0.0, conn: conn.into(), kind: RecordKind::Recv, url: url.map(Into::into), data: String::new() };
+        assert_eq!(venue_of(&rec(None, "BINANCE_FUTURES.ws.1")), Some(Venue::Binance));
+        assert_eq!(venue_of(&rec(Some("wss://ws.okx.com:8443/ws/v5/public"), "c1")), Some(Venue::Okx));
+        assert_eq!(venue_of(&rec(None, "KRAKEN.ws.1")), None);
+        assert_eq!(rest_path("https://fapi.binance.com/fapi/v1/depth?symbol=X&limit=1000"), "/fapi/v1/depth?symbol=X&limit=1000");
+        assert_eq!(default_step(60_000.0), 10.0);
+        assert_eq!(default_step(7.6), 0.001);
+    }
+}
