@@ -178,7 +178,7 @@ async fn a_stalled_connection_answers_no_ping_until_faults_are_cleared() {
 #[tokio::test]
 async fn shutdown_closes_open_connections() {
     let sim = start(fast_config(35)).await;
-    let mut ws = connect(&sim.ws_url(Venue::Binance)).await;
+    let mut ws = connect(&format!("{}/stream?streams=btcusdt@aggTrade", sim.ws_url(Venue::Binance))).await;
     sim.shutdown().await;
     assert_eq!(next_text(&mut ws).await, None);
 }

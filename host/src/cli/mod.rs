@@ -3,6 +3,7 @@
 mod bench;
 mod demo;
 mod plugin_test;
+mod record;
 mod replay;
 mod serve;
 
@@ -35,6 +36,8 @@ pub enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Record every frame the live feeds receive into capture files.
+    Record(record::RecordArgs),
     /// Replay a capture through the feeds' parsers, books, bars and frames.
     Replay(replay::ReplayArgs),
     /// Benchmarks that print figures.
@@ -62,6 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Run { config } => serve::run(&config),
         Command::Demo(a) => demo::run(a),
         Command::Plugin { command: PluginCommand::Test(a) } => plugin_test::run(a),
+        Command::Record(a) => record::run(a),
         Command::Replay(a) => replay::run(a),
         Command::Bench(a) => bench::run(a),
     }

@@ -45,6 +45,9 @@ pub struct Connection {
     pub stats: SharedStats,
     pub settings: FeedSettings,
     pub last_depth_slot: Option<i64>,
+    pub recorder: Option<Arc<super::recorder::Recorder>>,
+    /// This connection's id in captures (renewed per connect).
+    pub conn_id: String,
 }
 
 impl Connection {
@@ -94,6 +97,10 @@ impl Connection {
             Ok(Err(e)) => return Ended::Connect(e.to_string()),
             Err(_) => return Ended::Connect("timed out".into()),
         };
+        if let Some(r) = &self.recorder {
+            self.conn_id = r.connection_id(self.session.venue().name());
+            r.connect(&self.conn_id, &url);
+        }
         let (mut sink, mut stream) = ws.split();
         self.stats.update(|s| {
             s.connected = true;
@@ -136,6 +143,9 @@ impl Connection {
                         Message::Close(_) => return Ended::Closed,
                         _ => continue,
                     };
+                    if let Some(r) = &self.recorder {
+                        r.recv(&self.conn_id, &text);
+                    }
                     if let Err(error) = self.session.on_text(&text, &mut events, &mut actions) {
                         let excerpt: String = text.chars().take(LOGGED_PAYLOAD_CHARS).collect();
                         tracing::warn!(venue = %self.session.venue(), %error, payload = %excerpt, "malformed frame skipped");
@@ -171,6 +181,9 @@ impl Connection {
     }
 
     fn on_rest(&mut self, path: &str, body: &str) {
+        if let Some(r) = &self.recorder {
+            r.http(&format!("{}.rest", self.session.venue()), &self.rest.url(path), body);
+        }
         let mut events = Vec::new();
         let mut actions = Vec::new();
         if let Err(error) = self.session.on_rest(path, body, &mut events, &mut actions) {

@@ -4,6 +4,7 @@
 //! - `connection`: connect, subscribe, keep alive, stall detection, book resync, reconnect.
 //! - `poller`: open interest and long/short ratios over REST.
 //! - `rest`: the REST client.
+//! - `recorder`: raw frames and REST answers into capture files.
 //! - `router`: events to their symbols' pipelines.
 //! - `backoff`: reconnect delays.
 //! - `stats`: per-feed counters.
@@ -11,6 +12,7 @@
 mod backoff;
 mod connection;
 mod poller;
+mod recorder;
 mod rest;
 mod router;
 mod stats;
@@ -25,6 +27,7 @@ use liqhost_market::{Symbol, SymbolMap, Venue};
 use tokio::sync::watch;
 
 pub use backoff::Backoff;
+pub use recorder::Recorder;
 pub use stats::{FeedStats, SharedStats};
 
 use crate::config::FeedsConfig;
@@ -79,7 +82,12 @@ pub struct Feeds {
 
 impl Feeds {
     /// Starts a connection and a poller for every enabled venue on `rt`.
-    pub fn start(config: &FeedsConfig, pipelines: BTreeMap<String, PipelineHandle>, rt: &tokio::runtime::Handle) -> Feeds {
+    pub fn start(
+        config: &FeedsConfig,
+        pipelines: BTreeMap<String, PipelineHandle>,
+        rt: &tokio::runtime::Handle,
+        recorder: Option<Arc<Recorder>>,
+    ) -> Feeds {
         let (shutdown, rx) = watch::channel(false);
         let settings = FeedSettings::from_config(config);
         let names: Vec<String> = pipelines.keys().cloned().collect();
@@ -104,6 +112,8 @@ impl Feeds {
                 stats: shared.clone(),
                 settings: settings.clone(),
                 last_depth_slot: None,
+                recorder: recorder.clone(),
+                conn_id: format!("{venue}.ws"),
             };
             let poller = poller::Poller {
                 codec: codec(venue, map()),
@@ -112,10 +122,23 @@ impl Feeds {
                 router: router.clone(),
                 stats: shared,
                 settings: settings.clone(),
+                recorder: recorder.clone(),
             };
             rt.spawn(connection.run(rx.clone()));
             rt.spawn(poller.run(rx.clone()));
             tracing::info!(venue = %venue, ws = %v.ws_url, rest = %v.rest_url, "feed started");
+        }
+        if let Some(r) = recorder {
+            let mut stop = rx.clone();
+            rt.spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(2));
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => r.flush(),
+                        _ = stop.changed() => return,
+                    }
+                }
+            });
         }
         Feeds { shutdown, stats }
     }

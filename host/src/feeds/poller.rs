@@ -19,6 +19,7 @@ pub struct Poller {
     pub router: Arc<Router>,
     pub stats: SharedStats,
     pub settings: FeedSettings,
+    pub recorder: Option<Arc<super::recorder::Recorder>>,
 }
 
 impl Poller {
@@ -65,6 +66,9 @@ impl Poller {
             for request in self.codec.rest_requests(&symbol).into_iter().filter(|r| r.purpose == purpose) {
                 match self.rest.get(&request.path).await {
                     Ok(body) => {
+                        if let Some(r) = &self.recorder {
+                            r.http(&format!("{venue}.rest"), &self.rest.url(&request.path), &body);
+                        }
                         let mut events = Vec::new();
                         if let Err(error) = self.codec.parse_rest(&request.path, &body, &mut events) {
                             self.stats.update(|s| s.parse_errors += 1);

@@ -17,9 +17,14 @@ impl RestClient {
         RestClient { base: base.trim_end_matches('/').to_string(), http }
     }
 
+    /// The full URL of `path` (as recorded in captures).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
     /// GET `path` (with its query) and return the body of a 2xx answer.
     pub async fn get(&self, path: &str) -> Result<String, String> {
-        let url = format!("{}{}", self.base, path);
+        let url = self.url(path);
         let response = self.http.get(&url).send().await.map_err(|e| format!("GET {path}: {e}"))?;
         let status = response.status();
         if !status.is_success() {

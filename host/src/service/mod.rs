@@ -9,6 +9,8 @@ pub mod api;
 mod reload;
 mod start;
 
+pub use start::StartOptions;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};

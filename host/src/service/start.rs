@@ -19,6 +19,11 @@ impl Service {
     /// Starts every configured symbol with the components present in the plugins dir.
     /// `config_path`, when given, is watched for live edits.
     pub fn start(config: Config, config_path: Option<PathBuf>) -> anyhow::Result<Service> {
+        Self::start_with(config, config_path, StartOptions::default())
+    }
+
+    /// `start` with extras (a recorder of every feed frame).
+    pub fn start_with(config: Config, config_path: Option<PathBuf>, options: StartOptions) -> anyhow::Result<Service> {
         let limits = Limits {
             call_deadline: Duration::from_millis(config.plugins.call_deadline_ms),
             memory_bytes: (config.plugins.memory_limit_mb as usize) << 20,
@@ -75,13 +80,19 @@ impl Service {
                 .enable_all()
                 .build()
                 .context("starting the feeds' runtime")?;
-            let feeds = Feeds::start(&feeds_config, inner.pipelines.clone(), rt.handle());
+            let feeds = Feeds::start(&feeds_config, inner.pipelines.clone(), rt.handle(), options.recorder);
             (Some(feeds), Some(rt))
         } else {
             (None, None)
         };
         Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher, feeds, feed_runtime: Mutex::new(feed_runtime) })
     }
+}
+
+/// Optional parts of a service.
+#[derive(Default)]
+pub struct StartOptions {
+    pub recorder: Option<std::sync::Arc<crate::feeds::Recorder>>,
 }
 
 pub(crate) fn policy(config: &Config) -> SlotPolicy {

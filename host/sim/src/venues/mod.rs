@@ -1,6 +1,6 @@
-//! The simulated venues. Each has the same shape: `publish` (one model step → its
-//! messages), `routes` (REST and the WebSocket endpoint) and a `Session` (one client's
-//! subscriptions). `server` holds the shared state and the session loop; `faults` the
+//! The simulated venues. Each is a directory of the same shape: `mod.rs` with `publish`
+//! (one model step → its messages) and `routes`, `session.rs` (one WebSocket client's
+//! subscriptions) and `rest.rs` (the polled endpoints). `server` holds the shared state and the session loop; `faults` the
 //! per-connection fault injection; `text` the JSON number formatting they share.
 
 pub mod binance;
@@ -24,6 +24,8 @@ pub enum Kind {
     Ticker,
     Mark,
     OpenInterest,
+    /// OKX `funding-rate`.
+    Funding,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
