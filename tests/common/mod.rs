@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use liqhost::config::{Config, SymbolConfig};
+use liqhost_market::Venue;
+use liqhost_sim::SimHandle;
 use liqhost::pipeline::{Msg, PipelineHandle};
 use liqhost::plugin::bindings::types::{PredictedLevel, Side};
 use liqhost::plugin::bindings::zm::MinuteInput;
@@ -153,3 +155,26 @@ pub fn ask<T>(pipeline: &PipelineHandle, make: impl FnOnce(liqhost::pipeline::Re
     assert!(pipeline.send(make(tx)));
     rx.blocking_recv().expect("pipeline replies")
 }
+
+/// A config whose feeds point at the simulator, tuned for an accelerated market.
+pub fn sim_config(sim: &SimHandle, sandbox: &Sandbox, symbols: &[&str]) -> Config {
+    let mut config = Config::default();
+    config.plugins.dir = sandbox.plugins();
+    config.storage.data_dir = sandbox.dir.path().join("data");
+    config.symbols = symbols.iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
+    for venue in Venue::ALL {
+        let v = config.feeds.venue_mut(venue);
+        v.enabled = true;
+        v.ws_url = sim.ws_url(venue);
+        v.rest_url = sim.rest_url(venue);
+    }
+    config.feeds.oi_poll_ms = 300;
+    config.feeds.ratios_poll_ms = 1_000;
+    config.feeds.stall_timeout_ms = 3_000;
+    config.feeds.ping_interval_ms = 1_000;
+    config.feeds.snapshot_retry_ms = 500;
+    config.feeds.reconnect_backoff_initial_ms = 50;
+    config.feeds.reconnect_backoff_max_ms = 500;
+    config
+}
+

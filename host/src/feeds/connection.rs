@@ -19,6 +19,17 @@ use super::FeedSettings;
 /// Longest payload excerpt put in a log line about a malformed frame.
 const LOGGED_PAYLOAD_CHARS: usize = 200;
 
+/// A copy of one book as the feed holds it (for checks against the source).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BookCopy {
+    pub synced: bool,
+    pub bids: Vec<liqhost_market::Level>,
+    pub asks: Vec<liqhost_market::Level>,
+}
+
+/// A request for a book copy, answered by the connection task between frames.
+pub type BookRequest = (String, tokio::sync::oneshot::Sender<Option<BookCopy>>);
+
 /// Why a connection ended; every one leads to a reconnect after a backoff.
 #[derive(Debug, thiserror::Error)]
 enum Ended {
@@ -52,12 +63,12 @@ pub struct Connection {
 
 impl Connection {
     /// Runs until shutdown: each failure is logged, counted and followed by a backoff.
-    pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(mut self, mut shutdown: watch::Receiver<bool>, mut book_requests: mpsc::UnboundedReceiver<BookRequest>) {
         let venue = self.session.venue();
         let mut backoff = Backoff::new(self.settings.backoff_initial, self.settings.backoff_max);
         loop {
             let started = Instant::now();
-            let ended = self.connect_and_stream(&mut shutdown).await;
+            let ended = self.connect_and_stream(&mut shutdown, &mut book_requests).await;
             self.stats.update(|s| s.connected = false);
             if matches!(ended, Ended::Shutdown) || *shutdown.borrow() {
                 return;
@@ -83,7 +94,7 @@ impl Connection {
         }
     }
 
-    async fn connect_and_stream(&mut self, shutdown: &mut watch::Receiver<bool>) -> Ended {
+    async fn connect_and_stream(&mut self, shutdown: &mut watch::Receiver<bool>, book_requests: &mut mpsc::UnboundedReceiver<BookRequest>) -> Ended {
         for request in self.session.codec().startup_requests() {
             match self.rest.get(&request.path).await {
                 Ok(body) => self.on_rest(&request.path, &body),
@@ -120,15 +131,21 @@ impl Connection {
         resync_timer.tick().await;
         let mut events = Vec::new();
         let mut actions = Vec::new();
+        let mut last_frame_at = tokio::time::Instant::now();
         loop {
             tokio::select! {
-                next = tokio::time::timeout(self.settings.stall_timeout, stream.next()) => {
+                // The deadline counts from the last frame, not from this loop turn: pings and
+                // timers wake the loop often, and must not keep a silent connection alive.
+                _ = tokio::time::sleep_until(last_frame_at + self.settings.stall_timeout) => {
+                    return Ended::Stalled(self.settings.stall_timeout);
+                }
+                next = stream.next() => {
                     let frame = match next {
-                        Err(_) => return Ended::Stalled(self.settings.stall_timeout),
-                        Ok(None) => return Ended::Closed,
-                        Ok(Some(Err(e))) => return Ended::Socket(e.to_string()),
-                        Ok(Some(Ok(frame))) => frame,
+                        None => return Ended::Closed,
+                        Some(Err(e)) => return Ended::Socket(e.to_string()),
+                        Some(Ok(frame)) => frame,
                     };
+                    last_frame_at = tokio::time::Instant::now();
                     self.stats.update(|s| s.last_message_ms = Some(now_ms()));
                     let text = match frame {
                         Message::Text(t) => t,
@@ -175,9 +192,18 @@ impl Connection {
                     let actions = symbols.iter().map(|s| liqhost_market::session::resync_action(self.session.codec(), s)).collect();
                     self.execute(actions, &mut sink, &rest_tx).await;
                 }
+                Some((symbol, reply)) = book_requests.recv() => {
+                    let _ = reply.send(self.book_copy(&symbol));
+                }
                 _ = shutdown.changed() => return Ended::Shutdown,
             }
         }
+    }
+
+    fn book_copy(&self, symbol: &str) -> Option<BookCopy> {
+        let synced = self.session.books().get(symbol)?;
+        let book = synced.book();
+        Some(BookCopy { synced: synced.is_synced(), bids: book.bids().collect(), asks: book.asks().collect() })
     }
 
     fn on_rest(&mut self, path: &str, body: &str) {

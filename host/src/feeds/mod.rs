@@ -27,6 +27,7 @@ use liqhost_market::{Symbol, SymbolMap, Venue};
 use tokio::sync::watch;
 
 pub use backoff::Backoff;
+pub use connection::BookCopy;
 pub use recorder::Recorder;
 pub use stats::{FeedStats, SharedStats};
 
@@ -78,6 +79,7 @@ pub fn codec(venue: Venue, symbols: SymbolMap) -> Box<dyn VenueCodec> {
 pub struct Feeds {
     shutdown: watch::Sender<bool>,
     stats: BTreeMap<Venue, SharedStats>,
+    book_requests: BTreeMap<Venue, tokio::sync::mpsc::UnboundedSender<connection::BookRequest>>,
 }
 
 impl Feeds {
@@ -94,6 +96,7 @@ impl Feeds {
         let symbols: Vec<Symbol> = names.iter().map(|s| Symbol::from(s.as_str())).collect();
         let router = Arc::new(router::Router::new(pipelines));
         let mut stats = BTreeMap::new();
+        let mut book_requests = BTreeMap::new();
         for venue in Venue::ALL {
             let v = config.venue(venue);
             if !v.enabled || symbols.is_empty() {
@@ -124,7 +127,9 @@ impl Feeds {
                 settings: settings.clone(),
                 recorder: recorder.clone(),
             };
-            rt.spawn(connection.run(rx.clone()));
+            let (book_tx, book_rx) = tokio::sync::mpsc::unbounded_channel();
+            book_requests.insert(venue, book_tx);
+            rt.spawn(connection.run(rx.clone(), book_rx));
             rt.spawn(poller.run(rx.clone()));
             tracing::info!(venue = %venue, ws = %v.ws_url, rest = %v.rest_url, "feed started");
         }
@@ -140,7 +145,26 @@ impl Feeds {
                 }
             });
         }
-        Feeds { shutdown, stats }
+        Feeds { shutdown, stats, book_requests }
+    }
+
+    /// A copy of a venue's book of `symbol` as the feed holds it; `None` if the venue has
+    /// no such book or its task is not reading right now (reconnecting).
+    pub fn book(&self, venue: Venue, symbol: &str, timeout: Duration) -> Option<BookCopy> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.book_requests.get(&venue)?.send((symbol.to_string(), tx)).ok()?;
+        let deadline = std::time::Instant::now() + timeout;
+        let mut rx = rx;
+        loop {
+            match rx.try_recv() {
+                Ok(answer) => return answer,
+                Err(tokio::sync::oneshot::error::TryRecvError::Closed) => return None,
+                Err(tokio::sync::oneshot::error::TryRecvError::Empty) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(2))
+                }
+                Err(_) => return None,
+            }
+        }
     }
 
     pub fn stats(&self) -> BTreeMap<Venue, FeedStats> {

@@ -80,6 +80,11 @@ impl Service {
         self.feeds.as_ref().map(|f| f.stats()).unwrap_or_default()
     }
 
+    /// A copy of the book a feed holds for `symbol` (checks against the source).
+    pub fn feed_book(&self, venue: liqhost_market::Venue, symbol: &str) -> Option<crate::feeds::BookCopy> {
+        self.feeds.as_ref()?.book(venue, symbol, std::time::Duration::from_secs(2))
+    }
+
     /// Stops the feeds, then every pipeline after the messages already queued, and waits.
     pub fn shutdown(&self) {
         if let Some(feeds) = &self.feeds {
