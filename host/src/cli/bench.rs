@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// What to measure: `plugins`.
+    /// What to measure: `plugins` or `replay`.
     pub what: String,
     /// Directory holding the built components (zone_manager.wasm, zone_manager_wide.wasm).
     #[arg(long, default_value = "target/wasm32-wasip2/plugin")]
@@ -18,6 +18,7 @@ pub struct BenchArgs {
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     match args.what.as_str() {
         "plugins" => crate::bench::plugins::run(&args.plugins_dir, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
-        other => anyhow::bail!("unknown benchmark `{other}` (plugins)"),
+        "replay" => crate::bench::replay::run(args.json.as_deref()).map(|_| ExitCode::SUCCESS),
+        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay)"),
     }
 }

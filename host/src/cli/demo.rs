@@ -1,4 +1,7 @@
-//! `liqhost demo`: the host on a seeded synthetic market at a chosen speed, with live hot swap.
+//! `liqhost demo`: simulated Binance, Bybit and OKX on loopback, the host's real feeds on them, live hot swap.
+//!
+//! Until the engines' minute cycle exists, each zone manager is still fed by a seeded
+//! synthetic stream of predicted levels (not by the simulated market).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +21,7 @@ use crate::service::{api, Service};
 pub struct DemoArgs {
     #[arg(long, default_value = "config/demo.toml")]
     pub config: PathBuf,
-    /// Simulated minutes per real minute (60: one simulated minute per second).
+    /// Simulated time per real time (60: one simulated minute per second).
     #[arg(long, default_value_t = 60.0)]
     pub speed: f64,
     /// Stop after this many simulated minutes (default: run until Ctrl-C).
@@ -46,6 +49,18 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if let Some(bind) = &args.api_bind {
         config.api.bind = bind.clone();
     }
+    let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let sim_config = liqhost_sim::SimConfig {
+        symbols: config.symbols.keys().map(|s| liqhost_sim::SimSymbol::standard(s)).collect(),
+        ..liqhost_sim::SimConfig::standard(args.seed, args.speed)
+    };
+    let sim = rt.block_on(liqhost_sim::start(sim_config)).context("starting the simulated exchanges")?;
+    for venue in liqhost_market::Venue::ALL {
+        let v = config.feeds.venue_mut(venue);
+        v.enabled = true;
+        v.ws_url = sim.ws_url(venue);
+        v.rest_url = sim.rest_url(venue);
+    }
     let service = Arc::new(Service::start(config.clone(), Some(args.config.clone()))?);
     tracing::info!(plugins_dir = %service.plugins_dir().display(), "demo started; rebuild or copy a component into the plugins dir to swap it live");
     let stop = Arc::new(AtomicBool::new(false));
@@ -67,7 +82,6 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
 
-    let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let status_service = service.clone();
     let done = {
         let stop = stop.clone();
@@ -97,6 +111,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     })?;
     service.shutdown();
     log_status(&service);
+    rt.block_on(sim.shutdown());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -121,11 +136,18 @@ fn log_status(service: &Service) {
     for symbol in service.symbols() {
         let Some(view) = service.view(&symbol) else { continue };
         let zm = view.slot(EngineKind::ZoneManager);
+        let market = &view.market;
+        let last = market.recent_minutes.last();
                 tracing::info!(
             %symbol,
             zone_manager = %zm.map(|s| format!("{} {}", s.primary.version, &s.primary.content_hash[..12])).unwrap_or_else(|| "-".into()),
             applied = view.counters.applied,
             zones = view.zones.len(),
+            minutes = market.minutes_closed,
+            close = last.map(|c| c.bar.close).unwrap_or(0.0),
+            oi_usd = last.and_then(|c| c.oi_usd).unwrap_or(0.0),
+            frames = market.frames,
+            liquidations = market.liquidations_by_venue.values().sum::<u64>(),
             median_lifespan_min = view.zone_quality.map(|q| q.median_lifespan_minutes).unwrap_or(0.0),
             swept_rate = view.zone_quality.map(|q| q.swept_rate).unwrap_or(0.0),
             "status"

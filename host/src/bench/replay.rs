@@ -1,0 +1,135 @@
+//! Replay throughput: records the simulated venues into a capture, then replays it as fast as
+//! possible through parse + books + bars + frames, with a breakdown of where the time goes.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use liqhost_market::capture::{self, RecordKind};
+use liqhost_market::{SymbolMap, Venue};
+use serde_json::json;
+
+use super::stats::machine;
+use crate::config::{Config, SymbolConfig};
+use crate::feeds::Recorder;
+use crate::replay::{replay, venue_of, ReplayOptions};
+use crate::service::{Service, StartOptions};
+
+/// Records `seconds` of the simulator at `speed`, three symbols, into `dir`.
+pub fn record_sim(dir: &Path, seconds: f64, speed: f64) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let sim = rt.block_on(liqhost_sim::start(liqhost_sim::SimConfig::standard(3, speed)))?;
+    let mut config = Config::default();
+    config.plugins.dir = dir.join("no-plugins");
+    config.plugins.watch = false;
+    config.storage.data_dir = dir.join("data");
+    config.symbols = ["BTC", "ETH", "SOL"].iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
+    for venue in Venue::ALL {
+        let v = config.feeds.venue_mut(venue);
+        v.enabled = true;
+        v.ws_url = sim.ws_url(venue);
+        v.rest_url = sim.rest_url(venue);
+    }
+    let recorder = Arc::new(Recorder::create(&dir.join("capture"), 256 << 20)?);
+    let service = Service::start_with(config, None, StartOptions { recorder: Some(recorder.clone()) })?;
+    std::thread::sleep(Duration::from_secs_f64(seconds));
+    service.shutdown();
+    rt.block_on(sim.shutdown());
+    Ok(recorder.finish())
+}
+
+pub fn run(json_out: Option<&Path>) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("liqhost-bench-replay-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    println!("machine: {}", machine());
+    let files = record_sim(&dir, 20.0, 300.0).context("recording the simulator")?;
+    let capture_dir = dir.join("capture");
+
+    // The capture in memory, to time parsing alone (no I/O, no books).
+    let mut frames: Vec<(Venue, String)> = Vec::new();
+    for f in &files {
+        for r in capture::open(f)?.flatten() {
+            if r.kind == RecordKind::Recv {
+                if let Some(v) = venue_of(&r) {
+                    frames.push((v, r.data));
+                }
+            }
+        }
+    }
+    let bytes: usize = frames.iter().map(|(_, t)| t.len()).sum();
+    let mut codecs: std::collections::HashMap<Venue, _> = Venue::ALL.iter().map(|v| (*v, crate::feeds::codec(*v, SymbolMap::permissive()))).collect();
+    // OKX needs its contract sizes before parsing: take them from the recorded REST answers.
+    for f in &files {
+        for r in capture::open(f)?.flatten() {
+            if r.kind == RecordKind::Http && venue_of(&r) == Some(Venue::Okx) {
+                let url = r.url.clone().unwrap_or_default();
+                let path = url.split_once("://").map_or(url.as_str(), |(_, x)| x);
+                let path = path.find('/').map_or("/", |i| &path[i..]);
+                let _ = codecs.get_mut(&Venue::Okx).unwrap().parse_rest(path, &r.data, &mut Vec::new());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let started = Instant::now();
+    for (venue, text) in &frames {
+        out.clear();
+        let _ = codecs.get_mut(venue).unwrap().parse_ws(text, &mut out);
+    }
+    let parse_s = started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let mut read_records = 0u64;
+    for f in &files {
+        read_records += capture::open(f)?.count() as u64;
+    }
+    let read_s = started.elapsed().as_secs_f64();
+
+    let mut runs = Vec::new();
+    let mut summary = None;
+    for _ in 0..3 {
+        let s = replay(&capture_dir, ReplayOptions::default(), |_, _| {})?;
+        runs.push(s.msgs_per_sec);
+        summary = Some(s);
+    }
+    let summary = summary.expect("three runs");
+    runs.sort_by(f64::total_cmp);
+    let median = runs[1];
+    let parse_rate = frames.len() as f64 / parse_s;
+    let depth_share = summary.events.get("book_delta").copied().unwrap_or(0) as f64 / summary.events.values().sum::<u64>().max(1) as f64;
+    println!(
+        "capture: {} messages ({} MB of frames), {:.0} % of events are book deltas; {} parse errors",
+        summary.messages,
+        bytes / 1_000_000,
+        depth_share * 100.0,
+        summary.parse_errors
+    );
+    println!("replay --speed max (read + decompress + parse + books + bars + frames, one thread): median of 3 {median:.0} messages/s");
+    let replay_s = summary.messages as f64 / median;
+    let read_share = read_s / replay_s;
+    let parse_share = (frames.len() as f64 / parse_rate) / replay_s;
+    println!(
+        "where the time goes (shares of one replay): reading + decompressing + decoding capture lines {:.0} % ({:.0} records/s alone), venue JSON parsing {:.0} % ({parse_rate:.0} messages/s alone), books + bars + frames + routing the remaining {:.0} %",
+        read_share * 100.0,
+        read_records as f64 / read_s,
+        parse_share * 100.0,
+        (1.0 - read_share - parse_share).max(0.0) * 100.0
+    );
+    let figures = json!({
+        "machine": machine(),
+        "messages": summary.messages,
+        "frame_bytes": bytes,
+        "book_delta_share": depth_share,
+        "replay_msgs_per_sec_runs": runs,
+        "replay_msgs_per_sec_median": median,
+        "parse_only_msgs_per_sec": parse_rate,
+        "read_share": read_share,
+        "parse_share": parse_share,
+    });
+    if let Some(path) = json_out {
+        std::fs::write(path, serde_json::to_string_pretty(&figures)?)?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
