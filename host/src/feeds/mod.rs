@@ -175,3 +175,23 @@ impl Feeds {
         let _ = self.shutdown.send(true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio_tungstenite::tungstenite::error::{Error, UrlError};
+
+    /// The live venues are wss:// and https://: TLS must be compiled in. A closed loopback
+    /// port proves it without any network: the error is a refused connection.
+    #[tokio::test]
+    async fn secure_urls_are_supported() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        match tokio_tungstenite::connect_async(format!("wss://127.0.0.1:{port}/ws")).await {
+            Err(Error::Url(UrlError::TlsFeatureNotEnabled)) => panic!("websocket TLS is not compiled in"),
+            Err(Error::Io(_)) => {}
+            other => panic!("expected a refused connection, got {other:?}"),
+        }
+        let rest = super::rest::RestClient::new(&format!("https://127.0.0.1:{port}"), std::time::Duration::from_secs(2));
+        let error = rest.get("/x").await.unwrap_err();
+        assert!(!error.contains("scheme"), "{error}");
+    }
+}
