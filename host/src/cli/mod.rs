@@ -29,7 +29,7 @@ pub enum Command {
         #[arg(long, default_value = "config/default.toml")]
         config: PathBuf,
     },
-    /// Run the host against a seeded synthetic market, with live hot swap.
+    /// Run the host against simulated exchanges on loopback, with live hot swap.
     Demo(demo::DemoArgs),
     /// Plugin tools.
     Plugin {

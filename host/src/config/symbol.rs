@@ -139,6 +139,17 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_configs_parse() {
+        for name in ["default.toml", "demo.toml"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../config").join(name);
+            Config::load(&path).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        }
+        let live = Config::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/default.toml")).unwrap();
+        assert!(live.feeds.binance.enabled && live.feeds.binance.ws_url.starts_with("wss://"));
+        assert!(!Config::default().feeds.binance.enabled, "code defaults never reach a venue");
+    }
+
+    #[test]
     fn fills_spec_defaults_and_refuses_unknown_keys() {
         let config = Config::parse("[symbols.eth]\n").unwrap();
         assert_eq!(config.symbols["ETH"].step, Some(1.0));
