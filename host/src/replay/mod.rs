@@ -97,6 +97,9 @@ fn default_step(price: f64) -> f64 {
 struct Replayer {
     options: ReplayOptions,
     sessions: HashMap<Venue, FeedSession>,
+    /// Venue per connection id (a connection belongs to one venue), so the per-record
+    /// lookup allocates nothing.
+    venues: HashMap<String, Option<Venue>>,
     depth_slots: HashMap<Venue, i64>,
     markets: BTreeMap<Symbol, SymbolMarket>,
     events: Vec<MarketEvent>,
@@ -119,6 +122,7 @@ pub fn replay(path: &Path, options: ReplayOptions, mut on_output: impl FnMut(&Sy
     let mut r = Replayer {
         options,
         sessions: HashMap::new(),
+        venues: HashMap::new(),
         depth_slots: HashMap::new(),
         markets: BTreeMap::new(),
         events: Vec::new(),
@@ -164,7 +168,11 @@ impl Replayer {
         if !matches!(record.kind, RecordKind::Recv | RecordKind::Http) {
             return;
         }
-        let Some(venue) = venue_of(record) else {
+        let venue = match self.venues.get(record.conn.as_str()) {
+            Some(v) => *v,
+            None => *self.venues.entry(record.conn.clone()).or_insert_with(|| venue_of(record)),
+        };
+        let Some(venue) = venue else {
             self.summary.unknown_venue += 1;
             return;
         };
