@@ -11,6 +11,7 @@
 //! - `pipeline`: one owning thread per symbol; published immutable views.
 //! - `replay`: captures through the same sessions and market state as live feeds.
 //! - `service`: the assembled host (pipelines, file watching, HTTP API).
+//! - `store`: durable storage primitives (atomic writes, history record rings).
 
 pub mod bench;
 pub mod cli;
@@ -22,3 +23,4 @@ pub mod pipeline;
 pub mod plugin;
 pub mod replay;
 pub mod service;
+pub mod store;
