@@ -39,7 +39,7 @@ impl Service {
             for kind in EngineKind::ALL {
                 let stem = sym.component_stem(kind);
                 if !component_path(&plugins_dir, &stem).exists() {
-                    tracing::warn!(%symbol, engine = %kind, component = %stem, "no component file yet; the slot starts when it appears");
+                    tracing::info!(%symbol, engine = %kind, component = %stem, "no component file yet; the slot starts when it appears");
                     continue;
                 }
                 let component = match loaded.get(&(kind, stem.clone())) {
