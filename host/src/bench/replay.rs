@@ -13,7 +13,7 @@ use serde_json::json;
 use super::stats::machine;
 use crate::config::{Config, SymbolConfig};
 use crate::feeds::Recorder;
-use crate::replay::{replay, venue_of, ReplayOptions};
+use crate::replay::{replay, rest_path, venue_of, ReplayOptions};
 use crate::service::{Service, StartOptions};
 
 /// Records `seconds` of the simulator at `speed`, three symbols, into `dir`.
@@ -64,9 +64,7 @@ pub fn run(json_out: Option<&Path>) -> anyhow::Result<()> {
     for f in &files {
         for r in capture::open(f)?.flatten() {
             if r.kind == RecordKind::Http && venue_of(&r) == Some(Venue::Okx) {
-                let url = r.url.clone().unwrap_or_default();
-                let path = url.split_once("://").map_or(url.as_str(), |(_, x)| x);
-                let path = path.find('/').map_or("/", |i| &path[i..]);
+                let path = rest_path(r.url.as_deref().unwrap_or(""));
                 let _ = codecs.get_mut(&Venue::Okx).unwrap().parse_rest(path, &r.data, &mut Vec::new());
             }
         }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use liqhost_market::codec::{RestPurpose, RestRequest};
+use liqhost_market::codec::RestRequest;
 use liqhost_market::session::{FeedAction, FeedSession};
 use liqhost_market::{MarketEvent, Symbol};
 use tokio::sync::{mpsc, watch};
@@ -236,13 +236,7 @@ impl Connection {
             }
         }
         let counters = self.session.counters.clone();
-        self.stats.update(|s| {
-            s.messages = counters.messages;
-            s.parse_errors = counters.parse_errors;
-            s.resyncs = counters.resyncs;
-            s.sequence_gaps = counters.sequence_gaps;
-            s.session = counters;
-        });
+        self.stats.update(|s| s.session = counters);
     }
 
     /// Sends frames now; REST snapshots are fetched on their own task so reading never waits.
@@ -257,14 +251,13 @@ impl Connection {
                         let _ = sink.send(Message::text(text)).await;
                     }
                 }
-                FeedAction::FetchSnapshot { request: RestRequest { path, purpose: RestPurpose::BookSnapshot }, .. } => {
+                FeedAction::FetchSnapshot { request: RestRequest { path, .. }, .. } => {
                     let (rest, tx) = (self.rest.clone(), rest_tx.clone());
                     tokio::spawn(async move {
                         let result = rest.get(&path).await;
                         let _ = tx.send((path, result));
                     });
                 }
-                FeedAction::FetchSnapshot { .. } => {}
             }
         }
     }

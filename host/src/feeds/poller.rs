@@ -71,7 +71,7 @@ impl Poller {
                         }
                         let mut events = Vec::new();
                         if let Err(error) = self.codec.parse_rest(&request.path, &body, &mut events) {
-                            self.stats.update(|s| s.parse_errors += 1);
+                            self.stats.update(|s| s.rest_parse_errors += 1);
                             tracing::warn!(venue = %venue, path = %request.path, %error, "malformed REST answer skipped");
                         }
                         self.router.route(events.into_iter());

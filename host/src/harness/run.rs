@@ -11,7 +11,7 @@ use super::compare::diff;
 use super::fixture::{Fixture, Step};
 use crate::plugin::bindings::types::{EngineConfig, EngineError};
 use crate::plugin::instance::{CallError, Instance};
-use crate::plugin::{LoadedComponent, Runtime};
+use crate::plugin::{Call, LoadedComponent, Runtime};
 
 /// Everything a fixture run found. `passed()` is the verdict.
 #[derive(Debug, Default)]
@@ -191,7 +191,6 @@ impl<'a> Runner<'a> {
     }
 }
 
-use crate::plugin::Call;
 
 fn error_value(e: CallError) -> Value {
     match e {

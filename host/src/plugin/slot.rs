@@ -157,19 +157,28 @@ impl Slot {
             self.try_heal(&reason)?;
         }
         self.counters.calls += 1;
-        match self.primary.call(call) {
+        let result = self.primary.call(call);
+        match self.settle(call, result) {
+            Ok(answer) => answer,
+            Err(trap) => self.after_trap(call, trap),
+        }
+    }
+
+    /// The outcome of a primary call: the answer, or the trap (counted) for the caller to handle.
+    fn settle(&mut self, call: &Call, result: Result<Output, CallError>) -> Result<Result<Output, SlotError>, anyhow::Error> {
+        match result {
             Ok(out) => {
                 self.after_success(call);
-                Ok(out)
+                Ok(Ok(out))
             }
             Err(CallError::Engine(e)) => {
                 self.counters.engine_errors += 1;
-                Err(SlotError::Engine(e))
+                Ok(Err(SlotError::Engine(e)))
             }
-            Err(e @ CallError::WrongKind { .. }) => Err(SlotError::Host(e.to_string())),
+            Err(e @ CallError::WrongKind { .. }) => Ok(Err(SlotError::Host(e.to_string()))),
             Err(CallError::Trap(trap)) => {
                 self.counters.traps += 1;
-                self.after_trap(call, trap)
+                Err(trap)
             }
         }
     }
@@ -218,18 +227,10 @@ impl Slot {
     }
 
     fn retry(&mut self, call: &Call) -> Result<Output, SlotError> {
-        match self.primary.call(call) {
-            Ok(out) => {
-                self.after_success(call);
-                Ok(out)
-            }
-            Err(CallError::Engine(e)) => {
-                self.counters.engine_errors += 1;
-                Err(SlotError::Engine(e))
-            }
-            Err(e @ CallError::WrongKind { .. }) => Err(SlotError::Host(e.to_string())),
-            Err(CallError::Trap(trap)) => {
-                self.counters.traps += 1;
+        let result = self.primary.call(call);
+        match self.settle(call, result) {
+            Ok(answer) => answer,
+            Err(trap) => {
                 self.counters.skipped_calls += 1;
                 tracing::error!(symbol = %self.symbol, engine = %self.kind, call = call.name(), error = %format!("{trap:#}"), "call trapped again on a rebuilt engine; skipping it");
                 self.recover_primary();

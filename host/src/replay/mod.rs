@@ -84,7 +84,7 @@ pub fn venue_of(record: &CaptureRecord) -> Option<Venue> {
 }
 
 /// `https://host/path?q` → `/path?q`.
-fn rest_path(url: &str) -> &str {
+pub fn rest_path(url: &str) -> &str {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
 }
@@ -92,6 +92,12 @@ fn rest_path(url: &str) -> &str {
 /// A step for a symbol's depth frames from its price: about 1/1000 of it, a power of ten.
 fn default_step(price: f64) -> f64 {
     10f64.powf((price.log10() - 3.0).floor())
+}
+
+/// A new market for `symbol`: the configured step, else one derived from `price`.
+fn new_market(options: &ReplayOptions, symbol: &Symbol, price: f64) -> SymbolMarket {
+    let step = options.steps.get(symbol.as_ref()).copied().unwrap_or_else(|| default_step(price));
+    SymbolMarket::new(symbol.clone(), MarketConfig::with_step(step))
 }
 
 struct Replayer {
@@ -208,8 +214,8 @@ impl Replayer {
             let symbols: Vec<Symbol> = session.books().keys().cloned().collect();
             for symbol in symbols {
                 let Some(depth) = session.depth(&symbol, 0.12) else { continue };
-                let step = self.options.steps.get(symbol.as_ref()).copied().unwrap_or_else(|| default_step(depth.mid));
-                let market = self.markets.entry(symbol.clone()).or_insert_with(|| SymbolMarket::new(symbol.clone(), MarketConfig::with_step(step)));
+                let options = &self.options;
+                let market = self.markets.entry(symbol.clone()).or_insert_with(|| new_market(options, &symbol, depth.mid));
                 market.on_depth(depth, ts);
                 market.on_clock(ts, &mut self.outputs);
                 emit(&mut self.summary, symbol, &mut self.outputs, on_output);
@@ -256,8 +262,7 @@ fn market_for<'a>(markets: &'a mut BTreeMap<Symbol, SymbolMarket>, options: &Rep
             MarketEvent::BookTicker(t) => t.bid.price,
             _ => 1.0,
         };
-        let step = options.steps.get(symbol.as_ref()).copied().unwrap_or_else(|| default_step(price));
-        SymbolMarket::new(symbol.clone(), MarketConfig::with_step(step))
+        new_market(options, symbol, price)
     })
 }
 

@@ -90,9 +90,7 @@ impl Service {
         if let Some(feeds) = &self.feeds {
             feeds.shutdown();
         }
-        if let Some(rt) = self.feed_runtime.lock().expect("runtime lock").take() {
-            rt.shutdown_background();
-        }
+        self.release_feed_runtime();
         for p in self.inner.pipelines.values() {
             p.send(Msg::Shutdown);
         }
@@ -102,13 +100,17 @@ impl Service {
     }
 }
 
+impl Service {
+    /// A runtime must not be dropped inside another one's context: release it in the background.
+    fn release_feed_runtime(&self) {
+        if let Some(rt) = self.feed_runtime.lock().ok().and_then(|mut rt| rt.take()) {
+            rt.shutdown_background();
+        }
+    }
+}
+
 impl Drop for Service {
     fn drop(&mut self) {
-        // A runtime must not be dropped inside another one's context: release it in the background.
-        if let Ok(mut rt) = self.feed_runtime.lock() {
-            if let Some(rt) = rt.take() {
-                rt.shutdown_background();
-            }
-        }
+        self.release_feed_runtime();
     }
 }
