@@ -68,6 +68,16 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
     Ok(SimHandle { shared, addrs, stop, tasks })
 }
 
+/// Reads the ground truth of a running simulator.
+#[derive(Clone)]
+pub struct TruthReader(Arc<Shared>);
+
+impl TruthReader {
+    pub fn truth(&self) -> GroundTruth {
+        self.0.truth()
+    }
+}
+
 /// A running simulator. Dropping it stops everything too; `shutdown` also waits.
 pub struct SimHandle {
     shared: Arc<Shared>,
@@ -95,6 +105,11 @@ impl SimHandle {
 
     pub fn truth(&self) -> GroundTruth {
         self.shared.truth()
+    }
+
+    /// A cloneable reader of the ground truth, for tasks that outlive a borrow of the handle.
+    pub fn truth_reader(&self) -> TruthReader {
+        TruthReader(self.shared.clone())
     }
 
     /// The venue's book as published (bids descending, asks ascending), quantities in

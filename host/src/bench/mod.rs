@@ -1,10 +1,14 @@
 //! Benchmarks that print figures (`liqhost bench <what>`).
 //!
 //! # Layout
+//! - `calibration`: model quality against the simulator's ground truth (weights, hit rate, zones).
+//! - `pipeline`: whole-pipeline replay throughput, wasm engines vs the same engines linked natively.
 //! - `plugins`: call overhead, compile times, swap pause, file-change-to-serving time.
 //! - `replay`: capture replay throughput (records the simulator first).
 //! - `stats`: small helpers (median, percentiles, the machine line).
 
+pub mod calibration;
+pub mod pipeline;
 pub mod plugins;
 pub mod replay;
 mod stats;

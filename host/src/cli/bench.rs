@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// What to measure: `plugins` or `replay`.
+    /// What to measure: `plugins`, `replay`, `pipeline` (wasm vs native engines) or `calibration`.
     pub what: String,
     /// Directory holding the built components (zone_manager.wasm, zone_manager_wide.wasm).
     #[arg(long, default_value = "target/wasm32-wasip2/plugin")]
@@ -13,12 +13,36 @@ pub struct BenchArgs {
     /// Also write the figures as JSON.
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// calibration: simulated hours per run.
+    #[arg(long, default_value_t = 6.0)]
+    pub hours: f64,
+    /// calibration: simulated time per real time.
+    #[arg(long, default_value_t = 600.0)]
+    pub speed: f64,
+    /// calibration: the market's seed.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// calibration: symbols, comma-separated.
+    #[arg(long, default_value = "BTC,ETH,SOL", value_delimiter = ',')]
+    pub symbols: Vec<String>,
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     match args.what.as_str() {
         "plugins" => crate::bench::plugins::run(&args.plugins_dir, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
         "replay" => crate::bench::replay::run(args.json.as_deref()).map(|_| ExitCode::SUCCESS),
-        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay)"),
+        "pipeline" => crate::bench::pipeline::run(&args.plugins_dir, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
+        "calibration" => {
+            anyhow::ensure!(args.hours > 0.0 && args.speed > 0.0, "--hours and --speed must be positive");
+            let cal = crate::bench::calibration::CalibrationArgs {
+                plugins_dir: &args.plugins_dir,
+                hours: args.hours,
+                speed: args.speed,
+                seed: args.seed,
+                symbols: args.symbols.iter().map(|s| s.trim().to_ascii_uppercase()).collect(),
+            };
+            crate::bench::calibration::run(cal, args.json.as_deref()).map(|_| ExitCode::SUCCESS)
+        }
+        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration)"),
     }
 }

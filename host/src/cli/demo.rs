@@ -1,20 +1,14 @@
-//! `liqhost demo`: simulated Binance, Bybit and OKX on loopback, the host's real feeds on them, live hot swap.
-//!
-//! Until the engines' minute cycle exists, each zone manager is still fed by a seeded
-//! synthetic stream of predicted levels (not by the simulated market).
+//! `liqhost demo`: simulated Binance, Bybit and OKX on loopback, the host's real feeds on them, the engines' minute cycle, live hot swap.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 
 use crate::config::Config;
-use crate::demo::MinuteStream;
-use crate::pipeline::Msg;
-use crate::plugin::{Call, EngineKind};
+use crate::plugin::EngineKind;
 use crate::service::{api, Service};
 
 #[derive(clap::Args, Debug)]
@@ -33,6 +27,9 @@ pub struct DemoArgs {
     pub data_dir: Option<PathBuf>,
     #[arg(long)]
     pub api_bind: Option<String>,
+    /// The admin API's address (it starts only with a token: `LIQHOST_ADMIN_TOKEN`).
+    #[arg(long)]
+    pub admin_bind: Option<String>,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
 }
@@ -40,6 +37,7 @@ pub struct DemoArgs {
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.speed > 0.0 && args.speed.is_finite(), "--speed must be a positive number");
     let mut config = Config::load(&args.config)?;
+    super::attach_logs(&config)?;
     if let Some(dir) = &args.plugins_dir {
         config.plugins.dir = dir.clone();
     }
@@ -48,6 +46,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(bind) = &args.api_bind {
         config.api.bind = bind.clone();
+    }
+    if let Some(bind) = &args.admin_bind {
+        config.admin.bind = bind.clone();
     }
     let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let sim_config = liqhost_sim::SimConfig {
@@ -63,39 +64,23 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let service = Arc::new(Service::start(config.clone(), Some(args.config.clone()))?);
     tracing::info!(plugins_dir = %service.plugins_dir().display(), "demo started; rebuild or copy a component into the plugins dir to swap it live");
-    let stop = Arc::new(AtomicBool::new(false));
-    let feeders: Vec<_> = config
-        .symbols
-        .iter()
-        .enumerate()
-        .map(|(i, (symbol, sym))| {
-            let start_price = match symbol.as_str() {
-                "BTC" => 60_000.0,
-                "ETH" => 3_000.0,
-                "SOL" => 150.0,
-                _ => 100.0,
-            };
-            let stream = MinuteStream::new(args.seed + i as u64, start_price, sym.ladder().clone(), 29_000_000);
-            let pipeline = service.pipeline(symbol).expect("pipeline per symbol").clone();
-            let (stop, speed, minutes) = (stop.clone(), args.speed, args.minutes);
-            std::thread::spawn(move || feed(stream, pipeline, speed, minutes, stop))
-        })
-        .collect();
-
     let status_service = service.clone();
+    let sim_minutes = sim.truth_reader();
+    let stop_after = args.minutes;
     let done = {
-        let stop = stop.clone();
         async move {
-            let all_fed = async {
-                while !stop.load(Ordering::Relaxed) && !feeders.iter().all(|f| f.is_finished()) {
+            let enough_minutes = async move {
+                loop {
+                    if stop_after.is_some_and(|m| sim_minutes.truth().minutes >= m) {
+                        break;
+                    }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             };
             tokio::select! {
                 _ = super::serve::shutdown_signal() => {},
-                _ = all_fed => {},
+                _ = enough_minutes => {},
             }
-            stop.store(true, Ordering::Relaxed);
         }
     };
     rt.block_on(async {
@@ -107,29 +92,17 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
                 log_status(&status_service);
             }
         });
-        api::serve(listener, service.clone(), done).await.context("serving the API")
+        let admin = crate::admin::start(&config.admin, service.clone()).await?;
+        let served = api::serve(listener, service.clone(), done).await.context("serving the API");
+        if let Some(admin) = admin {
+            admin.stop().await;
+        }
+        served
     })?;
     service.shutdown();
     log_status(&service);
     rt.block_on(sim.shutdown());
     Ok(ExitCode::SUCCESS)
-}
-
-fn feed(mut stream: MinuteStream, pipeline: crate::pipeline::PipelineHandle, speed: f64, minutes: Option<u64>, stop: Arc<AtomicBool>) {
-    let period = Duration::from_secs_f64(60.0 / speed);
-    let started = Instant::now();
-    let mut sent = 0u64;
-    while !stop.load(Ordering::Relaxed) && minutes.is_none_or(|m| sent < m) {
-        let input = stream.next_minute();
-        if !pipeline.send(Msg::Calls(vec![(EngineKind::ZoneManager, Call::ZoneMinute { input })])) {
-            return;
-        }
-        sent += 1;
-        let due = started + period.mul_f64(sent as f64);
-        if let Some(wait) = due.checked_duration_since(Instant::now()) {
-            std::thread::sleep(wait);
-        }
-    }
 }
 
 fn log_status(service: &Service) {
@@ -138,7 +111,7 @@ fn log_status(service: &Service) {
         let zm = view.slot(EngineKind::ZoneManager);
         let market = &view.market;
         let last = market.recent_minutes.last();
-                tracing::info!(
+        tracing::info!(
             %symbol,
             zone_manager = %zm.map(|s| format!("{} {}", s.primary.version, &s.primary.content_hash[..12])).unwrap_or_else(|| "-".into()),
             applied = view.counters.applied,
@@ -147,6 +120,9 @@ fn log_status(service: &Service) {
             close = last.map(|c| c.bar.close).unwrap_or(0.0),
             oi_usd = last.and_then(|c| c.oi_usd).unwrap_or(0.0),
             frames = market.frames,
+            engine_minutes = view.products.counters.minutes,
+            calibrations = view.products.weights.calibrations,
+            calibrator_events = view.products.calibrator.as_ref().map(|c| c.total_events).unwrap_or(0),
             liquidations = market.liquidations_by_venue.values().sum::<u64>(),
             median_lifespan_min = view.zone_quality.map(|q| q.median_lifespan_minutes).unwrap_or(0.0),
             swept_rate = view.zone_quality.map(|q| q.swept_rate).unwrap_or(0.0),

@@ -1,5 +1,6 @@
-//! Command-line interface: `run`, `demo`, `plugin test`, `bench`.
+//! Command-line interface: `run`, `demo`, `plugin test`, `record`, `replay`, `ab`, `bench`.
 
+mod ab;
 mod bench;
 mod demo;
 mod plugin_test;
@@ -40,6 +41,8 @@ pub enum Command {
     Record(record::RecordArgs),
     /// Replay a capture through the feeds' parsers, books, bars and frames.
     Replay(replay::ReplayArgs),
+    /// Compare two builds of an engine on a replayed capture (a primary, b shadow): a report table.
+    Ab(ab::AbArgs),
     /// Benchmarks that print figures.
     Bench(bench::BenchArgs),
 }
@@ -52,12 +55,20 @@ pub enum PluginCommand {
 
 pub fn init_tracing(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(crate::logs::make_writer);
     if json {
         builder.json().init();
     } else {
         builder.init();
     }
+}
+
+/// Sends logs to the rotated files the config asks for (besides stderr).
+pub(crate) fn attach_logs(config: &crate::config::Config) -> anyhow::Result<()> {
+    if let Some(dir) = &config.logging.dir {
+        crate::logs::attach_file(dir, config.logging.rotation()).map_err(|e| anyhow::anyhow!("opening the log dir {}: {e}", dir.display()))?;
+    }
+    Ok(())
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -67,6 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Plugin { command: PluginCommand::Test(a) } => plugin_test::run(a),
         Command::Record(a) => record::run(a),
         Command::Replay(a) => replay::run(a),
+        Command::Ab(a) => ab::run(a),
         Command::Bench(a) => bench::run(a),
     }
 }

@@ -22,6 +22,7 @@ pub struct RecordArgs {
 
 pub fn run(args: RecordArgs) -> anyhow::Result<ExitCode> {
     let config = Config::load(&args.config)?;
+    super::attach_logs(&config)?;
     let recorder = Arc::new(Recorder::create(&args.out, args.max_file_bytes)?);
     let options = StartOptions { recorder: Some(recorder.clone()) };
     let service = Arc::new(Service::start_with(config.clone(), Some(args.config.clone()), options)?);

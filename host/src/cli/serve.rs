@@ -11,18 +11,33 @@ use crate::service::{api, Service};
 
 pub fn run(config_path: &Path) -> anyhow::Result<ExitCode> {
     let config = Config::load(config_path)?;
+    super::attach_logs(&config)?;
     let service = Arc::new(Service::start(config.clone(), Some(config_path.to_path_buf()))?);
-    serve_until_signal(service, &config.api.bind)?;
+    serve_with_admin(service, &config.api.bind, Some(&config.admin))?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Serves the API until a signal, then stops the pipelines once.
 pub(crate) fn serve_until_signal(service: Arc<Service>, bind: &str) -> anyhow::Result<()> {
+    serve_with_admin(service, bind, None)
+}
+
+/// Serves the public API (and the admin API when it has a token) until a signal; both
+/// finish their in-flight requests, then the pipelines stop once.
+pub(crate) fn serve_with_admin(service: Arc<Service>, bind: &str, admin: Option<&crate::config::AdminConfig>) -> anyhow::Result<()> {
     let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding the API to {bind}"))?;
         tracing::info!(addr = %listener.local_addr()?, "api listening");
-        api::serve(listener, service.clone(), shutdown_signal()).await.context("serving the API")
+        let admin = match admin {
+            Some(config) => crate::admin::start(config, service.clone()).await?,
+            None => None,
+        };
+        let served = api::serve(listener, service.clone(), shutdown_signal()).await.context("serving the API");
+        if let Some(admin) = admin {
+            admin.stop().await;
+        }
+        served
     })?;
     service.shutdown();
     Ok(())

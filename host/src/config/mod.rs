@@ -21,17 +21,49 @@ pub use symbol::SymbolConfig;
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub api: ApiConfig,
+    pub admin: AdminConfig,
     pub plugins: PluginsConfig,
     pub storage: StorageConfig,
+    pub logging: LoggingConfig,
+    pub capture: CaptureConfig,
     pub feeds: FeedsConfig,
     /// Per-symbol settings, keyed by short symbol (`BTC`).
     pub symbols: BTreeMap<String, SymbolConfig>,
 }
 
+/// The public HTTP API and its response cache (SPEC "HTTP API").
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApiConfig {
     pub bind: String,
+    /// Responses the cache holds at most. Keys are built from validated parameters, so a
+    /// flood of distinct values evicts old entries instead of growing memory (seeds/003 H4).
+    pub cache_max_entries: usize,
+    /// Bytes of cached bodies and keys at most; a body above an eighth of this is not cached.
+    pub cache_max_bytes: usize,
+    /// Time to live of live snapshots (heatmaps, zones, order book, OI), of history
+    /// responses, and of stats; /health, /openapi.json and binary answers are never cached.
+    pub cache_ttl_live_ms: u64,
+    pub cache_ttl_history_ms: u64,
+    pub cache_ttl_stats_ms: u64,
+}
+
+/// The admin API (slots, swaps, A/B experiments): its own listener, loopback by default.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    pub bind: String,
+    /// Bearer token every admin call must carry; `LIQHOST_ADMIN_TOKEN` wins over it. Without
+    /// a token from either, the admin API is not started.
+    pub token: Option<String>,
+    /// Largest uploaded component accepted (engines are ~200 KB).
+    pub max_upload_bytes: usize,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        AdminConfig { bind: "127.0.0.1:8898".into(), token: None, max_upload_bytes: 16 << 20 }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -55,18 +87,94 @@ pub struct PluginsConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct StorageConfig {
     pub data_dir: PathBuf,
+    /// Write rings, weights, engine states and snapshots under `data_dir` (and restore them at start).
+    pub persist: bool,
+    /// Frames kept per symbol and kind (v1, v2, v3, orderbook), on disk and in memory.
+    pub ring_capacity: usize,
+    /// Engine states are saved every this many minutes, at every swap and at shutdown.
+    pub state_save_minutes: u32,
+}
+
+/// Log files besides stderr; rotated by size and age, the newest `keep_files` kept.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoggingConfig {
+    /// No file logging when unset.
+    pub dir: Option<PathBuf>,
+    pub max_file_bytes: u64,
+    pub max_file_age_minutes: u64,
+    pub keep_files: usize,
+}
+
+/// Recording every raw frame the feeds receive (what `liqhost record` does), bounded on disk.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaptureConfig {
+    /// No recording when unset.
+    pub dir: Option<PathBuf>,
+    pub max_file_bytes: u64,
+    pub max_file_age_minutes: u64,
+    pub keep_files: usize,
+}
+
+impl Default for LoggingConfig {
+    fn default() -> Self {
+        LoggingConfig { dir: None, max_file_bytes: 16 << 20, max_file_age_minutes: 24 * 60, keep_files: 8 }
+    }
+}
+
+impl Default for CaptureConfig {
+    fn default() -> Self {
+        CaptureConfig { dir: None, max_file_bytes: 64 << 20, max_file_age_minutes: 60, keep_files: 48 }
+    }
+}
+
+impl LoggingConfig {
+    pub fn rotation(&self) -> liqhost_market::capture::Rotation {
+        rotation(self.max_file_bytes, self.max_file_age_minutes, self.keep_files)
+    }
+}
+
+impl CaptureConfig {
+    pub fn rotation(&self) -> liqhost_market::capture::Rotation {
+        rotation(self.max_file_bytes, self.max_file_age_minutes, self.keep_files)
+    }
+}
+
+fn rotation(bytes: u64, age_minutes: u64, keep: usize) -> liqhost_market::capture::Rotation {
+    liqhost_market::capture::Rotation {
+        max_file_bytes: bytes.max(1),
+        max_file_age: (age_minutes > 0).then(|| std::time::Duration::from_secs(age_minutes * 60)),
+        keep_files: keep.max(1),
+    }
 }
 
 impl Default for Config {
     fn default() -> Self {
         let symbols = ["BTC", "ETH", "SOL"].into_iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
-        Config { api: ApiConfig::default(), plugins: PluginsConfig::default(), storage: StorageConfig::default(), feeds: FeedsConfig::default(), symbols }
+        Config {
+            api: ApiConfig::default(),
+            admin: AdminConfig::default(),
+            plugins: PluginsConfig::default(),
+            storage: StorageConfig::default(),
+            logging: LoggingConfig::default(),
+            capture: CaptureConfig::default(),
+            feeds: FeedsConfig::default(),
+            symbols,
+        }
     }
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        ApiConfig { bind: "0.0.0.0:8899".into() }
+        ApiConfig {
+            bind: "0.0.0.0:8899".into(),
+            cache_max_entries: 2048,
+            cache_max_bytes: 64 << 20,
+            cache_ttl_live_ms: 5_000,
+            cache_ttl_history_ms: 30_000,
+            cache_ttl_stats_ms: 10_000,
+        }
     }
 }
 
@@ -87,7 +195,7 @@ impl Default for PluginsConfig {
 
 impl Default for StorageConfig {
     fn default() -> Self {
-        StorageConfig { data_dir: PathBuf::from("run/data") }
+        StorageConfig { data_dir: PathBuf::from("run/data"), persist: true, ring_capacity: 1440, state_save_minutes: 5 }
     }
 }
 

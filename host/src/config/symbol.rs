@@ -64,8 +64,16 @@ impl SymbolConfig {
     }
 
     /// What the engine is constructed and configured with.
+    /// Entry-inference and the calibrator bucket prices with the symbol's `step` unless
+    /// their own params set one, so every engine of a symbol shares one grid.
     pub fn engine_config(&self, kind: EngineKind) -> EngineConfig {
-        let params = self.params.get(&kind).map(|t| to_params(t).expect("checked by Config::normalise")).unwrap_or_default();
+        let mut params = self.params.get(&kind).map(|t| to_params(t).expect("checked by Config::normalise")).unwrap_or_default();
+        let uses_step = matches!(kind, EngineKind::EntryInference | EngineKind::Calibrator);
+        if let (true, Some(step)) = (uses_step, self.step) {
+            if !params.iter().any(|p| p.key == "step") {
+                params.push(Param { key: "step".into(), value: ParamValue::Number(step) });
+            }
+        }
         EngineConfig { ladder: self.ladder().to_wit(), params }
     }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use liqhost_market::capture::{CaptureRecord, CaptureWriter, RecordKind};
+use liqhost_market::capture::{CaptureRecord, CaptureWriter, RecordKind, Rotation};
 
 /// Shared by every connection and poller; a write failure is logged once and counted,
 /// never stops a feed.
@@ -22,8 +22,13 @@ fn now_s() -> f64 {
 impl Recorder {
     /// Capture files `capture.NNNN.jsonl.zst` in `dir`, rotated past `max_bytes_per_file`.
     pub fn create(dir: &Path, max_bytes_per_file: u64) -> anyhow::Result<Recorder> {
+        Self::with_rotation(dir, Rotation::by_size(max_bytes_per_file))
+    }
+
+    /// Capture files rotated by size and age, the newest `keep_files` kept.
+    pub fn with_rotation(dir: &Path, rotation: Rotation) -> anyhow::Result<Recorder> {
         std::fs::create_dir_all(dir)?;
-        let writer = CaptureWriter::create(dir, "capture", max_bytes_per_file)?;
+        let writer = CaptureWriter::with_rotation(dir, "capture", rotation)?;
         Ok(Recorder { writer: Mutex::new(Some(writer)), records: AtomicU64::new(0), write_errors: AtomicU64::new(0), next_conn: AtomicU64::new(0) })
     }
 

@@ -3,12 +3,21 @@
 //! # Layout
 //! - `message`: what can be asked of a pipeline.
 //! - `view`: the immutable snapshot a pipeline publishes after each batch.
+//! - `products`: the engines' published results (weights, frames, history).
 //! - `task`: the owning loop (events in order, swaps between batches).
+//! - `cycle`: the minute cycle (bar → entry-inference → calibrator → zones → frames) and persistence.
+//! - `convert`: market records to engine records and history records.
 
+mod convert;
+mod cycle;
 mod message;
+mod products;
 mod task;
 mod view;
 
+pub use convert::frame as frame_of;
+pub use cycle::{grid_around, normalised, CycleConfig, CycleState, NORMALISED_TOLERANCE};
 pub use message::{Msg, Reply};
-pub use task::{spawn, PipelineHandle};
-pub use view::{Counters, SymbolView};
+pub use products::{CycleCounters, Products, WeightsSource, WeightsView};
+pub use task::{spawn, PipelineHandle, PipelineSetup};
+pub use view::{Counters, LiquidationRecord, MarketView, RecentLiquidations, SymbolView};

@@ -7,8 +7,11 @@ use std::thread::{self, JoinHandle};
 
 use arc_swap::ArcSwap;
 
+use super::cycle::CycleState;
 use super::message::Msg;
-use super::view::{Counters, MarketView, SymbolView};
+use super::products::WeightsSource;
+use super::view::{Counters, MarketView, RecentLiquidations, SymbolView};
+use crate::store::SavedState;
 use liqhost_market::state::{MarketConfig, MarketOutput, SymbolMarket};
 use crate::plugin::bindings::zm;
 use crate::plugin::{Call, EngineKind, Output, Runtime, Slot, SlotError, SlotPolicy, SlotStatus};
@@ -25,6 +28,7 @@ pub struct PipelineHandle {
     pub symbol: String,
     tx: Sender<Msg>,
     view: Arc<ArcSwap<SymbolView>>,
+    published: tokio::sync::watch::Receiver<u64>,
 }
 
 impl PipelineHandle {
@@ -36,19 +40,40 @@ impl PipelineHandle {
     pub fn view(&self) -> Arc<SymbolView> {
         self.view.load_full()
     }
+
+    /// Changes whenever a new view is published (the count of views so far): push
+    /// channels await it instead of polling. Never blocks the pipeline.
+    pub fn published(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.published.clone()
+    }
 }
 
-struct Pipeline {
-    symbol: String,
+pub(super) struct Pipeline {
+    pub(super) symbol: String,
     runtime: Arc<Runtime>,
     policy: SlotPolicy,
-    slots: BTreeMap<EngineKind, Slot>,
+    pub(super) slots: BTreeMap<EngineKind, Slot>,
     counters: Counters,
     view: Arc<ArcSwap<SymbolView>>,
+    published: tokio::sync::watch::Sender<u64>,
     market: SymbolMarket,
     market_view: MarketView,
     recent_minutes: std::collections::VecDeque<liqhost_market::state::MinuteClose>,
+    recent_liquidations: RecentLiquidations,
     market_out: Vec<MarketOutput>,
+    pub(super) cycle: CycleState,
+    /// States a previous run saved for engines whose component was not there at start.
+    stored_states: BTreeMap<EngineKind, SavedState>,
+    shut_down: bool,
+}
+
+/// Everything a pipeline starts with besides its slots.
+pub struct PipelineSetup {
+    pub market: MarketConfig,
+    pub cycle: CycleState,
+    pub stored_states: BTreeMap<EngineKind, SavedState>,
+    /// Send the cycle's weights to entry-inference at start (stored weights, fresh engine).
+    pub push_weights: bool,
 }
 
 /// Starts the owning thread. Wasm calls are synchronous CPU work, so the pipeline runs
@@ -58,10 +83,11 @@ pub fn spawn(
     runtime: Arc<Runtime>,
     policy: SlotPolicy,
     slots: BTreeMap<EngineKind, Slot>,
-    market: MarketConfig,
+    setup: PipelineSetup,
 ) -> std::io::Result<(PipelineHandle, JoinHandle<()>)> {
     let (tx, rx) = mpsc::channel();
     let view = Arc::new(ArcSwap::from_pointee(SymbolView { symbol: symbol.to_string(), ..Default::default() }));
+    let (published, published_rx) = tokio::sync::watch::channel(0u64);
     let mut pipeline = Pipeline {
         symbol: symbol.to_string(),
         runtime,
@@ -69,14 +95,24 @@ pub fn spawn(
         slots,
         counters: Counters::default(),
         view: view.clone(),
-        market: SymbolMarket::new(Arc::from(symbol), market),
+        published,
+        market: SymbolMarket::new(Arc::from(symbol), setup.market),
         market_view: MarketView::default(),
         recent_minutes: std::collections::VecDeque::new(),
+        recent_liquidations: RecentLiquidations::default(),
         market_out: Vec::new(),
+        cycle: setup.cycle,
+        stored_states: setup.stored_states,
+        shut_down: false,
     };
-    pipeline.publish(false);
+    // A fresh entry-inference starts from the ladder in its config; stored weights (and
+    // the bias) replace those at once.
+    if setup.push_weights {
+        pipeline.push_weights();
+    }
+    pipeline.publish(true);
     let join = thread::Builder::new().name(format!("pipeline-{symbol}")).spawn(move || pipeline.run(rx))?;
-    Ok((PipelineHandle { symbol: symbol.to_string(), tx, view }, join))
+    Ok((PipelineHandle { symbol: symbol.to_string(), tx, view, published: published_rx }, join))
 }
 
 impl Pipeline {
@@ -120,20 +156,27 @@ impl Pipeline {
                     self.market.on_event(event, &mut self.market_out);
                 }
                 self.absorb_market_outputs();
-                return Step::Continue(false);
+                return Step::Continue(self.cycle.dirty);
             }
             Msg::Depth { depth, ts_ms } => {
                 self.market.on_depth(depth, ts_ms);
                 self.market.on_clock(ts_ms, &mut self.market_out);
                 self.absorb_market_outputs();
-                return Step::Continue(false);
+                return Step::Continue(self.cycle.dirty);
             }
             Msg::AddSlot { kind, component } => {
                 if self.slots.contains_key(&kind) {
                     return Step::Continue(false);
                 }
                 let config = self.config_for(kind);
-                match Slot::start(self.runtime.clone(), component, &self.symbol, config, None, self.policy.clone()) {
+                let stored = self.stored_states.remove(&kind);
+                let started = match stored {
+                    Some(state) => Slot::start(self.runtime.clone(), component.clone(), &self.symbol, config.clone(), Some(&state.bytes), self.policy.clone())
+                        .inspect_err(|error| tracing::warn!(engine = %kind, %error, "stored state refused; starting fresh"))
+                        .or_else(|_| Slot::start(self.runtime.clone(), component, &self.symbol, config, None, self.policy.clone())),
+                    None => Slot::start(self.runtime.clone(), component, &self.symbol, config, None, self.policy.clone()),
+                };
+                match started {
                     Ok(slot) => {
                         tracing::info!(engine = %kind, "slot started");
                         self.slots.insert(kind, slot);
@@ -147,8 +190,9 @@ impl Pipeline {
                     Some(slot) => slot.swap(component, &origin).map_err(|e| e.to_string()),
                     None => Err(format!("no {kind} slot for this symbol")),
                 };
-                if let Err(error) = &result {
-                    tracing::warn!(engine = %kind, %origin, %error, "swap refused; the running version keeps serving");
+                match &result {
+                    Err(error) => tracing::warn!(engine = %kind, %origin, %error, "swap refused; the running version keeps serving"),
+                    Ok(_) => self.save_states("swap"),
                 }
                 if let Some(reply) = reply {
                     let _ = reply.send(result);
@@ -156,14 +200,22 @@ impl Pipeline {
                 return Step::Continue(true);
             }
             Msg::Rollback { kind, reply } => {
-                let _ = reply.send(self.with_slot(kind, |s| s.rollback().map_err(|e| e.to_string())));
+                let result = self.with_slot(kind, |s| s.rollback().map_err(|e| e.to_string()));
+                if result.is_ok() {
+                    self.save_states("rollback");
+                }
+                let _ = reply.send(result);
             }
             Msg::Configure { kind, config } => {
+                let ladder = config.ladder.clone();
                 if let Some(slot) = self.slots.get_mut(&kind) {
                     match slot.configure(config) {
                         Ok(()) => *self.counters.configures.entry(kind).or_default() += 1,
                         Err(error) => tracing::warn!(engine = %kind, %error, "config refused by the engine; keeping the old one"),
                     }
+                }
+                if kind == EngineKind::EntryInference {
+                    self.adopt_ladder(&ladder);
                 }
             }
             Msg::StartShadow { kind, component, from_primary_state, reply } => {
@@ -181,7 +233,11 @@ impl Pipeline {
                 }));
             }
             Msg::Promote { kind, reply } => {
-                let _ = reply.send(self.with_slot(kind, |s| s.promote().map_err(|e| e.to_string())));
+                let result = self.with_slot(kind, |s| s.promote().map_err(|e| e.to_string()));
+                if result.is_ok() {
+                    self.save_states("promote");
+                }
+                let _ = reply.send(result);
             }
             Msg::Read { kind, call, reply } => {
                 let _ = reply.send(self.with_slot(kind, |s| {
@@ -190,37 +246,75 @@ impl Pipeline {
                     Ok((primary, shadow.and_then(|r| r.ok())))
                 }));
             }
-            Msg::Shutdown => return Step::Stop,
+            Msg::Shutdown => {
+                // Runs once: a second shutdown message finds the flag set.
+                if !self.shut_down {
+                    self.shut_down = true;
+                    self.save_states("shutdown");
+                }
+                return Step::Stop;
+            }
         }
         Step::Continue(true)
     }
 
-    /// Folds closed minutes, frames and liquidations into the market view.
-    /// (The engines' minute cycle consumes these in a later stage.)
+    /// Folds closed minutes, frames and liquidations into the market view, and runs the
+    /// engines: liquidations first (in arrival order), then each closed minute's cycle.
     fn absorb_market_outputs(&mut self) {
-        let mut minutes_changed = false;
-        for output in self.market_out.drain(..) {
+        let (mut minutes_changed, mut liquidations_changed) = (false, false);
+        let outputs = std::mem::take(&mut self.market_out);
+        let mut liquidations = Vec::new();
+        for output in &outputs {
             match output {
                 MarketOutput::Minute(close) => {
+                    self.feed_liquidations(&liquidations);
+                    liquidations.clear();
                     self.market_view.minutes_closed += 1;
                     if self.recent_minutes.len() == RECENT_MINUTES {
                         self.recent_minutes.pop_front();
                     }
-                    self.recent_minutes.push_back(close);
+                    self.recent_minutes.push_back(close.clone());
                     minutes_changed = true;
+                    self.run_minute(close);
                 }
                 MarketOutput::Frame(frame) => {
                     self.market_view.frames += 1;
-                    self.market_view.last_frame = Some(Arc::new(frame));
+                    self.render_depth(frame);
+                    self.market_view.last_frame = Some(Arc::new(frame.clone()));
                 }
                 MarketOutput::Liquidation(l) => {
                     *self.market_view.liquidations_by_venue.entry(l.venue).or_default() += 1;
+                    self.recent_liquidations.push(l);
+                    liquidations_changed = true;
+                    liquidations.push(l.clone());
                 }
             }
         }
+        self.feed_liquidations(&liquidations);
+        self.market_out = outputs;
+        self.market_out.clear();
         if minutes_changed {
             self.market_view.recent_minutes = Arc::new(self.recent_minutes.iter().cloned().collect());
         }
+        if liquidations_changed {
+            self.market_view.recent_liquidations = self.recent_liquidations.shared();
+        }
+    }
+
+    /// A ladder edit: learned weights stay where the tiers are unchanged (newly disabled
+    /// tiers drop to 0); a different tier list starts from the new prior.
+    fn adopt_ladder(&mut self, ladder: &crate::plugin::bindings::types::Ladder) {
+        let w = &mut self.cycle.products.weights;
+        if w.tiers == ladder.tiers {
+            w.weights = super::cycle::normalised(&ladder.tiers, &ladder.disabled, &w.weights);
+        } else {
+            w.weights = super::cycle::normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
+            w.source = WeightsSource::Config;
+        }
+        w.tiers = ladder.tiers.clone();
+        w.disabled = ladder.disabled.clone();
+        self.cycle.dirty = true;
+        self.push_weights();
     }
 
     fn with_slot<T>(&mut self, kind: EngineKind, f: impl FnOnce(&mut Slot) -> Result<T, String>) -> Result<T, String> {
@@ -231,21 +325,36 @@ impl Pipeline {
     }
 
     fn apply(&mut self, kind: EngineKind, call: &Call) {
+        self.engine(kind, call.clone());
+    }
+
+    /// Runs a consuming call on the primary (and shadow); the primary's output, if any.
+    pub(super) fn engine(&mut self, kind: EngineKind, call: Call) -> Option<Output> {
         let Some(slot) = self.slots.get_mut(&kind) else {
             self.counters.unrouted += 1;
-            return;
+            return None;
         };
-        match slot.apply(call) {
-            Ok(_) => self.counters.applied += 1,
+        match slot.apply(&call) {
+            Ok(output) => {
+                self.counters.applied += 1;
+                Some(output)
+            }
             Err(SlotError::Engine(error)) => {
                 self.counters.refused += 1;
                 tracing::debug!(engine = %kind, call = call.name(), ?error, "engine refused an input");
+                None
             }
             Err(error) => {
                 self.counters.skipped += 1;
                 tracing::warn!(engine = %kind, call = call.name(), %error, "event not applied");
+                None
             }
         }
+    }
+
+    /// A read on the primary.
+    pub(super) fn read(&mut self, kind: EngineKind, call: Call) -> Option<Output> {
+        self.slots.get_mut(&kind)?.read_both(&call).0.ok()
     }
 
     /// A new slot starts from the config its siblings run with (same symbol, same ladder).
@@ -270,6 +379,12 @@ impl Pipeline {
             zones: old.zones.clone(),
             zone_summary: old.zone_summary.clone(),
             zone_quality: old.zone_quality,
+            products: if self.cycle.dirty {
+                self.refresh_reads();
+                Arc::new(self.cycle.products.clone())
+            } else {
+                old.products.clone()
+            },
             market,
             ..Default::default()
         };
@@ -295,7 +410,9 @@ impl Pipeline {
                 }
             }
         }
+        self.cycle.dirty = false;
         self.view.store(Arc::new(view));
+        self.published.send_modify(|n| *n += 1);
     }
 }
 

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::bindings::types::{EngineConfig, Frame, Grid, Liquidation, Progress, Zone};
-use super::bindings::{cal, ei, zm};
-use super::instance::{flatten, trap, Bindings, CallError, Instance};
+use super::bindings::{cal, ei, hm, zm};
+use super::instance::{flatten, trap, Backend, Bindings, CallError, Instance, WasmEngine};
 
 /// One call on an engine. Calls that change state (`mutates`) are journaled by slots
 /// and replayed after a trap; the others are reads.
@@ -25,10 +25,10 @@ pub enum Call {
     CalStats,
     // entry-inference
     EiLiquidations { events: Vec<Liquidation> },
-    EiWeights { seq: u64, weights: Vec<f64> },
+    EiWeights { seq: u64, weights: Vec<f64>, bias_pct: f64 },
     EiMinute { seq: u64, bar: super::bindings::types::Bar },
     // heatmap
-    Render { seq: u64, ts: f64, src: f64, grid: Grid, long_usd: Vec<f64>, short_usd: Vec<f64> },
+    Render { seq: u64, kind: hm::FrameKind, ts: f64, src: f64, grid: Grid, long_usd: Vec<f64>, short_usd: Vec<f64> },
     TopZones { seq: u64, minute: i64, price: f64, zones: Vec<Zone> },
     Picture { frames: Vec<Frame>, width: u32, height: u32 },
 }
@@ -89,15 +89,26 @@ impl Call {
 }
 
 impl Instance {
-    /// Runs one call under the per-call deadline.
+    /// Runs one call: under the per-call deadline on wasm, under `catch_unwind` natively.
     pub fn call(&mut self, call: &Call) -> Result<Output, CallError> {
-        self.arm();
-        let wrong = || CallError::WrongKind { call: call.name(), kind: self.component.kind.name() };
+        let kind = self.component.kind.name();
         match call {
             Call::Configure { config } => return self.configure(config).map(Output::Unit),
             Call::Progress => return self.progress().map(Output::Progress),
             _ => {}
         }
+        match &mut self.backend {
+            Backend::Wasm(w) => w.call(call, kind),
+            Backend::Native(n) => n.call(call),
+        }
+    }
+}
+
+impl WasmEngine {
+    /// An engine's own call (not `configure`/`progress`, which `Instance::call` handles).
+    fn call(&mut self, call: &Call, kind: &'static str) -> Result<Output, CallError> {
+        self.arm();
+        let wrong = || CallError::WrongKind { call: call.name(), kind };
         let (store, h) = (&mut self.store, self.handle);
         match (&self.bindings, call) {
             (Bindings::ZoneManager(b), c) => {
@@ -126,7 +137,9 @@ impl Instance {
                 let e = b.liqhost_engines_entry_inference().engine();
                 match c {
                     Call::EiLiquidations { events } => flatten(e.call_on_liquidations(store, h, events)).map(Output::Unit),
-                    Call::EiWeights { seq, weights } => flatten(e.call_set_weights(store, h, *seq, weights)).map(Output::Unit),
+                    Call::EiWeights { seq, weights, bias_pct } => {
+                        flatten(e.call_set_weights(store, h, *seq, weights, *bias_pct)).map(Output::Unit)
+                    }
                     Call::EiMinute { seq, bar } => flatten(e.call_on_minute(store, h, *seq, *bar)).map(Output::Inference),
                     _ => Err(wrong()),
                 }
@@ -134,8 +147,8 @@ impl Instance {
             (Bindings::Heatmap(b), c) => {
                 let e = b.liqhost_engines_heatmap().engine();
                 match c {
-                    Call::Render { seq, ts, src, grid, long_usd, short_usd } => {
-                        flatten(e.call_render(store, h, *seq, *ts, *src, *grid, long_usd, short_usd)).map(Output::Frame)
+                    Call::Render { seq, kind, ts, src, grid, long_usd, short_usd } => {
+                        flatten(e.call_render(store, h, *seq, *kind, *ts, *src, *grid, long_usd, short_usd)).map(Output::Frame)
                     }
                     Call::TopZones { seq, minute, price, zones } => {
                         flatten(e.call_top_zones(store, h, *seq, *minute, *price, zones)).map(Output::Zones)

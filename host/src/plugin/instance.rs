@@ -1,4 +1,4 @@
-//! One live engine: its own `Store`, the world's bindings and the engine resource handle.
+//! One live engine: a wasm component in its own `Store` (bindings + resource handle), or a native engine.
 
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use super::bindings::{calibrator, entry_inference, heatmap, zone_manager};
 use super::loaded::{LoadedComponent, Pre};
 use super::runtime::Runtime;
 use super::store::HostState;
+use crate::native::NativeInstance;
 
 /// A call that did not return a value: the engine said no, or the engine broke.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +19,7 @@ pub enum CallError {
     #[error("engine refused: {0:?}")]
     Engine(EngineError),
     /// A trap (deadline, memory, panic, bug): the store is poisoned and must be dropped.
+    /// A native engine's panic is caught and reported as a trap too (see `crate::native`).
     #[error("engine trapped: {0:#}")]
     Trap(anyhow::Error),
     /// The call belongs to another engine kind (a host bug, reported, never a trap).
@@ -65,6 +67,7 @@ impl Bindings {
             Pre::Calibrator(p) => Bindings::Calibrator(p.instantiate(store)?),
             Pre::EntryInference(p) => Bindings::EntryInference(p.instantiate(store)?),
             Pre::Heatmap(p) => Bindings::Heatmap(p.instantiate(store)?),
+            Pre::Native => anyhow::bail!("a native engine has no wasm bindings"),
         })
     }
 
@@ -86,13 +89,25 @@ pub(crate) fn trap<T, E: Into<anyhow::Error>>(r: Result<T, E>) -> Result<T, Call
     r.map_err(|e| CallError::Trap(e.into()))
 }
 
-/// A constructed engine for one symbol.
-pub struct Instance {
+/// A wasm engine: its store, the world's bindings and the engine resource.
+pub(crate) struct WasmEngine {
     pub(crate) store: Store<HostState>,
     pub(crate) bindings: Bindings,
     pub(crate) handle: ResourceAny,
-    pub component: Arc<LoadedComponent>,
     deadline_ticks: u64,
+}
+
+/// What runs the calls: a wasm component, or the same engine linked into the host.
+pub(crate) enum Backend {
+    Wasm(WasmEngine),
+    Native(NativeInstance),
+}
+
+/// A constructed engine for one symbol. Slots, journals and swaps see no difference
+/// between the two backends: both take the same calls and save the same state bytes.
+pub struct Instance {
+    pub(crate) backend: Backend,
+    pub component: Arc<LoadedComponent>,
 }
 
 impl Instance {
@@ -124,6 +139,57 @@ impl Instance {
         config: &EngineConfig,
         state: Option<&[u8]>,
     ) -> Result<Self, CallError> {
+        let backend = match &component.pre {
+            Pre::Native => Backend::Native(NativeInstance::construct(component.kind, symbol, config, state)?),
+            _ => Backend::Wasm(WasmEngine::construct(runtime, component, symbol, config, state)?),
+        };
+        Ok(Instance { backend, component: component.clone() })
+    }
+
+    /// Whether the engine runs natively (no store, no deadline, no memory limit).
+    pub fn is_native(&self) -> bool {
+        matches!(self.backend, Backend::Native(_))
+    }
+
+    pub fn configure(&mut self, config: &EngineConfig) -> Result<(), CallError> {
+        match &mut self.backend {
+            Backend::Wasm(w) => w.configure(config),
+            Backend::Native(n) => n.configure(config),
+        }
+    }
+
+    pub fn save_state(&mut self) -> Result<Vec<u8>, CallError> {
+        match &mut self.backend {
+            Backend::Wasm(w) => w.save_state(),
+            Backend::Native(n) => n.save_state(),
+        }
+    }
+
+    pub fn progress(&mut self) -> Result<Progress, CallError> {
+        match &mut self.backend {
+            Backend::Wasm(w) => w.progress(),
+            Backend::Native(n) => n.progress(),
+        }
+    }
+
+    /// Bytes of linear memory the store holds now; 0 for a native engine, whose heap is
+    /// the host's and is not accounted per engine.
+    pub fn memory_bytes(&self) -> usize {
+        match &self.backend {
+            Backend::Wasm(w) => w.store.data().limits_used(),
+            Backend::Native(_) => 0,
+        }
+    }
+}
+
+impl WasmEngine {
+    fn construct(
+        runtime: &Runtime,
+        component: &Arc<LoadedComponent>,
+        symbol: &str,
+        config: &EngineConfig,
+        state: Option<&[u8]>,
+    ) -> Result<Self, CallError> {
         let mut store = runtime.new_store(symbol, component.kind.name());
         store.data_mut().version = component.info.version.clone();
         let bindings = trap(Bindings::instantiate(&component.pre, &mut store))?;
@@ -134,7 +200,7 @@ impl Instance {
                 Some(bytes) => flatten(e.call_restore(&mut store, symbol, config, bytes)),
             }
         })?;
-        Ok(Instance { store, bindings, handle, component: component.clone(), deadline_ticks: runtime.deadline_ticks() })
+        Ok(WasmEngine { store, bindings, handle, deadline_ticks: runtime.deadline_ticks() })
     }
 
     /// Every call gets a fresh deadline: a slow call cannot eat the next one's budget.
@@ -142,26 +208,21 @@ impl Instance {
         self.store.set_epoch_deadline(self.deadline_ticks);
     }
 
-    pub fn configure(&mut self, config: &EngineConfig) -> Result<(), CallError> {
+    fn configure(&mut self, config: &EngineConfig) -> Result<(), CallError> {
         self.arm();
         let (store, h) = (&mut self.store, self.handle);
         with_iface!(&self.bindings, i => flatten(i.engine().call_configure(store, h, config)))
     }
 
-    pub fn save_state(&mut self) -> Result<Vec<u8>, CallError> {
+    fn save_state(&mut self) -> Result<Vec<u8>, CallError> {
         self.arm();
         let (store, h) = (&mut self.store, self.handle);
         with_iface!(&self.bindings, i => trap(i.engine().call_save_state(store, h)))
     }
 
-    pub fn progress(&mut self) -> Result<Progress, CallError> {
+    fn progress(&mut self) -> Result<Progress, CallError> {
         self.arm();
         let (store, h) = (&mut self.store, self.handle);
         with_iface!(&self.bindings, i => trap(i.engine().call_progress(store, h)))
-    }
-
-    /// Bytes of linear memory the store holds now.
-    pub fn memory_bytes(&self) -> usize {
-        self.store.data().limits_used()
     }
 }

@@ -32,6 +32,8 @@ pub(crate) enum Pre {
     Calibrator(calibrator::CalibratorEnginePre<HostState>),
     EntryInference(entry_inference::EntryInferenceEnginePre<HostState>),
     Heatmap(heatmap::HeatmapEnginePre<HostState>),
+    /// The engine is liqhost-kit's, linked into the host (`crate::native`): nothing to instantiate.
+    Native,
 }
 
 /// A component ready to instantiate for any symbol.
@@ -41,7 +43,7 @@ pub struct LoadedComponent {
     pub hash: String,
     pub size_bytes: usize,
     pub info: EngineInfo,
-    /// Where it came from: a file name in the plugins dir, or "upload".
+    /// Where it came from: a file name in the plugins dir, "upload", or "native".
     pub source: String,
     pub cache: CacheOutcome,
     /// Read-to-ready time: compile (or cache hit), type check, `info`.
@@ -95,6 +97,28 @@ impl LoadedComponent {
         }))
     }
 
+    /// The `kind` engine linked into the host: the standard build's logic and defaults
+    /// without the wasm boundary (see `crate::native` for what differs). Its hash is
+    /// `native-<kind>`, so a swap between it and a wasm build is a real change of version.
+    pub fn native(kind: EngineKind) -> Arc<Self> {
+        let started = Instant::now();
+        Arc::new(LoadedComponent {
+            kind,
+            hash: format!("native-{kind}"),
+            size_bytes: 0,
+            info: crate::native::info(kind),
+            source: "native".into(),
+            cache: CacheOutcome::MemoryHit,
+            load_time: started.elapsed(),
+            pre: Pre::Native,
+        })
+    }
+
+    /// Whether this is a native engine rather than a wasm component.
+    pub fn is_native(&self) -> bool {
+        matches!(self.pre, Pre::Native)
+    }
+
     /// Refuses a state this component cannot read, before any swap is attempted.
     pub fn check_state_schema(&self, schema: u32) -> Result<(), LoadError> {
         let (min, max) = (self.info.min_state_schema, self.info.state_schema);
@@ -106,6 +130,6 @@ impl LoadedComponent {
 
     /// Short hash for logs and tables.
     pub fn short_hash(&self) -> &str {
-        &self.hash[..12]
+        &self.hash[..self.hash.len().min(12)]
     }
 }

@@ -403,4 +403,9 @@ impl Slot {
     pub fn config(&self) -> &EngineConfig {
         &self.config
     }
+
+    /// The primary's whole state now, for persistence.
+    pub fn save_state(&mut self) -> Result<Vec<u8>, SlotError> {
+        self.primary.instance.save_state().map_err(|e| SlotError::Broken(format!("{} {} could not save its state: {e}", self.symbol, self.kind)))
+    }
 }

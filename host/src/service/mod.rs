@@ -31,6 +31,7 @@ pub struct Service {
     feeds: Option<Feeds>,
     /// The feeds' own async runtime: exchange I/O never competes with the API's.
     feed_runtime: Mutex<Option<tokio::runtime::Runtime>>,
+    shut_down: std::sync::atomic::AtomicBool,
 }
 
 /// What the watcher callback shares with the service.
@@ -85,8 +86,13 @@ impl Service {
         self.feeds.as_ref()?.book(venue, symbol, std::time::Duration::from_secs(2))
     }
 
-    /// Stops the feeds, then every pipeline after the messages already queued, and waits.
+    /// Stops the feeds, then every pipeline after the messages already queued (each saves
+    /// its engines' state), and waits. Runs once: later calls (a second signal) return at once.
     pub fn shutdown(&self) {
+        if self.shut_down.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            tracing::info!("shutdown already done");
+            return;
+        }
         if let Some(feeds) = &self.feeds {
             feeds.shutdown();
         }

@@ -10,7 +10,8 @@ use anyhow::Context;
 use super::{Inner, Service};
 use crate::config::Config;
 use crate::feeds::Feeds;
-use crate::pipeline;
+use crate::pipeline::{self, CycleConfig, CycleState, PipelineSetup};
+use crate::store::{SavedState, SymbolStore};
 use crate::plugin::files::{component_path, load_file};
 use crate::plugin::watcher::Watcher;
 use crate::plugin::{EngineKind, Limits, LoadedComponent, Runtime, Slot, SlotPolicy};
@@ -23,7 +24,12 @@ impl Service {
     }
 
     /// `start` with extras (a recorder of every feed frame).
-    pub fn start_with(config: Config, config_path: Option<PathBuf>, options: StartOptions) -> anyhow::Result<Service> {
+    pub fn start_with(config: Config, config_path: Option<PathBuf>, mut options: StartOptions) -> anyhow::Result<Service> {
+        if let (None, Some(dir)) = (&options.recorder, &config.capture.dir) {
+            let recorder = crate::feeds::Recorder::with_rotation(dir, config.capture.rotation())
+                .with_context(|| format!("starting the capture in {}", dir.display()))?;
+            options.recorder = Some(Arc::new(recorder));
+        }
         let limits = Limits {
             call_deadline: Duration::from_millis(config.plugins.call_deadline_ms),
             memory_bytes: (config.plugins.memory_limit_mb as usize) << 20,
@@ -35,7 +41,15 @@ impl Service {
         let mut pipelines = BTreeMap::new();
         let mut joins = Vec::new();
         for (symbol, sym) in &config.symbols {
+            let ladder = sym.ladder();
+            let (store, mut restored) = if config.storage.persist {
+                let (store, restored) = SymbolStore::open(&config.storage.data_dir, symbol, &ladder.tiers, &ladder.disabled, config.storage.ring_capacity);
+                (Some(store), restored)
+            } else {
+                (None, Default::default())
+            };
             let mut slots = BTreeMap::new();
+            let mut resumed = Vec::new();
             for kind in EngineKind::ALL {
                 let stem = sym.component_stem(kind);
                 if !component_path(&plugins_dir, &stem).exists() {
@@ -55,12 +69,39 @@ impl Service {
                         }
                     },
                 };
-                let slot = Slot::start(runtime.clone(), component, symbol, sym.engine_config(kind), None, policy(&config))
+                let (slot, from_state) = start_slot(&runtime, component, symbol, sym.engine_config(kind), restored.states.remove(&kind), policy(&config))
                     .with_context(|| format!("starting {symbol} {kind}"))?;
+                if from_state {
+                    resumed.push(kind);
+                }
                 slots.insert(kind, slot);
             }
-            let market = liqhost_market::state::MarketConfig { range_pct: sym.depth_range_pct, ..liqhost_market::state::MarketConfig::with_step(sym.step.unwrap_or(1.0)) };
-            let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy(&config), slots, market)?;
+            let step = sym.step.unwrap_or(1.0);
+            let market = liqhost_market::state::MarketConfig { range_pct: sym.depth_range_pct, ..liqhost_market::state::MarketConfig::with_step(step) };
+            let cycle_config = CycleConfig {
+                step,
+                range_pct: sym.depth_range_pct,
+                tiers: ladder.tiers.clone(),
+                disabled: ladder.disabled.clone(),
+                prior: ladder.weights.clone(),
+                state_save_minutes: config.storage.state_save_minutes,
+                ring_capacity: config.storage.ring_capacity,
+            };
+            let buffer = sym.params.get(&EngineKind::EntryInference).and_then(|t| t.get("buffer")).and_then(|v| v.as_float());
+            let mut cycle = CycleState::new(cycle_config, store, buffer);
+            if let Some(w) = &restored.weights {
+                cycle.adopt_stored(w);
+            }
+            for (kind, records) in std::mem::take(&mut restored.history) {
+                cycle.adopt_history(kind, records.iter().map(crate::pipeline::frame_of));
+            }
+            if restored.temp_files_removed > 0 || !restored.problems.is_empty() {
+                tracing::warn!(%symbol, temp_files_removed = restored.temp_files_removed, problems = restored.problems.len(), "the data dir needed cleaning at start");
+            }
+            // A resumed entry-inference already runs with the stored weights; a fresh one gets them.
+            let push_weights = restored.weights.is_some() && !resumed.contains(&EngineKind::EntryInference);
+            let setup = PipelineSetup { market, cycle, stored_states: restored.states, push_weights };
+            let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy(&config), slots, setup)?;
             pipelines.insert(symbol.clone(), handle);
             joins.push(join);
         }
@@ -85,7 +126,7 @@ impl Service {
         } else {
             (None, None)
         };
-        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher, feeds, feed_runtime: Mutex::new(feed_runtime) })
+        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher, feeds, feed_runtime: Mutex::new(feed_runtime), shut_down: Default::default() })
     }
 }
 
@@ -93,6 +134,28 @@ impl Service {
 #[derive(Default)]
 pub struct StartOptions {
     pub recorder: Option<std::sync::Arc<crate::feeds::Recorder>>,
+}
+
+/// Starts a slot from its stored state when there is one the component accepts (true: it
+/// resumed); a state it refuses (another schema, damaged) is reported and it starts fresh.
+fn start_slot(
+    runtime: &Arc<Runtime>,
+    component: Arc<LoadedComponent>,
+    symbol: &str,
+    config: crate::plugin::bindings::types::EngineConfig,
+    stored: Option<SavedState>,
+    policy: SlotPolicy,
+) -> Result<(Slot, bool), crate::plugin::SlotError> {
+    if let Some(state) = stored {
+        match Slot::start(runtime.clone(), component.clone(), symbol, config.clone(), Some(&state.bytes), policy.clone()) {
+            Ok(slot) => {
+                tracing::info!(%symbol, engine = %component.kind, saved_by = %state.header.version, "engine restored from its saved state");
+                return Ok((slot, true));
+            }
+            Err(error) => tracing::warn!(%symbol, engine = %component.kind, %error, "saved state refused; starting fresh"),
+        }
+    }
+    Slot::start(runtime.clone(), component, symbol, config, None, policy).map(|slot| (slot, false))
 }
 
 pub(crate) fn policy(config: &Config) -> SlotPolicy {

@@ -1,10 +1,20 @@
-//! Durable storage primitives: atomic file replacement and history rings of 4096-byte records.
+//! Durable storage: atomic file replacement, history rings of 4096-byte records, and each symbol's directory.
 //!
 //! # Layout
 //! - `atomic`: temp, write, fsync, rename, fsync dir; crash leftovers cleaned.
 //! - `record`: the binary history record clients parse.
 //! - `ring`: a bounded ring of records in one file.
+//! - `weights`: the calibrated weights file, versioned, with migration.
+//! - `engine_state`: an engine's saved state in a checksummed file.
+//! - `symbol_store`: one symbol's directory (rings, weights, states, latest snapshot).
 
 pub mod atomic;
+pub mod engine_state;
 pub mod record;
 pub mod ring;
+pub mod symbol_store;
+pub mod weights;
+
+pub use engine_state::{SavedState, StateHeader};
+pub use symbol_store::{HistoryKind, Restored, SymbolStore};
+pub use weights::WeightsFile;

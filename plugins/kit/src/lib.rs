@@ -7,6 +7,10 @@
 //!
 //! - [`types`]: Rust mirrors of the shared WIT records (side, ladder, level, grid) and the
 //!   engine error every engine answers with.
+//! - [`calibrator`]: the calibrator engine: learns the leverage mix and a level bias from real liquidations.
+//! - [`entry`]: the entry-inference engine (V2): liquidations projected from open interest, the tape, pools.
+//! - [`heatmap`]: the heatmap engine: u8 intensity frames on a tracked scale per kind, the
+//!   display-stable top-zones list (ZoneTracker) and PNG pictures.
 //! - [`params`]: overlays an engine's JSON parameter object on its defaults, failing loudly
 //!   on unknown keys and wrong types.
 //! - [`progress`]: counts consuming calls and sequence numbers that arrive out of order.
@@ -14,6 +18,9 @@
 //! - [`zones`]: the zone-manager engine (V3): persistent liquidation zones that are created,
 //!   reinforced, swept and expired, with queries, a heatmap and quality metrics.
 
+pub mod calibrator;
+pub mod entry;
+pub mod heatmap;
 pub mod params;
 pub mod progress;
 pub mod state;

@@ -4,7 +4,8 @@
 //! - `reader`: `open` detects the format and iterates records; a bad line is an `Err` item.
 //! - `legacy`: cryptofeed's v1 text lines (`<url> <-> <ts>`, `<ts>: <json>`, `<url> -> <ts>: <json>`).
 //! - `jsonl`: cryptofeed's v2 JSONL records (`{"t": "recv", "conn": ..., "ts": ..., "data": ...}`).
-//! - `writer`: `CaptureWriter`, the v2 schema through zstd, rotated by size.
+//! - `writer`: `CaptureWriter`, the v2 schema through zstd, rotated by size and age.
+//! - `rotation`: the rotation and retention policy (shared with the host's log files).
 //!
 //! Host-only: absent on wasm targets, where zstd's C library does not build.
 
@@ -13,12 +14,14 @@
 mod jsonl;
 mod legacy;
 mod reader;
+mod rotation;
 mod writer;
 
 #[cfg(test)]
 mod tests;
 
 pub use reader::{open, Records};
+pub use rotation::{numbered_files, Rotation};
 pub use writer::CaptureWriter;
 
 /// What a record is. `Header` opens a JSONL recording; `Send` is a frame we sent.

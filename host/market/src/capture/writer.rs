@@ -1,9 +1,13 @@
 //! Our capture writer: cryptofeed's v2 JSONL records through zstd, one file per size budget.
 
+use std::collections::VecDeque;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use std::time::Instant;
+
+use super::rotation::Rotation;
 use super::{jsonl, CaptureError, CaptureRecord, RecordKind};
 
 /// zstd's default level: about 300 MB/s on one core, ~10x on venue JSON. Higher levels cost
@@ -19,8 +23,13 @@ const ZSTD_LEVEL: i32 = 3;
 pub struct CaptureWriter {
     dir: PathBuf,
     prefix: String,
-    max_bytes: u64,
+    rotation: Rotation,
     files: Vec<PathBuf>,
+    /// Files of this prefix on disk, this run's and earlier runs', oldest first (for retention).
+    on_disk: VecDeque<PathBuf>,
+    opened: Instant,
+    /// Files deleted by retention.
+    pub pruned: u64,
     next_index: usize,
     encoder: Option<zstd::Encoder<'static, Counting<BufWriter<File>>>>,
     /// The last header written, as its JSON line, repeated at the top of each new file.
@@ -32,19 +41,29 @@ impl CaptureWriter {
     /// Creates `dir` if needed. Numbering continues after files already there with the same
     /// prefix, so a restart never overwrites an earlier capture.
     pub fn create(dir: &Path, prefix: &str, max_bytes_per_file: u64) -> Result<Self, CaptureError> {
+        Self::with_rotation(dir, prefix, Rotation::by_size(max_bytes_per_file))
+    }
+
+    /// Like `create`, rotating by size and age and keeping at most `rotation.keep_files`
+    /// files of this prefix (earlier runs' included) at runtime.
+    pub fn with_rotation(dir: &Path, prefix: &str, rotation: Rotation) -> Result<Self, CaptureError> {
         fs::create_dir_all(dir)?;
         let mut writer = CaptureWriter {
             dir: dir.to_path_buf(),
             prefix: prefix.to_string(),
-            max_bytes: max_bytes_per_file.max(1),
+            rotation,
             files: Vec::new(),
+            on_disk: VecDeque::new(),
+            opened: Instant::now(),
+            pruned: 0,
             next_index: 0,
             encoder: None,
             header: None,
             line: Vec::with_capacity(4096),
         };
-        while writer.path(writer.next_index).exists() {
-            writer.next_index += 1;
+        for (n, path) in super::rotation::numbered_files(dir, prefix, ".jsonl.zst") {
+            writer.on_disk.push_back(path);
+            writer.next_index = n + 1;
         }
         writer.start_file()?;
         Ok(writer)
@@ -59,7 +78,7 @@ impl CaptureWriter {
         }
         let encoder = self.encoder.as_mut().ok_or_else(|| io::Error::other("capture writer already finished"))?;
         encoder.write_all(&self.line)?;
-        if encoder.get_ref().count >= self.max_bytes {
+        if self.rotation.due(encoder.get_ref().count, self.opened) {
             self.finish_file()?;
             self.start_file()?;
         }
@@ -94,7 +113,10 @@ impl CaptureWriter {
         let path = self.path(self.next_index);
         self.next_index += 1;
         let file = File::create(&path)?;
-        self.files.push(path);
+        self.files.push(path.clone());
+        self.on_disk.push_back(path);
+        self.opened = Instant::now();
+        self.pruned += self.rotation.prune(&mut self.on_disk).len() as u64;
         let mut encoder = zstd::Encoder::new(Counting { inner: BufWriter::new(file), count: 0 }, ZSTD_LEVEL)?;
         if let Some(header) = &self.header {
             encoder.write_all(header)?;

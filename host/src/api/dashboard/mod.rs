@@ -1,0 +1,53 @@
+//! The dashboard page (`/`, `/dashboard`) and the heatmap picture (`/liq_heatmap.png`), served from the binary.
+//!
+//! The page is plain HTML, JS and canvas (`index.html`, `app.js`, compiled in with
+//! `include_str!`; no Node build): per symbol it draws the V2 heatmap history as price ×
+//! time with the price path over it, the zones, the order-book heatmap, recent
+//! liquidations and the plugin slots with their versions. It loads the JSON endpoints
+//! first, then follows the WebSocket push (`/ws`). For tests it sets
+//! `body[data-frames]` (V2 frames drawn from live data) and `body[data-ready]`.
+//!
+//! # Layout
+//! - `picture`: `/liq_heatmap.png`, drawn by the symbol's heatmap engine.
+
+pub mod picture;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::error::wrong_method;
+use super::source::ViewSource;
+
+const INDEX_HTML: &str = include_str!("index.html");
+const APP_JS: &str = include_str!("app.js");
+
+/// `/`, `/dashboard`, `/dashboard/app.js` and `/liq_heatmap.png`, with their own state.
+pub fn router(source: Arc<dyn ViewSource>) -> Router {
+    let pictures = Arc::new(picture::Pictures::new(source));
+    Router::new()
+        .route("/", get(index).fallback(wrong_method))
+        .route("/dashboard", get(index).fallback(wrong_method))
+        .route("/dashboard/app.js", get(app_js).fallback(wrong_method))
+        .route("/liq_heatmap.png", get(picture::liq_heatmap_png).fallback(wrong_method))
+        .with_state(pictures)
+}
+
+async fn index() -> Response {
+    asset(INDEX_HTML, "text/html; charset=utf-8")
+}
+
+async fn app_js() -> Response {
+    asset(APP_JS, "text/javascript; charset=utf-8")
+}
+
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Small, and replaced with the binary: revalidate rather than keep a stale page.
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}

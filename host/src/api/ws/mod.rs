@@ -1,0 +1,142 @@
+//! WebSocket push at `/ws`: subscribe to (symbol, channel) and receive each new item as the pipeline makes it.
+//!
+//! # Protocol
+//!
+//! JSON text messages both ways. The client sends ops:
+//!
+//! ```text
+//! {"op":"subscribe","symbol":"BTC","channel":"v2"}
+//! {"op":"unsubscribe","symbol":"BTC","channel":"v2"}
+//! ```
+//!
+//! `symbol` in any spelling the HTTP API accepts (`BTC`, `btc`, `BTCUSDT`, `BTC-USDT-SWAP`;
+//! default BTC). Channels: `v1`, `v2`, `v3` (heatmap frames, one per closed minute),
+//! `orderbook` (depth frames, every 30 s of exchange time), `zones` (the zone set when it
+//! changes), `liquidations` (realized liquidations, batched), `stats` (cycle counters,
+//! weights, calibrator statistics, once per minute).
+//!
+//! Every op is answered, in order, by an ack or an error:
+//!
+//! ```text
+//! {"type":"ack","op":"subscribe","symbol":"BTC","channel":"v2","subscriptions":1,"max_subscriptions":32}
+//! {"type":"error","code":"unknown_channel","error":"channel must be one of v1, ...","op":"subscribe"}
+//! ```
+//!
+//! Error codes: `bad_request` (not a JSON object, no or unknown op, a binary message),
+//! `unknown_symbol`, `unknown_channel`, `too_many_subscriptions` (at most
+//! [`MAX_SUBSCRIPTIONS`] per connection), `not_subscribed`. A subscribe is followed by the
+//! channel's current state (the newest frame, the zone set, up to 100 recent liquidations,
+//! the stats), then by every new item:
+//!
+//! ```text
+//! {"type":"frame","symbol":"BTC","channel":"v2","ts":1700000060.0,"src":60012.5,
+//!  "grid":{"price_min":54000.0,"step":20.0,"buckets":600},"long":[0,3,...],"short":[...]}
+//! {"type":"zones","symbol":"BTC","channel":"zones","ts":..,"zones":[{"id":..,"side":"long","price":..,...}]}
+//! {"type":"liquidations","symbol":"BTC","channel":"liquidations","events":[{"seq":41,"venue":"binance",
+//!  "symbol":"BTC","side":"long","price":..,"qty":..,"notional_usd":..,"ts_ms":..}]}
+//! {"type":"stats","symbol":"BTC","channel":"stats","ts":..,"minutes_closed":..,"last_price":..,
+//!  "cycle":{..},"pool_hit_rate":..,"weights":{..},"calibrator":{..}|null}
+//! ```
+//!
+//! Frames carry intensities 0-255 per bucket, `price(i) = grid.price_min + i * grid.step`;
+//! on the `orderbook` channel `long` holds bids and `short` asks. Zones have the shape of
+//! `/liq_zones`' items. Liquidation `seq` rises by one per event of the symbol.
+//!
+//! # Delivery
+//!
+//! A connection wakes when a subscribed pipeline publishes (a tokio watch; the pipeline
+//! never waits on anyone) and sends every history item newer than the last it sent, so
+//! no frame is skipped while the client keeps up, however many views were published
+//! between two wakeups. Each connection has a bounded queue of [`QUEUE_MESSAGES`]; when a
+//! client does not read, new items are dropped and counted, the client gets
+//! `{"type":"lagged","dropped":n}` before the next item it does receive (reload the
+//! history over HTTP then), and a queue full for 30 s closes the connection. At most
+//! [`MAX_CONNECTIONS`] connections are served at once (503 beyond). Counters at `/ws/stats`.
+//!
+//! # Layout
+//! - `protocol`: ops, channels, acks and errors.
+//! - `items`: what each channel sends after a cursor.
+//! - `connection`: the per-connection loop and its writer.
+//! - `stats`: the counters.
+
+mod connection;
+mod items;
+mod protocol;
+mod stats;
+
+use std::sync::Arc;
+
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub use protocol::Channel;
+pub use stats::WsStatsDto;
+
+use super::error::{wrong_method, ApiError};
+use super::source::ViewSource;
+use stats::WsStats;
+
+/// Subscriptions one connection may hold: every channel of four symbols, and a bound on
+/// the work one client can ask for.
+pub const MAX_SUBSCRIPTIONS: usize = 32;
+
+/// Messages a connection may have waiting for its client: a few minutes of one busy
+/// subscription (a frame a minute, an order-book frame per 30 s), or a burst after
+/// subscribing to everything; past that the client is not keeping up.
+pub const QUEUE_MESSAGES: usize = 256;
+
+/// Connections served at once. Each holds a queue of up to [`QUEUE_MESSAGES`] messages
+/// (a frame of 1000 buckets is ~8 KB of JSON), so even if every client stalls push holds
+/// at most ~128 × 256 × 8 KB ≈ 260 MB; dashboards and desktop clients need a handful.
+pub const MAX_CONNECTIONS: u64 = 128;
+
+/// Ops are small JSON objects; anything larger is not one (the socket is closed).
+const MAX_OP_BYTES: usize = 4096;
+
+/// What the push routes share.
+pub struct WsState {
+    pub source: Arc<dyn ViewSource>,
+    stats: Arc<WsStats>,
+}
+
+/// `/ws` and `/ws/stats`, with their own state (merged into the API router).
+pub fn router(source: Arc<dyn ViewSource>) -> Router {
+    let state = Arc::new(WsState { source, stats: Arc::new(WsStats::default()) });
+    Router::new()
+        .route("/ws", get(upgrade).fallback(wrong_method))
+        .route("/ws/stats", get(ws_stats).fallback(wrong_method))
+        .with_state(state)
+}
+
+/// Frees the connection place when the connection ends, or when the upgrade never completes.
+struct Place(Arc<WsStats>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+async fn upgrade(State(st): State<Arc<WsState>>, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
+    let Ok(ws) = ws else {
+        return ApiError::BadRequest("/ws is a WebSocket endpoint: connect with a WebSocket client (see the README)".into()).into_response();
+    };
+    if !st.stats.try_open(MAX_CONNECTIONS) {
+        return ApiError::not_yet("too many WebSocket connections; try again later").into_response();
+    }
+    let place = Place(st.stats.clone());
+    ws.max_message_size(MAX_OP_BYTES).max_frame_size(MAX_OP_BYTES).on_upgrade(move |socket| async move {
+        let _place = place;
+        connection::run(socket, st).await;
+    })
+}
+
+/// Counters of the WebSocket push: connections, subscriptions, messages sent and dropped.
+#[utoipa::path(get, path = "/ws/stats", tag = "host", responses((status = 200, description = "OK", body = WsStatsDto)))]
+pub async fn ws_stats(State(st): State<Arc<WsState>>) -> Response {
+    Json(st.stats.snapshot()).into_response()
+}

@@ -1,0 +1,193 @@
+//! Model quality against the simulator's ground truth: calibration accuracy, the heatmap's hit rate, zone quality.
+//!
+//! Two runs of the same seeded market through the real feeds and the whole pipeline:
+//! 1. calibrated: all four engines; the calibrator's weights reach entry-inference.
+//! 2. uncalibrated: the same without a calibrator, so entry-inference keeps the prior.
+//!
+//! Figures per symbol: total-variation distance of the weights to the hidden mix (and
+//! of the prior), hourly; the hit rate (share of liquidated notional within SPEC's
+//! tolerance of a published pool of its side) of both runs; the zone quality gate.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde::Serialize;
+use serde_json::json;
+
+use super::stats::machine;
+use crate::config::{Config, SymbolConfig};
+use crate::pipeline::normalised;
+use crate::plugin::EngineKind;
+use crate::service::Service;
+
+/// The predecessor's acceptance gate (SPEC zone-manager).
+const GATE_MEDIAN_LIFESPAN_MIN: f64 = 20.0;
+const GATE_SWEPT_RATE: f64 = 0.40;
+const GATE_VANISH_BEFORE_TOUCH: f64 = 0.30;
+/// The target after six simulated hours.
+const TARGET_TV: f64 = 0.10;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RunFigures {
+    /// TV distance to the hidden mix at each simulated hour (index 0 = the prior).
+    pub tv_by_hour: Vec<f64>,
+    pub weights: Vec<f64>,
+    pub calibrations: u64,
+    pub hit_rate: Option<f64>,
+    pub liquidations: u64,
+    pub median_lifespan_minutes: Option<f64>,
+    pub swept_rate: Option<f64>,
+    pub strong_vanished_before_touch: Option<f64>,
+    pub zones_ended: Option<u32>,
+}
+
+pub struct CalibrationArgs<'a> {
+    pub plugins_dir: &'a Path,
+    pub hours: f64,
+    pub speed: f64,
+    pub seed: u64,
+    pub symbols: Vec<String>,
+}
+
+/// Total-variation distance between two distributions over the same tiers.
+pub fn tv_distance(a: &[f64], b: &[f64]) -> f64 {
+    0.5 * a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>()
+}
+
+fn run_once(args: &CalibrationArgs, calibrated: bool) -> anyhow::Result<(BTreeMap<String, RunFigures>, BTreeMap<String, Vec<f64>>, f64)> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let sim_config = liqhost_sim::SimConfig {
+        symbols: args.symbols.iter().map(|s| liqhost_sim::SimSymbol::standard(s)).collect(),
+        ..liqhost_sim::SimConfig::standard(args.seed, args.speed)
+    };
+    let sim = rt.block_on(liqhost_sim::start(sim_config)).context("starting the simulator")?;
+    let scratch = tempfile::tempdir()?;
+    let mut config = Config::default();
+    config.plugins.dir = args.plugins_dir.to_path_buf();
+    config.plugins.watch = false;
+    config.plugins.call_deadline_ms = 2_000;
+    config.storage.data_dir = scratch.path().join("data");
+    config.storage.persist = false;
+    config.symbols = args
+        .symbols
+        .iter()
+        .map(|s| {
+            let mut sc = SymbolConfig::for_symbol(s);
+            if !calibrated {
+                sc.engines.insert(EngineKind::Calibrator, "no_calibrator_in_this_run".into());
+            }
+            (s.clone(), sc)
+        })
+        .collect();
+    for venue in liqhost_market::Venue::ALL {
+        let v = config.feeds.venue_mut(venue);
+        v.enabled = true;
+        v.ws_url = sim.ws_url(venue);
+        v.rest_url = sim.rest_url(venue);
+    }
+    config.feeds.oi_poll_ms = 200;
+    let service = Service::start(config.clone(), None)?;
+    let truth0 = sim.truth();
+    let hidden: BTreeMap<String, Vec<f64>> = args
+        .symbols
+        .iter()
+        .map(|s| {
+            let sc = &config.symbols[s];
+            let mix: BTreeMap<u32, f64> = truth0.hidden_mix[s].iter().copied().collect();
+            let w: Vec<f64> = sc.ladder().tiers.iter().map(|t| mix.get(t).copied().unwrap_or(0.0)).collect();
+            (s.clone(), normalised(&sc.ladder().tiers, &[], &w))
+        })
+        .collect();
+    let mut tv: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let minutes = (args.hours * 60.0).round() as u64;
+    let started = Instant::now();
+    let mut next_hour = 0u64;
+    loop {
+        let sim_minutes = sim.truth().minutes;
+        let done = sim_minutes >= minutes;
+        if sim_minutes >= next_hour * 60 || done {
+            for s in &args.symbols {
+                let w = service.view(s).map(|v| v.products.weights.weights.clone()).unwrap_or_default();
+                tv.entry(s.clone()).or_default().push(tv_distance(&w, &hidden[s]));
+            }
+            next_hour += 1;
+        }
+        if done {
+            break;
+        }
+        anyhow::ensure!(started.elapsed() < Duration::from_secs_f64(minutes as f64 * 60.0 / args.speed * 4.0 + 60.0), "the simulation fell far behind");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    sim.pause();
+    std::thread::sleep(Duration::from_millis(500));
+    let mut out = BTreeMap::new();
+    for s in &args.symbols {
+        let v = service.view(s).context("symbol view")?;
+        let q = v.zone_quality;
+        out.insert(
+            s.clone(),
+            RunFigures {
+                tv_by_hour: tv.remove(s).unwrap_or_default(),
+                weights: v.products.weights.weights.clone(),
+                calibrations: v.products.weights.calibrations,
+                hit_rate: v.products.counters.hit_rate(),
+                liquidations: v.products.counters.liquidations,
+                median_lifespan_minutes: q.map(|q| q.median_lifespan_minutes),
+                swept_rate: q.map(|q| q.swept_rate),
+                strong_vanished_before_touch: q.map(|q| q.strong_vanished_before_touch),
+                zones_ended: q.map(|q| q.ended),
+            },
+        );
+    }
+    service.shutdown();
+    rt.block_on(sim.shutdown());
+    Ok((out, hidden, elapsed))
+}
+
+fn fmt(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "-".into())
+}
+
+pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()> {
+    println!("calibration benchmark: {} simulated hours at {}x, seed {}, symbols {:?}", args.hours, args.speed, args.seed, args.symbols);
+    let (cal, hidden, t_cal) = run_once(&args, true)?;
+    let (uncal, _, t_uncal) = run_once(&args, false)?;
+    println!("runs took {t_cal:.0} s (calibrated) and {t_uncal:.0} s (uncalibrated)");
+    for s in &args.symbols {
+        let (c, u) = (&cal[s], &uncal[s]);
+        let prior_tv = u.tv_by_hour.first().copied().unwrap_or(f64::NAN);
+        let final_tv = c.tv_by_hour.last().copied().unwrap_or(f64::NAN);
+        println!("\n{s}: {} liquidations, {} calibrations", c.liquidations, c.calibrations);
+        println!("  TV to the hidden mix by hour: {}", c.tv_by_hour.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
+        println!("  TV prior {prior_tv:.3} -> calibrated {final_tv:.3} (target < {TARGET_TV}: {})", if final_tv < TARGET_TV { "met" } else { "not met" });
+        println!("  hidden     {}", hidden[s].iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
+        println!("  calibrated {}", c.weights.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
+        println!("  hit rate: calibrated {} vs uncalibrated {}", fmt(c.hit_rate), fmt(u.hit_rate));
+        println!(
+            "  zones (calibrated run): median lifespan {} min (gate > {GATE_MEDIAN_LIFESPAN_MIN}), swept rate {} (gate > {GATE_SWEPT_RATE}), strong vanished before touch {} (gate < {GATE_VANISH_BEFORE_TOUCH}), {} ended",
+            fmt(c.median_lifespan_minutes),
+            fmt(c.swept_rate),
+            fmt(c.strong_vanished_before_touch),
+            c.zones_ended.unwrap_or(0)
+        );
+    }
+    if let Some(path) = json_out {
+        let doc = json!({ "machine": machine(), "hours": args.hours, "speed": args.speed, "seed": args.seed, "hidden": hidden, "calibrated": cal, "uncalibrated": uncal });
+        std::fs::write(path, serde_json::to_vec_pretty(&doc)?)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tv_distance_is_half_the_l1_distance() {
+        assert_eq!(tv_distance(&[0.5, 0.5, 0.0], &[0.0, 0.5, 0.5]), 0.5);
+        assert_eq!(tv_distance(&[0.2, 0.8], &[0.2, 0.8]), 0.0);
+    }
+}

@@ -1,0 +1,16 @@
+//! The calibrator component: liqhost-kit's calibrator behind the `calibrator` WIT interface.
+
+use liqhost_kit::calibrator::CalibratorParams;
+
+/// Version reported by `info`: the crate's own, so a rebuild with a bumped version is visible.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Parameter defaults of this build (SPEC's: 30-minute windows, learning rate 0.10).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+fn default_params() -> CalibratorParams {
+    CalibratorParams::default()
+}
+
+#[cfg(target_arch = "wasm32")]
+mod adapter;

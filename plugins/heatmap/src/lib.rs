@@ -1,0 +1,14 @@
+//! The heatmap component: liqhost-kit's heatmap engine behind the `heatmap` WIT interface.
+
+use liqhost_kit::heatmap::HeatmapParams;
+
+/// Version reported by `info`: the crate's own, so a rebuild with a bumped version is visible.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Parameter defaults of this build; config overlays its `params` on these.
+fn default_params() -> HeatmapParams {
+    HeatmapParams::default()
+}
+
+#[cfg(target_arch = "wasm32")]
+mod adapter;

@@ -1,0 +1,145 @@
+//! One minute snapshot: memory, volatility, new levels, sweeps, pending events, and the
+//! calibration when a window closes.
+
+use crate::types::{EngineError, Ladder, Side};
+
+use super::constants::MINUTE_CACHE_SIZE;
+use super::engine::{CachedBar, CalibratorEngine};
+use super::input::MinuteSnapshot;
+use super::output::Calibration;
+use super::tuning::tuned_tolerance;
+use super::update::{enabled_entropy, entropy_floor, propose};
+
+/// Raw implied liquidation price (SPEC): long `e (1 - 1/L + mmr)`, short `e (1 + 1/L - mmr)`.
+pub fn implied_level(side: Side, entry: f64, leverage: u32, mmr: f64) -> f64 {
+    let inv = 1.0 / f64::from(leverage);
+    match side {
+        Side::Long => entry * (1.0 - inv + mmr),
+        Side::Short => entry * (1.0 + inv - mmr),
+    }
+}
+
+impl CalibratorEngine {
+    /// Consumes one minute snapshot (see the [module docs](super) for the order of steps).
+    /// Returns a [`Calibration`] when this snapshot closes a window. A rejected snapshot
+    /// leaves the engine untouched, except that an out-of-order seq is counted.
+    pub fn on_minute(&mut self, snap: &MinuteSnapshot) -> Result<Option<Calibration>, EngineError> {
+        if !self.progress.is_in_order(snap.seq) {
+            self.progress.record(snap.seq);
+            return Err(EngineError::InvalidInput(format!("seq {} is not above the last seq {}", snap.seq, self.progress.last_seq)));
+        }
+        snap.validate(self.ladder.tiers.len())?;
+        if let Some(last) = self.last_minute {
+            if snap.minute <= last {
+                return Err(EngineError::InvalidInput(format!("minute {} is not after the last minute {last}", snap.minute)));
+            }
+        }
+        self.progress.record(snap.seq);
+
+        // 1. the weights entry-inference used, normalised, disabled tiers 0
+        self.weights = Ladder { weights: snap.weights.clone(), ..self.ladder.clone() }.normalized_weights();
+        self.buffer = snap.buffer;
+        // 2. age the memory, 3. volatility, 4. cache the bar
+        let gap = self.last_minute.map_or(0, |last| snap.minute - last);
+        self.memory.age(self.params.level_decay_per_minute, gap, snap.minute);
+        self.vol.update(snap.src, snap.high, snap.low, snap.close);
+        self.bars.push_back(CachedBar { minute: snap.minute, src: snap.src, high: snap.high, low: snap.low });
+        while self.bars.len() > MINUTE_CACHE_SIZE {
+            self.bars.pop_front();
+        }
+        self.last_minute = Some(snap.minute);
+        // 5. sweeps of earlier levels (exposure), 6. this minute's levels, 7. pending events
+        self.sweep(snap);
+        self.remember_levels(snap);
+        self.process_pending(snap.minute);
+        self.memory.enforce_cap(self.params.max_remembered_levels, snap.minute);
+        // 8. the window
+        self.counters.snapshots += 1;
+        self.minutes_since_calibration += 1;
+        if self.minutes_since_calibration >= self.params.window_minutes {
+            return Ok(Some(self.calibrate(snap.minute)));
+        }
+        Ok(None)
+    }
+
+    /// Remembers each enabled tier's raw implied levels with the side's opened notional:
+    /// `sum notional / sum weight` over the side's levels of enabled tiers (the levels split
+    /// the side's new notional by weight, so this undoes the split). The minute's entries
+    /// are taken as spread evenly over the bar's range, so the notional is spread over the
+    /// buckets from the level of an entry at the low to that of an entry at the high.
+    fn remember_levels(&mut self, snap: &MinuteSnapshot) {
+        let enabled = self.enabled();
+        for side in [Side::Long, Side::Short] {
+            let (mut usd, mut weight) = (0.0, 0.0);
+            for level in snap.levels.iter().filter(|l| l.side == side) {
+                if let Some(i) = self.ladder.tiers.iter().position(|t| *t == level.leverage) {
+                    if enabled[i] && self.weights[i] > 0.0 {
+                        usd += level.notional_usd;
+                        weight += self.weights[i];
+                    }
+                }
+            }
+            if !(usd > 0.0 && weight > 0.0) {
+                continue;
+            }
+            let opened = usd / weight;
+            let mmr = self.ladder.mmr;
+            for (i, &tier) in self.ladder.tiers.iter().enumerate() {
+                if enabled[i] {
+                    let (from, to) = (implied_level(side, snap.low, tier, mmr), implied_level(side, snap.high, tier, mmr));
+                    self.memory.add_spread(side, tier, from, to, opened);
+                }
+            }
+        }
+    }
+
+    /// Sweeps every enabled tier's levels the bar crossed; the swept notional is exposure.
+    fn sweep(&mut self, snap: &MinuteSnapshot) {
+        let enabled = self.enabled();
+        for (i, &tier) in self.ladder.tiers.iter().enumerate() {
+            if !enabled[i] {
+                continue;
+            }
+            for side in [Side::Long, Side::Short] {
+                let swept = self.memory.sweep(side, tier, self.bias.value, snap.high, snap.low, snap.minute);
+                self.window.expose(tier, swept);
+            }
+        }
+    }
+
+    /// Closes the window: proposes weights, checks the entropy, tunes, resets the window.
+    fn calibrate(&mut self, minute: i64) -> Calibration {
+        let enabled = self.enabled();
+        let exposure = self.window.exposure_of(&self.ladder.tiers);
+        let events = self.window.indexed_events(&self.ladder.tiers);
+        let proposal = propose(&self.weights, &enabled, &exposure, &events, self.params.learning_rate);
+        let floor = entropy_floor(&enabled, self.params.min_entropy_ratio);
+        let (entropy, updated) = match &proposal.weights {
+            Some(w) => {
+                let h = enabled_entropy(w, &enabled);
+                (h, h >= floor)
+            }
+            None => (enabled_entropy(&self.weights, &enabled), false),
+        };
+        if updated {
+            self.weights = proposal.weights.expect("updated implies a proposal");
+        }
+        if self.params.enable_tolerance_tuning {
+            self.tolerance = tuned_tolerance(self.tolerance, &self.window.distances);
+        }
+        let calibration = Calibration {
+            minute,
+            weights: self.weights.clone(),
+            bias_pct: self.bias.value,
+            entropy,
+            entropy_floor: floor,
+            updated,
+            exposed_tiers: proposal.exposed_tiers,
+            buffer: self.params.enable_buffer_tuning.then(|| self.bias.abs_miss.unwrap_or(self.buffer)),
+        };
+        self.window.close(self.params.evidence_decay_per_window);
+        self.minutes_since_calibration = 0;
+        self.calibrations = self.calibrations.saturating_add(1);
+        calibration
+    }
+}

@@ -1,0 +1,182 @@
+//! The calibrator engine: learns a symbol's leverage mix from real liquidations.
+//!
+//! # Model
+//!
+//! Positions opened at entry `e` with leverage `L` liquidate at the implied level
+//! `e (1 - 1/L + mmr)` (long) or `e (1 + 1/L - mmr)` (short). If a share `w_L` of newly
+//! opened notional takes leverage `L`, then over any stretch of time the notional liquidated
+//! from tier `L` is `k · w_L · X_L`, where `X_L` is the opened notional (still open) at tier-L
+//! levels that the price swept, and `k` is a factor common to all tiers (how much of the
+//! real opened notional entry-inference sees, how many survive until swept). So the hit rate
+//! `H_L / X_L` (attributed liquidations over exposed notional) estimates `k · w_L`, and its
+//! ratio to what the current weights predict estimates `w_true_L / w_L`. High leverage
+//! liquidates far more often per position, but that is in `X_L` (its levels are swept more
+//! often), not in the estimate: the raw share of liquidations per tier is not the mix.
+//!
+//! ## One snapshot ([`CalibratorEngine::on_minute`])
+//!
+//! Checked first (seq order, finite positive prices, `low <= high`, one weight per tier, a
+//! minute after the last); a refused snapshot changes nothing but the out-of-order count.
+//! Then, in order: (1) the snapshot's weights replace the current ones, normalised with
+//! disabled tiers forced to 0 (the update starts from what entry-inference actually used);
+//! (2) the level memory ages by the minutes elapsed; (3) the volatility EWMA takes the bar;
+//! (4) the bar is cached; (5) the bar sweeps the levels remembered so far; (6) this minute's
+//! levels are remembered; (7) pending events of this minute and earlier are processed;
+//! (8) the window closes if this is its `window_minutes`-th snapshot. Sweeping before
+//! remembering means a level is first exposed to the bar after the one it was born in
+//! (OHLC does not say whether a bar's low came before or after an entry).
+//!
+//! ## Level memory ([`memory`])
+//!
+//! entry-inference's `levels` split the side's new notional by the snapshot weights; the
+//! calibrator undoes the split (`opened = sum notional / sum weight` over the side's enabled
+//! levels) and remembers, for every enabled tier, the *raw* implied levels of entries spread
+//! evenly over the bar's range (`[level(low), level(high)]`, at most 16 buckets), computed
+//! from the ladder's `mmr` with SPEC's formula, not the level prices entry-inference sent
+//! (those carry its bias and its minimum-distance buffer; measuring misses against them would
+//! feed the bias back into itself). Keys are absolute buckets `round(price / step)`; open
+//! notional decays by `level_decay_per_minute` (positions being closed); the memory is bounded
+//! by `max_remembered_levels` (smallest forgotten first). Levels are matched at
+//! `raw · (1 + bias)`.
+//!
+//! ## Exposure
+//!
+//! A level is exposed when a bar *crosses* it (long: `low <= level`, short: `high >= level`):
+//! its open notional is added to the tier's exposure `X_L` once, and stays matchable for
+//! [`SWEPT_GRACE_MINUTES`] (positions entered across a whole minute do not all liquidate in
+//! the minute the level's centre is crossed). The brief suggested counting exposure when the
+//! range comes within `APPROACH_PCT` instead; that would make tiers of 100x and more (levels
+//! 0.6 % or less from entry) exposed the minute they are born, whatever the price does next,
+//! diluting their hit rates by a tier-dependent share of levels never reached.
+//! `APPROACH_PCT` filters events instead (below).
+//!
+//! ## Events ([`CalibratorEngine::on_liquidations`])
+//!
+//! Every accepted event counts in `total_events`. An event of minute `m` is covered once a
+//! snapshot of minute `>= m` was accepted (the snapshot of minute `m` is the bar the event
+//! happened in; the brief's "event minute >= latest snapshot minute is pending" would make it
+//! wait for the next bar, which it does not need): covered events are processed at once, the
+//! others wait in the pending queue. Matched events are kept by the window for the update.
+//! The engine holds at most `max_window_events` events (pending plus kept; an event moves
+//! from one to the other without changing the count, so the check on arrival bounds both):
+//! an event that finds it full counts as `dropped_over_cap` and is not processed. So
+//! `total = pending + processed + dropped_over_cap` and
+//! `processed = matched + unmatched + filtered`, always. Processing uses the cached bar of
+//! the event's minute (or the latest before it; none: `unmatched`):
+//!
+//! - **Approach filter**: an event farther than [`APPROACH_PCT`] outside its bar's range is
+//!   `filtered` (a print where the market was not cannot be a level it approached).
+//! - **Attribution** ([`attribution`]): over enabled tiers with a remembered level within the
+//!   hit tolerance ([`HIT_BUCKET_TOLERANCE`] = 4 buckets of `step`, the one value used for
+//!   every match and never exceeded), `r_L ∝ w_L · sum_c n_c exp(-d_c / tau)`,
+//!   `d_c = |p - level_c| / src`, `tau = TAU_PCT_BASE · vol_scale`: SPEC's
+//!   `w_L exp(-d_L / tau)` with the nearest level generalised to the tier's nearby levels
+//!   weighted by their matchable notional `n_c` (a swept level past its grace cannot
+//!   liquidate again). Responsibilities sum to 1 over enabled tiers; disabled tiers never
+//!   take part. The kept event stores, per tier, `ln sum_c n_c exp(-d_c / tau)` and the hit
+//!   credit share `exp(-d_L / delta)` (`d_L` to the nearest level,
+//!   `delta = DELTA_PCT_BASE · vol_scale`), so it can be attributed again under other weights.
+//!   Its weight is its notional (`hit_weighting = "notional"`, SPEC) or 1 (`"count"`).
+//! - **Bias** ([`bias`]): the signed miss `sum r_L (p / raw level_L - 1)` feeds an EMA
+//!   ([`BIAS_ETA`], capped at [`BIAS_CAP`], moving from the [`MIN_BIAS_SAMPLES`]-th
+//!   attributed event). It is measured against raw levels, so it converges on the offset
+//!   itself whether or not entry-inference applies the published bias. The host passes it to
+//!   entry-inference, which shifts every implied level by `bias_pct · entry`.
+//!
+//! ## Volatility ([`vol`])
+//!
+//! EWMA ([`VOL_EWMA_ALPHA`]) of the minute's true range over `src` (the gap from the last
+//! close included), starting at [`VOL_BASELINE`]; `vol_scale = clamp(vol / VOL_BASELINE,
+//! 0.7, 1.6)` widens both kernels in fast markets.
+//!
+//! ## Calibration ([`update`])
+//!
+//! After every `window_minutes` snapshots, over the window's evidence (exposure and kept
+//! events of this window plus older ones decayed by `evidence_decay_per_window` per window,
+//! so an estimate rests on a few windows, not the handful of events of one):
+//!
+//! 1. **Estimate**: EM over the kept events, `ŵ_L ∝ H_L(ŵ) / X_L` over the exposed tiers
+//!    `E` (hits re-attributed under `ŵ` at each pass), keeping `sum_E ŵ = sum_E w`: the
+//!    maximum-likelihood mix of the Poisson model, whatever weights the events were first
+//!    attributed with. (One pass would be SPEC's per-window hit rates; with tiers whose
+//!    levels overlap, one pass only moves part of the way.)
+//! 2. **Evidence ratio** `ratio_L = (P ŵ_L X_L + c) / (P w_L X_L + c)`, `P` the pooled rate,
+//!    `c` = [`PSEUDO_EVENTS`] average events: `ŵ_L / w_L` with ample evidence, near 1 with a
+//!    couple of events.
+//! 3. **Step** `w_L · ratio_L^learning_rate`, every `new / old` clamped to `[0.85, 1.20]`,
+//!    every weight capped at 0.35, enabled weights kept at or above [`MIN_TIER_WEIGHT`] (a
+//!    tier can recover), the exposed group scaled back to its total, unexposed tiers
+//!    unchanged, disabled tiers 0 (when that box is infeasible: normalised over all enabled
+//!    tiers). If the enabled-tier entropy of the result is below
+//!    `min_entropy_ratio · ln(enabled tiers)` the update is skipped; the calibration carries
+//!    that same entropy, which the adapter logs.
+//!
+//! *Anchoring.* SPEC gives both a learning rate of 0.10 and the anchoring
+//! `0.9 · old + 0.1 · update`. They are one step written twice: `w · ratio^0.1` is, to first
+//! order, `0.9 · w + 0.1 · (w · ratio)`. Applying both would move a weight by 1 % of its
+//! log-error per window (about 50 hours for two thirds of the way), and the `[0.85, 1.20]`
+//! clamp could never bind. The engine applies the anchoring in log space, as the learning
+//! rate: each window closes `learning_rate` of the log distance to its evidence.
+//!
+//! *Identifiability.* `k` is unknown (entry-inference infers opened notional from net OI
+//! changes; positions opened before the engine started are not in its memory), so only
+//! ratios between exposed tiers are identified: the update keeps the exposed group's total
+//! and the weights of tiers whose levels were never swept. A tier whose levels the price
+//! does not reach (BTC 5x: 19.6 % from entry) cannot be learned from liquidations at all.
+//! Known limits: tiers whose levels lie within a few buckets of each other (BTC 150x to
+//! 250x: 0 to 0.27 % from entry) are told apart only by where notional was opened, so their
+//! estimates are noisy; and in the first hours, liquidations of positions opened before the
+//! engine started are matched to remembered levels they did not come from.
+//!
+//! ## Optional tuning
+//!
+//! - `enable_tolerance_tuning`: after each window the tolerance becomes the bucket distance
+//!   covering 90 % of matched events plus one, within `[1, 4]` ([`tuning`]).
+//! - `enable_buffer_tuning`: each calibration suggests a buffer, the EMA of `|miss|` (the
+//!   typical distance of real liquidations from their levels), seeded with the snapshot's
+//!   buffer. Reported in the calibration only; the engine itself does not use a buffer.
+//!
+//! ## State
+//!
+//! `save_state` writes everything that evolves (weights keyed by tier, bias, volatility, level
+//! memory with the step it was bucketed by, cached bars, pending and kept events, counters,
+//! progress) in the versioned envelope, schema [`CalibratorEngine::STATE_SCHEMA`]; the config
+//! is not saved. Restored under another ladder, weights are matched by tier; under another
+//! `step`, the memory is re-bucketed.
+//!
+//! [`SWEPT_GRACE_MINUTES`]: constants::SWEPT_GRACE_MINUTES
+//! [`APPROACH_PCT`]: constants::APPROACH_PCT
+//! [`HIT_BUCKET_TOLERANCE`]: constants::HIT_BUCKET_TOLERANCE
+//! [`BIAS_ETA`]: constants::BIAS_ETA
+//! [`BIAS_CAP`]: constants::BIAS_CAP
+//! [`MIN_BIAS_SAMPLES`]: constants::MIN_BIAS_SAMPLES
+//! [`VOL_EWMA_ALPHA`]: constants::VOL_EWMA_ALPHA
+//! [`VOL_BASELINE`]: constants::VOL_BASELINE
+//! [`PSEUDO_EVENTS`]: constants::PSEUDO_EVENTS
+//! [`MIN_TIER_WEIGHT`]: constants::MIN_TIER_WEIGHT
+
+pub mod attribution;
+pub mod bias;
+pub mod constants;
+mod engine;
+mod events;
+mod input;
+pub mod memory;
+mod minute;
+mod output;
+mod params;
+mod persist;
+pub mod tuning;
+pub mod update;
+pub mod vol;
+pub mod window;
+
+#[cfg(test)]
+mod tests;
+
+pub use engine::{CalibratorEngine, Counters};
+pub use input::{validate_events, Liquidation, MinuteSnapshot};
+pub use minute::implied_level;
+pub use output::{Calibration, CalibratorStats};
+pub use params::{CalibratorParams, HitWeighting, DEFAULT_MAX_REMEMBERED_LEVELS, DEFAULT_MAX_WINDOW_EVENTS};
+pub use window::{EventTerm, Window, WindowEvent};

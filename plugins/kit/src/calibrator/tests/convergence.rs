@@ -1,0 +1,81 @@
+//! Convergence of the learned mix on a simulated market (see `sim` for the market).
+//!
+//! Run with `--nocapture` to see the figures: TV distance to the hidden mix at 0, 2, 6 and
+//! 12 simulated hours.
+
+use super::sim::{tv, Market, Projection};
+use crate::calibrator::CalibratorParams;
+
+/// TV distance to the hidden mix at hours 0, 2, 6 and 12 of one run.
+fn figures(m: &Market) -> [f64; 4] {
+    let truth = m.truth();
+    let (hourly, _) = m.run(12);
+    [0, 2, 6, 12].map(|h| tv(&hourly[h], &truth))
+}
+
+/// Four tiers whose levels the market reaches in hours (4.6 %, 1.6 %, 0.6 %, 0.1 % from
+/// entry at 6 % daily volatility), a prior far from the truth (TV 0.30) and a truth inside
+/// the 0.35 cap.
+fn reachable_market(seed: u64) -> Market {
+    let mut m = Market::btc(Projection::OiDelta, seed);
+    m.tiers = vec![20, 50, 100, 200];
+    m.hidden_mix = vec![0.3, 0.3, 0.25, 0.15];
+    m.prior = vec![0.1, 0.2, 0.35, 0.35];
+    m.disabled = vec![];
+    m.daily_vol = 0.06;
+    m
+}
+
+#[test]
+fn learns_a_reachable_mix_on_a_simulated_market() {
+    let runs: Vec<[f64; 4]> = (1..=4).map(|seed| figures(&reachable_market(seed))).collect();
+    for (seed, f) in runs.iter().enumerate() {
+        println!("reachable mix, seed {}: TV h0 {:.3} h2 {:.3} h6 {:.3} h12 {:.3}", seed + 1, f[0], f[1], f[2], f[3]);
+    }
+    let start = runs[0][0];
+    assert!((start - 0.30).abs() < 1e-9, "prior TV {start}");
+    let mean = |h: usize| runs.iter().map(|f| f[h]).sum::<f64>() / runs.len() as f64;
+    // clearly better after 6 hours, and within half the prior's distance on every seed at 12
+    assert!(mean(1) < 0.85 * start && mean(2) < 0.6 * start, "means h2 {:.3} h6 {:.3}", mean(1), mean(2));
+    assert!(runs.iter().all(|f| f[3] < 0.5 * start), "{runs:?}");
+}
+
+#[test]
+fn the_fast_build_settings_also_learn_it() {
+    // 20x levels are first swept after a couple of hours (TV stays 0.20 until then: its
+    // deficit), so the fast settings show at 6 hours
+    let fast = CalibratorParams { learning_rate: 0.25, window_minutes: 15, ..CalibratorParams::default() };
+    let runs: Vec<[f64; 4]> = (1..=4).map(|seed| figures(&Market { params: fast.clone(), ..reachable_market(seed) })).collect();
+    for (seed, f) in runs.iter().enumerate() {
+        println!("reachable mix, fast, seed {}: TV h0 {:.3} h2 {:.3} h6 {:.3} h12 {:.3}", seed + 1, f[0], f[1], f[2], f[3]);
+    }
+    let mean6 = runs.iter().map(|f| f[2]).sum::<f64>() / 4.0;
+    assert!(mean6 < 0.5 * runs[0][0], "fast mean TV at 6 h {mean6:.3}");
+}
+
+/// BTC as the host's simulator runs it, from SPEC's prior: the figures the brief asks for.
+/// 5x levels sit 19.6 % from entry and 20x/25x 4.6 %/3.6 %: at 3 % daily volatility the
+/// price does not reach them in hours, so their weights (0.79 of the prior, 0.52 of the
+/// truth) cannot be learned from liquidations; the engine keeps them, and keeps the exposed
+/// tiers' total (see the module docs on identifiability). As every exposed tier is under
+/// its true weight in the prior, the TV distance is exactly the unexposed tiers' excess
+/// and stays at the prior's 0.274 while the exposed tiers are re-shaped.
+#[test]
+fn btc_figures_and_the_unreachable_tiers() {
+    for (name, params) in [
+        ("standard", CalibratorParams::default()),
+        ("fast", CalibratorParams { learning_rate: 0.25, window_minutes: 15, ..CalibratorParams::default() }),
+    ] {
+        let seed = 1u64;
+        let m = Market { params: params.clone(), ..Market::btc(Projection::OiDelta, seed) };
+        let truth = m.truth();
+        let (hourly, cal) = m.run(12);
+        let f = [0, 2, 6, 12].map(|h| tv(&hourly[h], &truth));
+        println!("BTC {name}, seed {seed}: TV h0 {:.3} h2 {:.3} h6 {:.3} h12 {:.3}", f[0], f[1], f[2], f[3]);
+        // the 5x weight stays the prior's: no level of it was ever swept
+        assert!((hourly[6][0] - hourly[0][0]).abs() < 1e-12, "5x moved: {:?}", hourly[6]);
+        // and the calibrator does no harm over the six hours it is judged on
+        assert!(f[2] < f[0] + 0.03, "{name} seed {seed}: {f:?}");
+        assert!(cal.stats().matched_events > 500, "{:?}", cal.stats());
+    }
+}

@@ -1,0 +1,359 @@
+//! The weight update of a closed window: evidence ratios, the multiplicative step, the
+//! per-update clamp and tier cap, normalisation, and the entropy check.
+
+use super::constants::{MAX_TIER_WEIGHT, MIN_TIER_WEIGHT, MIN_TIER_WEIGHT_TOTAL, PSEUDO_EVENTS, RATIO_CLAMP_MAX, RATIO_CLAMP_MIN};
+use super::window::IndexedEvent;
+
+/// Most EM iterations one calibration runs (each is one pass over the window's events).
+pub const EM_MAX_ITERATIONS: usize = 100;
+
+/// EM stops once no weight moves by more than this in an iteration.
+pub const EM_TOLERANCE: f64 = 1e-9;
+
+/// What the update proposes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Proposal {
+    /// Proposed weights (disabled 0, enabled sum 1), or `None` when the window carries no
+    /// usable evidence (nothing exposed, or nothing attributed to an exposed tier).
+    pub weights: Option<Vec<f64>>,
+    /// Enabled tiers with exposure.
+    pub exposed_tiers: u32,
+    /// The window's own estimate (the EM fixed point), before the anchored step.
+    pub estimate: Option<Vec<f64>>,
+}
+
+/// Hit credit per tier (ladder order) when `events` are attributed under `weights`:
+/// `sum_e weight_e r_eL credit_eL`, with `r_eL ∝ w_L exp(log_density_eL)` over the event's
+/// terms (without the weights when all of them are 0). Allocation-free per event: EM runs
+/// this up to `EM_MAX_ITERATIONS` times over every kept event inside one plugin call.
+pub fn attributed_hits(weights: &[f64], events: &[IndexedEvent]) -> Vec<f64> {
+    let log_w: Vec<f64> = weights.iter().map(|w| w.ln()).collect();
+    let mut hits = vec![0.0; weights.len()];
+    for e in events {
+        let weighted = e.terms.iter().any(|(i, _, _)| weights[*i] > 0.0);
+        let score = |(i, ld, _): &(usize, f64, f64)| if weighted { log_w[*i] + ld } else { *ld };
+        let max = e.terms.iter().map(score).fold(f64::NEG_INFINITY, f64::max);
+        if max == f64::NEG_INFINITY {
+            continue;
+        }
+        let total: f64 = e.terms.iter().map(|t| (score(t) - max).exp()).sum();
+        for t in &e.terms {
+            hits[t.0] += e.weight * (score(t) - max).exp() / total * t.2;
+        }
+    }
+    hits
+}
+
+/// The weight update of one window.
+///
+/// 1. **Estimate** (EM over the window's kept events): with `X_L` the exposed notional of the
+///    exposed tiers `E`, iterate `ŵ_L ∝ H_L(ŵ) / X_L` over `E` (hits re-attributed under
+///    `ŵ` each time), keeping `sum_E ŵ = sum_E w` (only ratios between exposed tiers are
+///    identified: see the module docs); other tiers keep `w`. This is the maximum-likelihood
+///    mix of the window under the Poisson model, whatever the weights the events were first
+///    attributed with.
+/// 2. **Evidence ratio**: with the pooled rate `P = sum_E H(ŵ) / sum_E ŵ X` and
+///    `c = PSEUDO_EVENTS` average hits (per event, counting decayed events fractionally), `ratio_L = (P ŵ_L X_L + c) / (P w_L X_L + c)`: `ŵ_L / w_L`
+///    when the tier's evidence is ample, pulled towards 1 when it is a couple of events.
+/// 3. **Step**: `u_L = w_L ratio_L^lr` over `E`, then `new / old` clamped to
+///    `[RATIO_CLAMP_MIN, RATIO_CLAMP_MAX]`, capped at `MAX_TIER_WEIGHT`, floored at
+///    [`tier_floor`] and scaled to keep `sum_E new = sum_E w`, unexposed tiers unchanged
+///    (`fit_group`); when that box is infeasible, [`fit_box`] over all enabled tiers.
+pub fn propose(weights: &[f64], enabled: &[bool], exposure: &[f64], events: &[IndexedEvent], learning_rate: f64) -> Proposal {
+    let exposed: Vec<bool> = enabled.iter().zip(exposure).map(|(on, x)| *on && *x > 0.0).collect();
+    let exposed_tiers = exposed.iter().filter(|x| **x).count() as u32;
+    let group: f64 = weights.iter().zip(&exposed).filter(|(_, x)| **x).map(|(w, _)| *w).sum();
+    let none = Proposal { weights: None, exposed_tiers, estimate: None };
+    if exposed_tiers == 0 || group.is_nan() || group <= 0.0 {
+        return none;
+    }
+    let in_e = |i: usize| exposed[i];
+    let mut est = weights.to_vec();
+    let mut hits = attributed_hits(&est, events);
+    for _ in 0..EM_MAX_ITERATIONS {
+        let total_rate: f64 = (0..est.len()).filter(|&i| in_e(i)).map(|i| hits[i] / exposure[i]).sum();
+        if total_rate.is_nan() || total_rate <= 0.0 {
+            return none;
+        }
+        let next: Vec<f64> = (0..est.len()).map(|i| if in_e(i) { group * hits[i] / exposure[i] / total_rate } else { est[i] }).collect();
+        let change = next.iter().zip(&est).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        est = next;
+        hits = attributed_hits(&est, events);
+        if change < EM_TOLERANCE {
+            break;
+        }
+    }
+    let sum_hits: f64 = (0..est.len()).filter(|&i| in_e(i)).map(|i| hits[i]).sum();
+    let sum_exposed: f64 = (0..est.len()).filter(|&i| in_e(i)).map(|i| est[i] * exposure[i]).sum();
+    let informative: f64 = events.iter().filter(|e| e.terms.iter().any(|(i, _, _)| in_e(*i))).map(|e| e.count).sum();
+    if !(sum_hits > 0.0 && sum_exposed > 0.0 && informative > 0.0) {
+        return none;
+    }
+    let pooled = sum_hits / sum_exposed;
+    let pseudo = PSEUDO_EVENTS * sum_hits / informative;
+    let mut step: Vec<f64> = (0..weights.len())
+        .map(|i| {
+            if !enabled[i] {
+                0.0
+            } else if !in_e(i) {
+                weights[i]
+            } else {
+                let ratio = (pooled * est[i] * exposure[i] + pseudo) / (pooled * weights[i] * exposure[i] + pseudo);
+                weights[i] * ratio.powf(learning_rate)
+            }
+        })
+        .collect();
+    // The group's total is what the data cannot tell: keep it exactly (a geometric step of
+    // noisy ratios would otherwise leak mass out of the group window after window).
+    let stepped: f64 = (0..step.len()).filter(|&i| in_e(i)).map(|i| step[i]).sum();
+    if stepped > 0.0 {
+        (0..step.len()).filter(|&i| in_e(i)).for_each(|i| step[i] *= group / stepped);
+    }
+    let fitted = fit_group(weights, enabled, &exposed, &step, group).unwrap_or_else(|| fit_box(weights, enabled, &step));
+    Proposal { weights: Some(fitted), exposed_tiers, estimate: Some(est) }
+}
+
+/// [`fit_box`] over the exposed group only, to its old total, the other tiers unchanged: the
+/// clamp and cap then cannot shift mass between what the data informs and what it does not.
+/// `None` when that is not possible (an unexposed tier over the cap, or a group whose box
+/// cannot hold its total); the caller then normalises over every tier.
+fn fit_group(old: &[f64], enabled: &[bool], exposed: &[bool], step: &[f64], group: f64) -> Option<Vec<f64>> {
+    let n_enabled = enabled.iter().filter(|x| **x).count();
+    let floor = tier_floor(n_enabled);
+    if (0..old.len()).any(|i| enabled[i] && !exposed[i] && old[i] > MAX_TIER_WEIGHT) {
+        return None;
+    }
+    let lo: Vec<f64> = (0..old.len()).map(|i| if exposed[i] { (RATIO_CLAMP_MIN * old[i]).max(floor) } else { 0.0 }).collect();
+    let hi: Vec<f64> =
+        (0..old.len()).map(|i| if exposed[i] { (RATIO_CLAMP_MAX * old[i]).min(MAX_TIER_WEIGHT).max(lo[i]) } else { 0.0 }).collect();
+    if lo.iter().sum::<f64>() > group || hi.iter().sum::<f64>() < group {
+        return None;
+    }
+    let at = |k: f64| -> Vec<f64> { (0..old.len()).map(|i| if exposed[i] { (k * step[i]).clamp(lo[i], hi[i]) } else { 0.0 }).collect() };
+    let k = solve_scale(&at, step, &hi, group);
+    let fitted = at(k);
+    let mut w: Vec<f64> = (0..old.len())
+        .map(|i| {
+            if exposed[i] {
+                fitted[i]
+            } else if enabled[i] {
+                old[i]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let total: f64 = w.iter().sum();
+    w.iter_mut().for_each(|x| *x /= total);
+    Some(w)
+}
+
+/// The scale `k` at which `sum at(k)` reaches `target` (bisection: the sum is monotone in `k`).
+fn solve_scale(at: &dyn Fn(f64) -> Vec<f64>, step: &[f64], hi: &[f64], target: f64) -> f64 {
+    let mut top = step.iter().zip(hi).filter(|(s, _)| **s > 0.0).map(|(s, h)| h / s).fold(0.0, f64::max);
+    if !(top > 0.0 && top.is_finite()) {
+        top = 1.0;
+    }
+    let (mut a, mut b) = (0.0, top * 2.0);
+    for _ in 0..200 {
+        let mid = 0.5 * (a + b);
+        if at(mid).iter().sum::<f64>() < target {
+            a = mid;
+        } else {
+            b = mid;
+        }
+    }
+    b
+}
+
+/// Smallest weight an enabled tier keeps: [`MIN_TIER_WEIGHT`], or less on a long ladder
+/// so the floors never sum above [`MIN_TIER_WEIGHT_TOTAL`].
+pub fn tier_floor(enabled_tiers: usize) -> f64 {
+    MIN_TIER_WEIGHT.min(MIN_TIER_WEIGHT_TOTAL / enabled_tiers.max(1) as f64)
+}
+
+/// Normalises `step` onto the box of allowed weights: `new_L = clamp(k * step_L, lo_L, hi_L)`
+/// with the one scalar `k` that makes enabled weights sum to 1 (found by bisection; the sum
+/// is monotone in `k`). `lo_L = max(RATIO_CLAMP_MIN old_L, floor)`,
+/// `hi_L = max(min(RATIO_CLAMP_MAX old_L, MAX_TIER_WEIGHT), lo_L)`. If the cap makes the box
+/// infeasible (too few enabled tiers, or old weights already over it) the cap yields and
+/// only the ratio clamp stays. Disabled tiers are exactly 0.
+pub fn fit_box(old: &[f64], enabled: &[bool], step: &[f64]) -> Vec<f64> {
+    let n_enabled = enabled.iter().filter(|x| **x).count();
+    if n_enabled == 0 {
+        return vec![0.0; old.len()];
+    }
+    let floor = tier_floor(n_enabled);
+    let lo: Vec<f64> = old.iter().zip(enabled).map(|(w, on)| if *on { (RATIO_CLAMP_MIN * w).max(floor) } else { 0.0 }).collect();
+    let capped: Vec<f64> = old
+        .iter()
+        .zip(enabled)
+        .zip(&lo)
+        .map(|((w, on), l)| if *on { (RATIO_CLAMP_MAX * w).min(MAX_TIER_WEIGHT).max(*l) } else { 0.0 })
+        .collect();
+    let hi = if capped.iter().sum::<f64>() >= 1.0 {
+        capped
+    } else {
+        old.iter().zip(enabled).zip(&lo).map(|((w, on), l)| if *on { (RATIO_CLAMP_MAX * w).max(*l) } else { 0.0 }).collect()
+    };
+    let at = |k: f64| -> Vec<f64> { (0..old.len()).map(|i| if enabled[i] { (k * step[i]).clamp(lo[i], hi[i]) } else { 0.0 }).collect() };
+    let mut w = at(solve_scale(&at, step, &hi, 1.0));
+    let total: f64 = w.iter().sum();
+    if total > 0.0 {
+        w.iter_mut().for_each(|x| *x /= total);
+    }
+    w
+}
+
+/// Shannon entropy (nats) of the enabled weights, renormalised over enabled tiers.
+pub fn enabled_entropy(weights: &[f64], enabled: &[bool]) -> f64 {
+    let total: f64 = weights.iter().zip(enabled).filter(|(_, on)| **on).map(|(w, _)| *w).sum();
+    if total.is_nan() || total <= 0.0 {
+        return 0.0;
+    }
+    -weights
+        .iter()
+        .zip(enabled)
+        .filter(|(w, on)| **on && **w > 0.0)
+        .map(|(w, _)| {
+            let p = w / total;
+            p * p.ln()
+        })
+        .sum::<f64>()
+}
+
+/// The entropy floor: `ratio * ln(enabled tiers)`.
+pub fn entropy_floor(enabled: &[bool], ratio: f64) -> f64 {
+    let n = enabled.iter().filter(|x| **x).count();
+    if n <= 1 {
+        return 0.0;
+    }
+    ratio * (n as f64).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EPS: f64 = 1e-12;
+
+    /// `n` events seen only near tier `i`, each weighing `weight`.
+    fn near(i: usize, n: usize, weight: f64) -> Vec<IndexedEvent> {
+        (0..n).map(|_| IndexedEvent { weight, count: 1.0, terms: vec![(i, 0.0, 1.0)] }).collect()
+    }
+
+    #[test]
+    fn leaves_weights_alone_when_the_evidence_agrees_with_them() {
+        // hits proportional to w * X (60 : 28 : 7 over X 100 : 40 : 10): every ratio is 1;
+        // the disabled tier's event and exposure are ignored
+        let w = [0.3, 0.0, 0.35, 0.35];
+        let on = [true, false, true, true];
+        let x = [100.0, 100.0, 40.0, 10.0];
+        let events = [near(0, 1, 60.0), near(1, 1, 50.0), near(2, 1, 28.0), near(3, 1, 7.0)].concat();
+        let p = propose(&w, &on, &x, &events, 0.1);
+        let got = p.weights.unwrap();
+        for (g, want) in got.iter().zip(w) {
+            assert!((g - want).abs() < EPS, "{got:?}");
+        }
+        assert_eq!(p.exposed_tiers, 3);
+    }
+
+    #[test]
+    fn moves_an_under_weighted_tier_up_by_its_ratio_to_the_learning_rate() {
+        // two exposed tiers with X = 100 each, w = 0.5 / 0.5, hits 30 / 10 over 4 events:
+        // ŵ = (0.75, 0.25), P = 40 / 100 = 0.4, c = 2 * 40 / 4 = 20;
+        // ratio_a = (30 + 20) / (20 + 20) = 1.25, ratio_b = (10 + 20) / 40 = 0.75;
+        // u = 0.5 * 1.25^0.1, 0.5 * 0.75^0.1; both inside the clamp, normalised
+        let w = [0.5, 0.5];
+        let on = [true, true];
+        let events = [near(0, 3, 10.0), near(1, 1, 10.0)].concat();
+        let p = propose(&w, &on, &[100.0, 100.0], &events, 0.1);
+        let got = p.weights.unwrap();
+        let (ua, ub) = (0.5 * 1.25f64.powf(0.1), 0.5 * 0.75f64.powf(0.1));
+        // the cap is infeasible with two tiers (2 * 0.35 < 1) and yields to the ratio clamp
+        assert!((got[0] - ua / (ua + ub)).abs() < 1e-9, "{got:?}");
+        assert!((got[1] - ub / (ua + ub)).abs() < 1e-9, "{got:?}");
+        let est = p.estimate.unwrap();
+        assert!((est[0] - 0.75).abs() < EPS && (est[1] - 0.25).abs() < EPS, "{est:?}");
+    }
+
+    #[test]
+    fn re_attributes_ambiguous_events_to_the_window_estimate() {
+        // 30 events only near A, 10 only near B, 40 equally near both; X = 100 each. Under
+        // the current 0.5 / 0.5 the ambiguous ones split evenly (one EM step: 50 : 30); the
+        // fixed point splits them like the clear ones: ŵ_A = (30 + 40 ŵ_A) / 80 -> 0.75
+        let ambiguous: Vec<IndexedEvent> =
+            (0..40).map(|_| IndexedEvent { weight: 1.0, count: 1.0, terms: vec![(0, 0.0, 1.0), (1, 0.0, 1.0)] }).collect();
+        let events = [near(0, 30, 1.0), near(1, 10, 1.0), ambiguous].concat();
+        let p = propose(&[0.5, 0.5], &[true, true], &[100.0, 100.0], &events, 1.0);
+        let est = p.estimate.unwrap();
+        assert!((est[0] - 0.75).abs() < 1e-7, "{est:?}");
+    }
+
+    #[test]
+    fn holds_the_ratio_clamp_and_the_cap_after_an_extreme_window() {
+        // five tiers at 0.2, all exposed; every hit lands on one, at learning rate 1
+        let w = [0.2; 5];
+        let on = [true; 5];
+        let x = [1000.0; 5];
+        let events = near(0, 1000, 1e6);
+        let got = propose(&w, &on, &x, &events, 1.0).weights.unwrap();
+        assert!((got.iter().sum::<f64>() - 1.0).abs() < EPS);
+        for (g, o) in got.iter().zip(w) {
+            assert!(g / o >= RATIO_CLAMP_MIN - 1e-9 && g / o <= RATIO_CLAMP_MAX + 1e-9, "{got:?}");
+            assert!(*g <= MAX_TIER_WEIGHT + 1e-9);
+        }
+        // the winner takes the most the clamp allows: 0.2 * 1.2 = 0.24, the rest share 0.76
+        assert!((got[0] - 0.24).abs() < 1e-9, "{got:?}");
+        // and a tier at the cap cannot grow past it
+        let w = [0.35, 0.35, 0.1, 0.1, 0.1];
+        let got = propose(&w, &on, &x, &events, 1.0).weights.unwrap();
+        assert!(got[0] <= MAX_TIER_WEIGHT + 1e-9, "{got:?}");
+    }
+
+    #[test]
+    fn proposes_nothing_without_exposure_or_hits() {
+        let w = [0.5, 0.5];
+        let on = [true, true];
+        assert_eq!(propose(&w, &on, &[0.0, 0.0], &near(0, 5, 1.0), 0.1).weights, None);
+        assert_eq!(propose(&w, &on, &[10.0, 10.0], &[], 0.1).weights, None);
+    }
+
+    #[test]
+    fn keeps_unexposed_tiers_and_the_exposed_group_total() {
+        // tiers 0-2 unexposed; tiers 3, 4 exposed (X = 100 each) with hits 3000 : 1000 over
+        // 1000 events where the weights (0.2 each) predict 1 : 1.
+        // ŵ = (0.3, 0.1), P = 4000 / 40 = 100, c = 2 * 4000 / 1000 = 8:
+        // ratio_3 = (3000 + 8) / (2000 + 8), ratio_4 = (1000 + 8) / 2008;
+        // u = 0.2 * ratio^0.1 rescaled to keep the pair's 0.4; the rest stays at 0.2.
+        let w = [0.2; 5];
+        let on = [true; 5];
+        let x = [0.0, 0.0, 0.0, 100.0, 100.0];
+        let events = [near(3, 750, 4.0), near(4, 250, 4.0)].concat();
+        let got = propose(&w, &on, &x, &events, 0.1).weights.unwrap();
+        let (u3, u4) = (0.2 * (3008.0f64 / 2008.0).powf(0.1), 0.2 * (1008.0f64 / 2008.0).powf(0.1));
+        let want = [0.2, 0.2, 0.2, 0.4 * u3 / (u3 + u4), 0.4 * u4 / (u3 + u4)];
+        for (g, x) in got.iter().zip(want) {
+            assert!((g - x).abs() < 1e-12, "{got:?}");
+        }
+    }
+
+    #[test]
+    fn lifts_enabled_tiers_to_the_floor_and_zeroes_disabled_ones() {
+        let w = [0.0, 0.5, 0.5, 0.0];
+        let on = [true, true, true, false];
+        let got = fit_box(&w, &on, &[0.0, 0.5, 0.5, 7.0]);
+        assert!((got[0] - MIN_TIER_WEIGHT).abs() < 1e-12, "{got:?}");
+        assert_eq!(got[3], 0.0);
+        assert!((got.iter().sum::<f64>() - 1.0).abs() < EPS);
+    }
+
+    #[test]
+    fn computes_entropy_over_enabled_tiers() {
+        // two enabled at 0.5: ln 2; the disabled tier's stray weight is ignored
+        let h = enabled_entropy(&[0.5, 0.3, 0.5], &[true, false, true]);
+        assert!((h - 2f64.ln()).abs() < EPS);
+        assert!((entropy_floor(&[true, false, true], 0.5) - 0.5 * 2f64.ln()).abs() < EPS);
+        assert_eq!(entropy_floor(&[true, false], 0.5), 0.0);
+    }
+}
