@@ -72,7 +72,8 @@ impl Cdp {
     }
 
     async fn frames(&mut self) -> (u64, bool) {
-        let v = self.eval("[document.body.dataset.frames || '0', document.body.hasAttribute('data-ready')]").await;
+        // Before the page has parsed, `document.body` is null: count that as nothing drawn yet.
+        let v = self.eval("document.body ? [document.body.dataset.frames || '0', document.body.hasAttribute('data-ready')] : ['0', false]").await;
         (v[0].as_str().unwrap().parse().unwrap(), v[1].as_bool().unwrap())
     }
 

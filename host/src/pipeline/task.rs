@@ -65,6 +65,10 @@ pub(super) struct Pipeline {
     /// States a previous run saved for engines whose component was not there at start.
     stored_states: BTreeMap<EngineKind, SavedState>,
     shut_down: bool,
+    /// An engine was called since the last publish: progress must be read again.
+    touched: bool,
+    /// The zone manager consumed something since the last publish: zones must be read again.
+    zones_touched: bool,
 }
 
 /// Everything a pipeline starts with besides its slots.
@@ -104,6 +108,8 @@ pub fn spawn(
         cycle: setup.cycle,
         stored_states: setup.stored_states,
         shut_down: false,
+        touched: true,
+        zones_touched: true,
     };
     // A fresh entry-inference starts from the ladder in its config; stored weights (and
     // the bias) replace those at once.
@@ -119,14 +125,14 @@ impl Pipeline {
     fn run(mut self, rx: Receiver<Msg>) {
         let _span = tracing::info_span!("pipeline", symbol = %self.symbol).entered();
         while let Ok(first) = rx.recv() {
-            let mut zones_changed = false;
+            let mut slots_changed = false;
             let mut next = Some(first);
             let mut drained = 0;
             while let Some(msg) = next.take() {
                 match self.handle(msg) {
-                    Step::Continue(changed) => zones_changed |= changed,
+                    Step::Continue(changed) => slots_changed |= changed,
                     Step::Stop => {
-                        self.publish(zones_changed);
+                        self.publish(slots_changed);
                         return;
                     }
                 }
@@ -136,19 +142,17 @@ impl Pipeline {
                 }
             }
             self.counters.batches += 1;
-            self.publish(zones_changed);
+            self.publish(slots_changed);
         }
     }
 
     fn handle(&mut self, msg: Msg) -> Step {
         match msg {
             Msg::Calls(calls) => {
-                let mut zones_changed = false;
                 for (kind, call) in calls {
-                    zones_changed |= kind == EngineKind::ZoneManager && call.mutates();
                     self.apply(kind, &call);
                 }
-                return Step::Continue(zones_changed);
+                return Step::Continue(false);
             }
             Msg::Market(events) => {
                 for event in &events {
@@ -156,13 +160,13 @@ impl Pipeline {
                     self.market.on_event(event, &mut self.market_out);
                 }
                 self.absorb_market_outputs();
-                return Step::Continue(self.cycle.dirty);
+                return Step::Continue(false);
             }
             Msg::Depth { depth, ts_ms } => {
                 self.market.on_depth(depth, ts_ms);
                 self.market.on_clock(ts_ms, &mut self.market_out);
                 self.absorb_market_outputs();
-                return Step::Continue(self.cycle.dirty);
+                return Step::Continue(false);
             }
             Msg::AddSlot { kind, component } => {
                 if self.slots.contains_key(&kind) {
@@ -334,6 +338,8 @@ impl Pipeline {
             self.counters.unrouted += 1;
             return None;
         };
+        self.touched = true;
+        self.zones_touched |= kind == EngineKind::ZoneManager && call.mutates();
         match slot.apply(&call) {
             Ok(output) => {
                 self.counters.applied += 1;
@@ -365,8 +371,14 @@ impl Pipeline {
         })
     }
 
-    /// Publishes a fresh immutable view; zone reads only when zones may have changed.
-    fn publish(&mut self, zones_changed: bool) {
+    /// Publishes a fresh immutable view. Engine reads only when something changed: a
+    /// batch of book deltas costs no wasm call (progress and zones are carried over).
+    /// `slots_changed`: a control message (swap, shadow, ...) may have changed any engine.
+    fn publish(&mut self, slots_changed: bool) {
+        let read_progress = slots_changed || self.touched;
+        let zones_changed = slots_changed || self.zones_touched;
+        self.touched = false;
+        self.zones_touched = false;
         let old = self.view.load_full();
         self.market_view.late_events = self.market.late_events();
         self.market_view.last_price = self.market.last_price();
@@ -388,7 +400,11 @@ impl Pipeline {
             market,
             ..Default::default()
         };
-        for (kind, slot) in self.slots.iter_mut() {
+        if !read_progress {
+            view.progress = old.progress.clone();
+            view.shadow_progress = old.shadow_progress.clone();
+        }
+        for (kind, slot) in self.slots.iter_mut().filter(|_| read_progress) {
             if let (Ok(Output::Progress(p)), shadow) = slot.read_both(&Call::Progress) {
                 view.progress.insert(*kind, p);
                 if let Some(Ok(Output::Progress(s))) = shadow {
@@ -416,6 +432,8 @@ impl Pipeline {
     }
 }
 
+/// What a handled message asks of the loop: go on (true: it may have changed slots or engines
+/// beyond what `engine()` records, e.g. a swap; the next publish reads everything) or stop.
 enum Step {
     Continue(bool),
     Stop,

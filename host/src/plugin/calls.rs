@@ -115,10 +115,10 @@ impl WasmEngine {
                 let e = b.liqhost_engines_zone_manager().engine();
                 match c {
                     Call::ZoneMinute { input } => flatten(e.call_on_minute(store, h, input)).map(Output::MinuteReport),
-                    Call::Zones { query } => trap(e.call_zones(store, h, query.clone())).map(Output::Zones),
+                    Call::Zones { query } => trap(e.call_zones(store, h, *query)).map(Output::Zones),
                     Call::ZoneSummary => trap(e.call_summary(store, h)).map(Output::Summary),
                     Call::ZoneHeatmap { grid, query, min_notional_usd } => {
-                        trap(e.call_heatmap(store, h, *grid, query.clone(), *min_notional_usd)).map(Output::ZoneHeatmap)
+                        trap(e.call_heatmap(store, h, *grid, *query, *min_notional_usd)).map(Output::ZoneHeatmap)
                     }
                     Call::ZoneQuality => trap(e.call_quality(store, h)).map(Output::Quality),
                     _ => Err(wrong()),

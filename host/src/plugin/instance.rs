@@ -98,6 +98,8 @@ pub(crate) struct WasmEngine {
 }
 
 /// What runs the calls: a wasm component, or the same engine linked into the host.
+/// Not boxed: one per slot, and a box would add an indirection to every wasm call.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Backend {
     Wasm(WasmEngine),
     Native(NativeInstance),

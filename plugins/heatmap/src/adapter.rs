@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use liqhost_kit::{heatmap, params, types as kit, zones};
+use liqhost_kit::{heatmap, types as kit, zones};
 
 wit_bindgen::generate!({
     world: "heatmap-engine",
@@ -85,33 +85,8 @@ impl GuestEngine for Engine {
     }
 }
 
-fn parse_config(config: &EngineConfig) -> Result<(kit::Ladder, heatmap::HeatmapParams), EngineError> {
-    let l = &config.ladder;
-    let ladder = kit::Ladder { tiers: l.tiers.clone(), weights: l.weights.clone(), disabled: l.disabled.clone(), mmr: l.mmr };
-    let given: Vec<params::Param> =
-        config.params.iter().map(|p| params::Param { key: p.key.clone(), value: param_in(&p.value) }).collect();
-    let params = params::overlay(&crate::default_params(), &given).map_err(err)?;
-    Ok((ladder, params))
-}
 
-fn param_in(v: &ParamValue) -> params::ParamValue {
-    match v {
-        ParamValue::Number(x) => params::ParamValue::Number(*x),
-        ParamValue::Integer(i) => params::ParamValue::Integer(*i),
-        ParamValue::Flag(b) => params::ParamValue::Flag(*b),
-        ParamValue::Text(t) => params::ParamValue::Text(t.clone()),
-        ParamValue::Numbers(v) => params::ParamValue::Numbers(v.clone()),
-        ParamValue::Table(t) => params::ParamValue::Table(t.clone()),
-    }
-}
 
-fn err(e: kit::EngineError) -> EngineError {
-    match e {
-        kit::EngineError::InvalidConfig(m) => EngineError::InvalidConfig(m),
-        kit::EngineError::InvalidInput(m) => EngineError::InvalidInput(m),
-        kit::EngineError::BadState(m) => EngineError::BadState(m),
-    }
-}
 
 fn kind_in(k: FrameKind) -> heatmap::FrameKind {
     match k {
@@ -185,5 +160,7 @@ fn zone_out(z: &zones::Zone) -> Zone {
         touched: z.touched,
     }
 }
+
+liqhost_kit::adapter_conversions!(heatmap::HeatmapParams);
 
 export!(Component);

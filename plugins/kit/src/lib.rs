@@ -7,6 +7,7 @@
 //!
 //! - [`types`]: Rust mirrors of the shared WIT records (side, ladder, level, grid) and the
 //!   engine error every engine answers with.
+//! - [`adapter`]: the WIT conversions every engine adapter shares (a macro).
 //! - [`calibrator`]: the calibrator engine: learns the leverage mix and a level bias from real liquidations.
 //! - [`entry`]: the entry-inference engine (V2): liquidations projected from open interest, the tape, pools.
 //! - [`heatmap`]: the heatmap engine: u8 intensity frames on a tracked scale per kind, the
@@ -18,6 +19,7 @@
 //! - [`zones`]: the zone-manager engine (V3): persistent liquidation zones that are created,
 //!   reinforced, swept and expired, with queries, a heatmap and quality metrics.
 
+pub mod adapter;
 pub mod calibrator;
 pub mod entry;
 pub mod heatmap;

@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use liqhost_kit::{params, types as kit, zones};
+use liqhost_kit::{types as kit, zones};
 
 wit_bindgen::generate!({
     world: "zone-manager-engine",
@@ -110,46 +110,10 @@ impl GuestEngine for Engine {
     }
 }
 
-fn parse_config(config: &EngineConfig) -> Result<(kit::Ladder, zones::ZoneParams), EngineError> {
-    let l = &config.ladder;
-    let ladder = kit::Ladder { tiers: l.tiers.clone(), weights: l.weights.clone(), disabled: l.disabled.clone(), mmr: l.mmr };
-    let given: Vec<params::Param> = config.params.iter().map(|p| params::Param { key: p.key.clone(), value: param_in(&p.value) }).collect();
-    let params = params::overlay(&crate::default_params(), &given).map_err(err)?;
-    Ok((ladder, params))
-}
 
-fn param_in(v: &ParamValue) -> params::ParamValue {
-    match v {
-        ParamValue::Number(x) => params::ParamValue::Number(*x),
-        ParamValue::Integer(i) => params::ParamValue::Integer(*i),
-        ParamValue::Flag(b) => params::ParamValue::Flag(*b),
-        ParamValue::Text(t) => params::ParamValue::Text(t.clone()),
-        ParamValue::Numbers(v) => params::ParamValue::Numbers(v.clone()),
-        ParamValue::Table(t) => params::ParamValue::Table(t.clone()),
-    }
-}
 
-fn err(e: kit::EngineError) -> EngineError {
-    match e {
-        kit::EngineError::InvalidConfig(m) => EngineError::InvalidConfig(m),
-        kit::EngineError::InvalidInput(m) => EngineError::InvalidInput(m),
-        kit::EngineError::BadState(m) => EngineError::BadState(m),
-    }
-}
 
-fn side_in(s: Side) -> kit::Side {
-    match s {
-        Side::Long => kit::Side::Long,
-        Side::Short => kit::Side::Short,
-    }
-}
 
-fn side_out(s: kit::Side) -> Side {
-    match s {
-        kit::Side::Long => Side::Long,
-        kit::Side::Short => Side::Short,
-    }
-}
 
 fn level_in(l: &PredictedLevel) -> kit::PredictedLevel {
     kit::PredictedLevel { side: side_in(l.side), leverage: l.leverage, price: l.price, notional_usd: l.notional_usd }
@@ -194,5 +158,7 @@ fn side_summary_out(s: &zones::SideSummary) -> wit::SideSummary {
         nearest: s.nearest.as_ref().map(zone_out),
     }
 }
+
+liqhost_kit::adapter_conversions!(zones::ZoneParams);
 
 export!(Component);

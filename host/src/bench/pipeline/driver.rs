@@ -12,6 +12,9 @@ use crate::pipeline::{Msg, PipelineHandle};
 use crate::plugin::{Call, EngineKind, Output};
 use crate::replay::{rest_path, venue_of};
 
+/// A pipeline's answer to a progress read (primary, shadow).
+type ProgressAnswer = oneshot::Receiver<Result<(Output, Option<Output>), String>>;
+
 /// Messages sent between two checkpoints of the pipelines' progress. A pipeline may lag
 /// the reader by up to two of these: enough to keep its thread busy while the reader
 /// parses, little enough that the capture is never queued whole.
@@ -30,7 +33,7 @@ pub(super) struct Driver<'a> {
     actions: Vec<FeedAction>,
     since_checkpoint: u64,
     /// Answers to the previous checkpoint's progress reads, awaited at the next one.
-    pending: Vec<oneshot::Receiver<Result<(Output, Option<Output>), String>>>,
+    pending: Vec<ProgressAnswer>,
 }
 
 impl<'a> Driver<'a> {
