@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// What to measure: `plugins`, `replay`, `pipeline` (wasm vs native engines) or `calibration`.
+    /// What to measure: `plugins`, `replay`, `pipeline` (wasm vs native engines), `calibration` or `load` (API vs nginx under wrk).
     pub what: String,
     /// Directory holding the built components (zone_manager.wasm, zone_manager_wide.wasm).
     #[arg(long, default_value = "target/wasm32-wasip2/plugin")]
@@ -19,7 +19,7 @@ pub struct BenchArgs {
     /// calibration: simulated time per real time.
     #[arg(long, default_value_t = 600.0)]
     pub speed: f64,
-    /// calibration: the market's seed.
+    /// calibration, load: the market's seed.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
     /// calibration: symbols, comma-separated.
@@ -43,6 +43,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             };
             crate::bench::calibration::run(cal, args.json.as_deref()).map(|_| ExitCode::SUCCESS)
         }
-        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration)"),
+        "load" => crate::bench::load::run(&args.plugins_dir, args.seed, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
+        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load)"),
     }
 }

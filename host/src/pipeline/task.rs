@@ -29,6 +29,7 @@ pub struct PipelineHandle {
     tx: Sender<Msg>,
     view: Arc<ArcSwap<SymbolView>>,
     published: tokio::sync::watch::Receiver<u64>,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl PipelineHandle {
@@ -39,6 +40,12 @@ impl PipelineHandle {
 
     pub fn view(&self) -> Arc<SymbolView> {
         self.view.load_full()
+    }
+
+    /// Asks the pipeline to stop soon: market data still queued is skipped (counted as
+    /// `dropped_at_shutdown`), so a backlog cannot hold up shutdown; follow with `Msg::Shutdown`.
+    pub fn request_stop(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Changes whenever a new view is published (the count of views so far): push
@@ -69,6 +76,7 @@ pub(super) struct Pipeline {
     touched: bool,
     /// The zone manager consumed something since the last publish: zones must be read again.
     zones_touched: bool,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Everything a pipeline starts with besides its slots.
@@ -110,6 +118,7 @@ pub fn spawn(
         shut_down: false,
         touched: true,
         zones_touched: true,
+        stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
     };
     // A fresh entry-inference starts from the ladder in its config; stored weights (and
     // the bias) replace those at once.
@@ -117,8 +126,9 @@ pub fn spawn(
         pipeline.push_weights();
     }
     pipeline.publish(true);
+    let stopping = pipeline.stopping.clone();
     let join = thread::Builder::new().name(format!("pipeline-{symbol}")).spawn(move || pipeline.run(rx))?;
-    Ok((PipelineHandle { symbol: symbol.to_string(), tx, view, published: published_rx }, join))
+    Ok((PipelineHandle { symbol: symbol.to_string(), tx, view, published: published_rx, stopping }, join))
 }
 
 impl Pipeline {
@@ -129,6 +139,12 @@ impl Pipeline {
             let mut next = Some(first);
             let mut drained = 0;
             while let Some(msg) = next.take() {
+                if self.stopping.load(std::sync::atomic::Ordering::Relaxed) && matches!(msg, Msg::Market(_) | Msg::Depth { .. }) {
+                    self.counters.dropped_at_shutdown += 1;
+                    drained += 1;
+                    next = rx.try_recv().ok();
+                    continue;
+                }
                 match self.handle(msg) {
                     Step::Continue(changed) => slots_changed |= changed,
                     Step::Stop => {

@@ -23,6 +23,8 @@ pub struct Counters {
     /// Calls for an engine that has no slot (its component is missing).
     pub unrouted: u64,
     pub batches: u64,
+    /// Market messages still queued when shutdown was requested, skipped.
+    pub dropped_at_shutdown: u64,
     pub configures: BTreeMap<EngineKind, u64>,
 }
 

@@ -98,6 +98,7 @@ impl Service {
         }
         self.release_feed_runtime();
         for p in self.inner.pipelines.values() {
+            p.request_stop();
             p.send(Msg::Shutdown);
         }
         for join in self.joins.lock().expect("joins lock").drain(..) {
