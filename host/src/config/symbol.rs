@@ -155,6 +155,10 @@ mod tests {
         let live = Config::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/default.toml")).unwrap();
         assert!(live.feeds.binance.enabled && live.feeds.binance.ws_url.starts_with("wss://"));
         assert!(!Config::default().feeds.binance.enabled, "code defaults never reach a venue");
+        let defaults = Config::default();
+        assert_eq!(live.storage, defaults.storage, "config/default.toml documents the storage defaults");
+        assert_eq!(live.logging, defaults.logging, "config/default.toml documents the logging defaults");
+        assert_eq!(live.capture, defaults.capture, "config/default.toml documents the capture defaults");
     }
 
     #[test]
