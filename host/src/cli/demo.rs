@@ -18,7 +18,7 @@ pub struct DemoArgs {
     /// Simulated time per real time (60: one simulated minute per second).
     #[arg(long, default_value_t = 60.0)]
     pub speed: f64,
-    /// Stop after this many simulated minutes (default: run until Ctrl-C).
+    /// Stop after this many simulated minutes from the host's start (default: run until Ctrl-C).
     #[arg(long)]
     pub minutes: Option<u64>,
     #[arg(long)]
@@ -66,12 +66,14 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     tracing::info!(plugins_dir = %service.plugins_dir().display(), "demo started; rebuild or copy a component into the plugins dir to swap it live");
     let status_service = service.clone();
     let sim_minutes = sim.truth_reader();
-    let stop_after = args.minutes;
+    // Counted from now: the market ran on while the host loaded its components, and
+    // those minutes were never fed to it.
+    let stop_after = args.minutes.map(|m| sim_minutes.truth().minutes + m);
     let done = {
         async move {
             let enough_minutes = async move {
                 loop {
-                    if stop_after.is_some_and(|m| sim_minutes.truth().minutes >= m) {
+                    if stop_after.is_some_and(|end| sim_minutes.truth().minutes >= end) {
                         break;
                     }
                     tokio::time::sleep(Duration::from_millis(100)).await;
