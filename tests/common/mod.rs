@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use liqhost::config::{Config, SymbolConfig};
-use liqhost_market::Venue;
 use liqhost_sim::SimHandle;
 use liqhost::pipeline::{Msg, PipelineHandle};
 use liqhost::plugin::bindings::types::{PredictedLevel, Side};
@@ -162,12 +161,7 @@ pub fn sim_config(sim: &SimHandle, sandbox: &Sandbox, symbols: &[&str]) -> Confi
     config.plugins.dir = sandbox.plugins();
     config.storage.data_dir = sandbox.dir.path().join("data");
     config.symbols = symbols.iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
-    for venue in Venue::ALL {
-        let v = config.feeds.venue_mut(venue);
-        v.enabled = true;
-        v.ws_url = sim.ws_url(venue);
-        v.rest_url = sim.rest_url(venue);
-    }
+    config.feeds.use_simulator(&sim);
     config.feeds.oi_poll_ms = 300;
     config.feeds.ratios_poll_ms = 1_000;
     config.feeds.stall_timeout_ms = 3_000;

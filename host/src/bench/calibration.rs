@@ -81,12 +81,7 @@ fn run_once(args: &CalibrationArgs, calibrated: bool) -> anyhow::Result<(BTreeMa
             (s.clone(), sc)
         })
         .collect();
-    for venue in liqhost_market::Venue::ALL {
-        let v = config.feeds.venue_mut(venue);
-        v.enabled = true;
-        v.ws_url = sim.ws_url(venue);
-        v.rest_url = sim.rest_url(venue);
-    }
+    config.feeds.use_simulator(&sim);
     config.feeds.oi_poll_ms = 200;
     let service = Service::start(config.clone(), None)?;
     let truth0 = sim.truth();

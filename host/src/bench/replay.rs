@@ -25,12 +25,7 @@ pub fn record_sim(dir: &Path, seconds: f64, speed: f64) -> anyhow::Result<Vec<st
     config.plugins.watch = false;
     config.storage.data_dir = dir.join("data");
     config.symbols = ["BTC", "ETH", "SOL"].iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
-    for venue in Venue::ALL {
-        let v = config.feeds.venue_mut(venue);
-        v.enabled = true;
-        v.ws_url = sim.ws_url(venue);
-        v.rest_url = sim.rest_url(venue);
-    }
+    config.feeds.use_simulator(&sim);
     let recorder = Arc::new(Recorder::create(&dir.join("capture"), 256 << 20)?);
     let service = Service::start_with(config, None, StartOptions { recorder: Some(recorder.clone()) })?;
     std::thread::sleep(Duration::from_secs_f64(seconds));

@@ -56,12 +56,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         ..liqhost_sim::SimConfig::standard(args.seed, args.speed)
     };
     let sim = rt.block_on(liqhost_sim::start(sim_config)).context("starting the simulated exchanges")?;
-    for venue in liqhost_market::Venue::ALL {
-        let v = config.feeds.venue_mut(venue);
-        v.enabled = true;
-        v.ws_url = sim.ws_url(venue);
-        v.rest_url = sim.rest_url(venue);
-    }
+    config.feeds.use_simulator(&sim);
     let service = Arc::new(Service::start(config.clone(), Some(args.config.clone()))?);
     tracing::info!(plugins_dir = %service.plugins_dir().display(), "demo started; rebuild or copy a component into the plugins dir to swap it live");
     let status_service = service.clone();

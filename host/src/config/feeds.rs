@@ -53,6 +53,16 @@ impl FeedsConfig {
             Venue::Okx => &mut self.okx,
         }
     }
+
+    /// Every venue enabled and pointed at a simulator's loopback servers (demo, benchmarks, tests).
+    pub fn use_simulator(&mut self, sim: &liqhost_sim::SimHandle) {
+        for venue in Venue::ALL {
+            let v = self.venue_mut(venue);
+            v.enabled = true;
+            v.ws_url = sim.ws_url(venue);
+            v.rest_url = sim.rest_url(venue);
+        }
+    }
 }
 
 impl Default for FeedsConfig {

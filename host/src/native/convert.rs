@@ -1,58 +1,16 @@
 //! Host binding records ↔ liqhost-kit types, shared by the four native engines (what each wasm adapter converts).
 
-use liqhost_kit::params::{self, SetParams};
 use liqhost_kit::{progress, types as kit, zones};
 
 use crate::plugin::bindings::types::{
     EngineConfig, EngineError, Grid, ParamValue, PredictedLevel, Progress, Side, Zone, ZoneState,
 };
 
-/// The ladder and the build's defaults overlaid with the config's params, as every
-/// adapter's `parse_config` does (a bad param is the engine's `invalid-config`).
-pub(super) fn config_in<P: SetParams>(config: &EngineConfig, defaults: &P) -> Result<(kit::Ladder, P), kit::EngineError> {
-    let l = &config.ladder;
-    let ladder = kit::Ladder { tiers: l.tiers.clone(), weights: l.weights.clone(), disabled: l.disabled.clone(), mmr: l.mmr };
-    let given: Vec<params::Param> =
-        config.params.iter().map(|p| params::Param { key: p.key.clone(), value: param_in(&p.value) }).collect();
-    let params = params::overlay(defaults, &given)?;
-    Ok((ladder, params))
-}
-
-fn param_in(v: &ParamValue) -> params::ParamValue {
-    match v {
-        ParamValue::Number(x) => params::ParamValue::Number(*x),
-        ParamValue::Integer(i) => params::ParamValue::Integer(*i),
-        ParamValue::Flag(b) => params::ParamValue::Flag(*b),
-        ParamValue::Text(t) => params::ParamValue::Text(t.clone()),
-        ParamValue::Numbers(v) => params::ParamValue::Numbers(v.clone()),
-        ParamValue::Table(t) => params::ParamValue::Table(t.clone()),
-    }
-}
-
-pub(super) fn err_out(e: kit::EngineError) -> EngineError {
-    match e {
-        kit::EngineError::InvalidConfig(m) => EngineError::InvalidConfig(m),
-        kit::EngineError::InvalidInput(m) => EngineError::InvalidInput(m),
-        kit::EngineError::BadState(m) => EngineError::BadState(m),
-    }
-}
+// config_in, param_in, err, side_in, side_out: the same code every component adapter uses.
+liqhost_kit::adapter_conversions!(shared);
 
 pub(super) fn progress_out(p: progress::Progress) -> Progress {
     Progress { events: p.events, last_seq: p.last_seq, out_of_order: p.out_of_order }
-}
-
-pub(super) fn side_in(s: Side) -> kit::Side {
-    match s {
-        Side::Long => kit::Side::Long,
-        Side::Short => kit::Side::Short,
-    }
-}
-
-pub(super) fn side_out(s: kit::Side) -> Side {
-    match s {
-        kit::Side::Long => Side::Long,
-        kit::Side::Short => Side::Short,
-    }
 }
 
 pub(super) fn level_in(l: &PredictedLevel) -> kit::PredictedLevel {

@@ -82,12 +82,12 @@ impl NativeInstance {
                 EngineKind::Heatmap => Box::new(heatmap::Heatmap::build(symbol, config, state)?),
             })
         })?;
-        let engine = built.map_err(|e| CallError::Engine(convert::err_out(e)))?;
+        let engine = built.map_err(|e| CallError::Engine(convert::err(e)))?;
         Ok(NativeInstance { engine, kind, symbol: symbol.to_string(), poisoned: false })
     }
 
     pub(crate) fn configure(&mut self, config: &EngineConfig) -> Result<(), CallError> {
-        self.run(|e| e.configure(config))?.map_err(|e| CallError::Engine(convert::err_out(e)))
+        self.run(|e| e.configure(config))?.map_err(|e| CallError::Engine(convert::err(e)))
     }
 
     pub(crate) fn save_state(&mut self) -> Result<Vec<u8>, CallError> {
@@ -102,7 +102,7 @@ impl NativeInstance {
     pub(crate) fn call(&mut self, call: &Call) -> Result<Output, CallError> {
         match self.run(|e| e.call(call))? {
             Some(Ok(out)) => Ok(out),
-            Some(Err(e)) => Err(CallError::Engine(convert::err_out(e))),
+            Some(Err(e)) => Err(CallError::Engine(convert::err(e))),
             None => Err(CallError::WrongKind { call: call.name(), kind: self.kind.name() }),
         }
     }

@@ -75,7 +75,9 @@ pub struct Products {
     pub counters: CycleCounters,
     /// The newest frame of each kind.
     pub latest: BTreeMap<HistoryKind, Arc<Frame>>,
-    /// Recent frames of each kind, oldest first (bounded by the ring capacity).
+    /// Recent frames of each kind, oldest first (bounded by the ring capacity). Not in the
+    /// serialised form (`latest.json`, written every minute): the rings hold it on disk.
+    #[serde(skip)]
     pub history: BTreeMap<HistoryKind, Arc<Vec<Arc<Frame>>>>,
 }
 

@@ -166,7 +166,7 @@ impl Pipeline {
         match msg {
             Msg::Calls(calls) => {
                 for (kind, call) in calls {
-                    self.apply(kind, &call);
+                    self.engine(kind, call);
                 }
                 return Step::Continue(false);
             }
@@ -342,10 +342,6 @@ impl Pipeline {
             Some(slot) => f(slot),
             None => Err(format!("no {kind} slot for {}", self.symbol)),
         }
-    }
-
-    fn apply(&mut self, kind: EngineKind, call: &Call) {
-        self.engine(kind, call.clone());
     }
 
     /// Runs a consuming call on the primary (and shadow); the primary's output, if any.

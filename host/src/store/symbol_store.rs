@@ -66,7 +66,6 @@ pub struct Restored {
 
 pub struct SymbolStore {
     dir: PathBuf,
-    symbol: String,
     rings: BTreeMap<HistoryKind, Ring>,
 }
 
@@ -116,15 +115,11 @@ impl SymbolStore {
                 Err(e) => problem(format!("{}.state: {e}", kind.name())),
             }
         }
-        (SymbolStore { dir, symbol: symbol.to_string(), rings }, restored)
+        (SymbolStore { dir, rings }, restored)
     }
 
     fn state_path_in(dir: &Path, kind: EngineKind) -> PathBuf {
         dir.join("engines").join(format!("{}.state", kind.name()))
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// Appends to a history ring (durable before it returns).
@@ -146,10 +141,6 @@ impl SymbolStore {
     pub fn save_latest(&self, latest: &impl Serialize) -> std::io::Result<()> {
         let bytes = serde_json::to_vec(latest).map_err(std::io::Error::other)?;
         write_atomic(&self.dir.join("latest.json"), &bytes)
-    }
-
-    pub fn symbol(&self) -> &str {
-        &self.symbol
     }
 }
 

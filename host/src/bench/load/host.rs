@@ -55,12 +55,7 @@ impl HostUnderTest {
         config.storage.data_dir = scratch.path().join("data");
         config.storage.persist = false;
         config.symbols = SYMBOLS.iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
-        for venue in liqhost_market::Venue::ALL {
-            let v = config.feeds.venue_mut(venue);
-            v.enabled = true;
-            v.ws_url = sim.ws_url(venue);
-            v.rest_url = sim.rest_url(venue);
-        }
+        config.feeds.use_simulator(&sim);
         config.feeds.oi_poll_ms = 300;
         let service = Arc::new(Service::start(config, None)?);
         for s in SYMBOLS {
