@@ -82,7 +82,7 @@ fn logs_captures_and_rings_stay_within_their_bounds_during_a_long_run() {
     assert!(capture_files as u64 <= CAPTURE_KEEP, "captures: {capture_files} files");
     assert!(max_captures <= CAPTURE_KEEP * (CAPTURE_FILE_BYTES + ZSTD_BLOCK), "captures: {max_captures} bytes");
     let newest_capture = std::fs::read_dir(&captures).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).max().unwrap();
-    assert!(newest_capture.as_str() > "capture.0003.jsonl.zst", "captures rotated past the kept count: newest {newest_capture}");
+    assert!(newest_capture.as_str() > "capture.0003.lqc.zst", "captures rotated past the kept count: newest {newest_capture}");
     for symbol in ["BTC", "ETH"] {
         for kind in ["v1", "v2", "v3", "orderbook"] {
             let ring = data.join(symbol).join(format!("{kind}.ring"));

@@ -11,6 +11,7 @@
 //! - `binance`, `bybit`, `okx`: one module per venue, each with the same files.
 //! - `book`: order books and their per-venue sequence rules.
 //! - `capture`: capture files (ours and cryptofeed's formats).
+//! - `route`: routing fields read by prefix (one parse per frame instead of two).
 //! - `session`: one venue connection's logic without I/O (live feeds and replays share it).
 //! - `state`: per-symbol bars, open interest and depth frames.
 
@@ -22,6 +23,7 @@ pub mod codec;
 pub mod error;
 pub mod event;
 pub mod okx;
+mod route;
 pub mod session;
 pub mod state;
 pub mod venue;

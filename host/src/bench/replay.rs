@@ -18,6 +18,11 @@ use crate::service::{Service, StartOptions};
 
 /// Records `seconds` of the simulator at `speed`, three symbols, into `dir`.
 pub fn record_sim(dir: &Path, seconds: f64, speed: f64) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    record_sim_into(dir, &dir.join("capture"), seconds, speed)
+}
+
+/// As `record_sim`, with the capture written to `capture_dir` (the host's data under `dir`).
+fn record_sim_into(dir: &Path, capture_dir: &Path, seconds: f64, speed: f64) -> anyhow::Result<Vec<std::path::PathBuf>> {
     let rt = tokio::runtime::Runtime::new()?;
     let sim = rt.block_on(liqhost_sim::start(liqhost_sim::SimConfig::standard(3, speed)))?;
     let mut config = Config::default();
@@ -26,7 +31,7 @@ pub fn record_sim(dir: &Path, seconds: f64, speed: f64) -> anyhow::Result<Vec<st
     config.storage.data_dir = dir.join("data");
     config.symbols = ["BTC", "ETH", "SOL"].iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
     config.feeds.use_simulator(&sim);
-    let recorder = Arc::new(Recorder::create(&dir.join("capture"), 256 << 20)?);
+    let recorder = Arc::new(Recorder::create(capture_dir, 256 << 20)?);
     let service = Service::start_with(config, None, StartOptions { recorder: Some(recorder.clone()) })?;
     std::thread::sleep(Duration::from_secs_f64(seconds));
     service.shutdown();
@@ -34,13 +39,24 @@ pub fn record_sim(dir: &Path, seconds: f64, speed: f64) -> anyhow::Result<Vec<st
     Ok(recorder.finish())
 }
 
-pub fn run(json_out: Option<&Path>) -> anyhow::Result<()> {
-    let dir = std::env::temp_dir().join(format!("liqhost-bench-replay-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
+/// `capture`: replay this directory if it holds capture files, else record into it and keep
+/// it; `None` records into a temporary directory removed at the end.
+pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()> {
+    let scratch = std::env::temp_dir().join(format!("liqhost-bench-replay-{}", std::process::id()));
     println!("machine: {}", machine());
-    let files = record_sim(&dir, 20.0, 300.0).context("recording the simulator")?;
-    let capture_dir = dir.join("capture");
+    let capture_dir = match capture {
+        Some(dir) => dir.to_path_buf(),
+        None => scratch.join("capture"),
+    };
+    let existing = crate::replay::capture_files(&capture_dir).unwrap_or_default();
+    let files = if existing.is_empty() {
+        let _ = std::fs::remove_dir_all(&scratch);
+        std::fs::create_dir_all(&scratch)?;
+        record_sim_into(&scratch, &capture_dir, 20.0, 300.0).context("recording the simulator")?
+    } else {
+        println!("replaying the kept capture {} ({} files)", capture_dir.display(), existing.len());
+        existing
+    };
 
     // The capture in memory, to time parsing alone (no I/O, no books).
     let mut frames: Vec<(Venue, String)> = Vec::new();
@@ -71,6 +87,26 @@ pub fn run(json_out: Option<&Path>) -> anyhow::Result<()> {
         let _ = codecs.get_mut(venue).unwrap().parse_ws(text, &mut out);
     }
     let parse_s = started.elapsed().as_secs_f64();
+    // The same per venue: their formats differ in size and shape.
+    let mut per_venue = serde_json::Map::new();
+    let mut venue_lines = Vec::new();
+    for venue in Venue::ALL {
+        let mine: Vec<&str> = frames.iter().filter(|(v, _)| *v == venue).map(|(_, t)| t.as_str()).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let codec = codecs.get_mut(&venue).unwrap();
+        let started = Instant::now();
+        for text in &mine {
+            out.clear();
+            let _ = codec.parse_ws(text, &mut out);
+        }
+        let s = started.elapsed().as_secs_f64();
+        let venue_bytes: usize = mine.iter().map(|t| t.len()).sum();
+        let rate = mine.len() as f64 / s;
+        venue_lines.push(format!("{venue} {rate:.0} msg/s ({} frames, {} bytes each on average, {:.0} MB/s)", mine.len(), venue_bytes / mine.len(), venue_bytes as f64 / s / 1e6));
+        per_venue.insert(venue.to_string(), json!({ "frames": mine.len(), "msgs_per_sec": rate, "mean_bytes": venue_bytes / mine.len() }));
+    }
 
     let started = Instant::now();
     let mut read_records = 0u64;
@@ -109,7 +145,9 @@ pub fn run(json_out: Option<&Path>) -> anyhow::Result<()> {
         parse_share * 100.0,
         (1.0 - read_share - parse_share).max(0.0) * 100.0
     );
+    println!("venue JSON parsing alone, per venue: {}", venue_lines.join("; "));
     let figures = json!({
+        "parse_only_per_venue": per_venue,
         "machine": machine(),
         "messages": summary.messages,
         "frame_bytes": bytes,
@@ -123,6 +161,6 @@ pub fn run(json_out: Option<&Path>) -> anyhow::Result<()> {
     if let Some(path) = json_out {
         std::fs::write(path, serde_json::to_string_pretty(&figures)?)?;
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }

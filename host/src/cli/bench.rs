@@ -22,6 +22,10 @@ pub struct BenchArgs {
     /// calibration, load: the market's seed.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// replay: a capture directory to replay instead of a fresh recording; when it holds no
+    /// capture yet, the recording goes there and is kept (same bytes for before/after runs).
+    #[arg(long)]
+    pub capture: Option<PathBuf>,
     /// calibration: symbols, comma-separated.
     #[arg(long, default_value = "BTC,ETH,SOL", value_delimiter = ',')]
     pub symbols: Vec<String>,
@@ -30,7 +34,7 @@ pub struct BenchArgs {
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     match args.what.as_str() {
         "plugins" => crate::bench::plugins::run(&args.plugins_dir, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
-        "replay" => crate::bench::replay::run(args.json.as_deref()).map(|_| ExitCode::SUCCESS),
+        "replay" => crate::bench::replay::run(args.capture.as_deref(), args.json.as_deref()).map(|_| ExitCode::SUCCESS),
         "pipeline" => crate::bench::pipeline::run(&args.plugins_dir, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
         "calibration" => {
             anyhow::ensure!(args.hours > 0.0 && args.speed > 0.0, "--hours and --speed must be positive");

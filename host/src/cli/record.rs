@@ -12,7 +12,7 @@ use crate::service::{Service, StartOptions};
 pub struct RecordArgs {
     #[arg(long, default_value = "config/default.toml")]
     pub config: PathBuf,
-    /// Directory for the capture files (`capture.NNNN.jsonl.zst`).
+    /// Directory for the capture files (`capture.NNNN.lqc.zst`).
     #[arg(long)]
     pub out: PathBuf,
     /// Rotate to a new file past this many compressed bytes.

@@ -20,7 +20,7 @@ fn now_s() -> f64 {
 }
 
 impl Recorder {
-    /// Capture files `capture.NNNN.jsonl.zst` in `dir`, rotated past `max_bytes_per_file`.
+    /// Capture files `capture.NNNN.lqc.zst` in `dir`, rotated past `max_bytes_per_file`.
     pub fn create(dir: &Path, max_bytes_per_file: u64) -> anyhow::Result<Recorder> {
         Self::with_rotation(dir, Rotation::by_size(max_bytes_per_file))
     }

@@ -182,11 +182,7 @@ impl Replayer {
             self.summary.unknown_venue += 1;
             return;
         };
-        let session = self.sessions.entry(venue).or_insert_with(|| {
-            let mut s = FeedSession::new(crate::feeds::codec(venue, SymbolMap::permissive()));
-            s.record_tops();
-            s
-        });
+        let session = self.sessions.entry(venue).or_insert_with(|| FeedSession::new(crate::feeds::codec(venue, SymbolMap::permissive())));
         let result = match record.kind {
             RecordKind::Recv => session.on_text(&record.data, &mut self.events, &mut self.actions),
             _ => session.on_rest(rest_path(record.url.as_deref().unwrap_or("")), &record.data, &mut self.events, &mut self.actions),
@@ -197,6 +193,11 @@ impl Replayer {
         }
         // Offline, a resync cannot be asked for: the book waits for the capture's next snapshot.
         self.actions.clear();
+        // Tops are kept for the check against the venue's own ticker, from its first ticker on
+        // (a capture without tickers pays nothing for the check).
+        if self.events.iter().any(|e| matches!(e, MarketEvent::BookTicker(_))) {
+            session.record_tops();
+        }
         for top in session.take_tops() {
             self.summary.top_of_book.on_top(top);
         }

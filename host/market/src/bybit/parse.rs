@@ -1,6 +1,7 @@
 //! Bybit v5 frames → normalized events. Side conventions are decided here, per topic.
 
 use crate::error::{num, ParseError};
+use crate::route::leading_str;
 use crate::event::{
     BookUpdate, Level, Liquidation, MarkPrice, MarketEvent, OiAmount, OpenInterest, PositionSide, TakerSide, Trade,
 };
@@ -9,12 +10,19 @@ use crate::venue::{SymbolMap, Venue};
 use super::endpoints::OPEN_INTEREST_PATH;
 use super::wire::{BookMsg, Head, LiquidationMsg, OpenInterestResponse, TickerMsg, TradeMsg};
 
-/// Routes one WebSocket frame by its topic. A first pass reads only the routing fields
-/// (serde skips `data` without allocating); the second reads the typed frame.
+/// Routes one WebSocket frame by its topic, then reads the typed frame. The topic comes first
+/// in Bybit's pushes and is read by prefix; other frames get a first pass over the routing
+/// fields (serde skips `data` without allocating).
 pub fn ws_frame(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
-    let head: Head = serde_json::from_str(text)?;
-    let Some(topic) = head.topic else {
-        return answer(&head);
+    let topic = match leading_str(text, r#"{"topic":""#) {
+        Some((topic, _)) => topic,
+        None => {
+            let head: Head = serde_json::from_str(text)?;
+            let Some(topic) = head.topic else {
+                return answer(&head);
+            };
+            topic
+        }
     };
     match topic.split('.').next().unwrap_or_default() {
         "orderbook" => book(symbols, text, out),

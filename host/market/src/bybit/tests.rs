@@ -257,3 +257,15 @@ fn polls_and_parses_the_latest_open_interest() {
     let mut out = Vec::new();
     assert!(codec().parse_rest("/v5/market/tickers?category=linear", body, &mut out).is_err(), "TC5: unknown path");
 }
+
+#[test]
+fn routing_by_prefix_and_by_parsing_give_the_same_events() {
+    // The documented frames open with `{"topic":` and take the prefix route; with a space
+    // after the brace they take serde's route.
+    for (label, frame) in [("TC0: book", BOOK_SNAPSHOT), ("TC1: trade", TRADE), ("TC2: liquidation", LIQUIDATION), ("TC3: ticker", TICKER_SNAPSHOT)] {
+        let fast = parse(frame);
+        let slow = parse(&frame.replacen('{', "{ ", 1));
+        assert!(fast.0.is_ok() && !fast.1.is_empty(), "{label}: {fast:?}");
+        assert_eq!(fast, slow, "{label}");
+    }
+}

@@ -11,13 +11,9 @@
 //! Payloads are JSON strings; binary frames (`"b64"`) are not supported (none of our venues
 //! sends them) and read as a bad line.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::Deserialize;
 
 use super::{CaptureRecord, RecordKind};
-
-/// The capture format version cryptofeed's reader checks in the header.
-pub const FORMAT_VERSION: u64 = 2;
 
 #[derive(Deserialize)]
 struct Line<'a> {
@@ -62,53 +58,4 @@ pub fn parse(text: &str) -> Result<CaptureRecord, String> {
         (_, None) => return Err("no `data`".into()),
     };
     Ok(CaptureRecord { ts, conn, kind, url, data })
-}
-
-#[derive(Serialize)]
-struct Out<'a> {
-    t: &'static str,
-    conn: &'a str,
-    ts: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    addr: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a str>,
-}
-
-/// Appends `record` as one JSON line (with its newline) to `buf`.
-pub fn write(record: &CaptureRecord, buf: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-    let url = record.url.as_deref();
-    let out = match record.kind {
-        RecordKind::Header => {
-            serde_json::to_writer(&mut *buf, &header(record))?;
-            buf.push(b'\n');
-            return Ok(());
-        }
-        RecordKind::Connect => Out { t: "connect", conn: &record.conn, ts: record.ts, addr: url, url: None, data: None },
-        RecordKind::Send => Out { t: "send", conn: &record.conn, ts: record.ts, addr: url, url: None, data: Some(&record.data) },
-        RecordKind::Recv => Out { t: "recv", conn: &record.conn, ts: record.ts, addr: None, url: None, data: Some(&record.data) },
-        RecordKind::Http => Out { t: "http", conn: &record.conn, ts: record.ts, addr: None, url, data: Some(&record.data) },
-    };
-    serde_json::to_writer(&mut *buf, &out)?;
-    buf.push(b'\n');
-    Ok(())
-}
-
-/// A header keeps the object it carries (so a header read from a cryptofeed file is written
-/// back unchanged) and gains what cryptofeed's reader needs: `t`, `format`, `exchange`,
-/// `recorded`. Data that is not an object becomes the header's `config`.
-fn header(record: &CaptureRecord) -> Map<String, Value> {
-    let mut object = match serde_json::from_str::<Value>(&record.data) {
-        Ok(Value::Object(object)) => object,
-        Ok(config) => Map::from_iter([("config".to_string(), config)]),
-        Err(_) if record.data.trim().is_empty() => Map::new(),
-        Err(_) => Map::from_iter([("config".to_string(), Value::String(record.data.clone()))]),
-    };
-    object.insert("t".into(), "header".into());
-    object.entry("format").or_insert(FORMAT_VERSION.into());
-    object.entry("exchange").or_insert(record.conn.clone().into());
-    object.entry("recorded").or_insert(serde_json::Number::from_f64(record.ts).map_or(Value::Null, Value::Number));
-    object
 }

@@ -1,10 +1,11 @@
-//! Capture files: read cryptofeed's legacy text and JSONL recordings (plain or zstd), write ours.
+//! Capture files: read ours and cryptofeed's legacy text and JSONL recordings (plain or zstd), write ours.
 //!
 //! # Layout
 //! - `reader`: `open` detects the format and iterates records; a bad line is an `Err` item.
+//! - `native`: our records (a header line, then the raw frame, length-prefixed).
 //! - `legacy`: cryptofeed's v1 text lines (`<url> <-> <ts>`, `<ts>: <json>`, `<url> -> <ts>: <json>`).
 //! - `jsonl`: cryptofeed's v2 JSONL records (`{"t": "recv", "conn": ..., "ts": ..., "data": ...}`).
-//! - `writer`: `CaptureWriter`, the v2 schema through zstd, rotated by size and age.
+//! - `writer`: `CaptureWriter`, our records through zstd, rotated by size and age.
 //! - `rotation`: the rotation and retention policy (shared with the host's log files).
 //!
 //! Host-only: absent on wasm targets, where zstd's C library does not build.
@@ -13,6 +14,7 @@
 
 mod jsonl;
 mod legacy;
+mod native;
 mod reader;
 mod rotation;
 mod writer;

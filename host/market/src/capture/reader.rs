@@ -4,23 +4,30 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+use super::native::{NativeRecords, MAGIC_LINE};
 use super::{jsonl, legacy, CaptureError, CaptureRecord, ZSTD_MAGIC};
 
 /// Records of one capture file, in file order.
 pub type Records = Box<dyn Iterator<Item = Result<CaptureRecord, CaptureError>> + Send>;
 
-/// Opens `path`: zstd-compressed or not (by magic number), then JSONL or cryptofeed's legacy
-/// text (by the first non-empty line). A line that does not parse is an `Err` item and reading
+/// Opens `path`: zstd-compressed or not (by magic number), then our own format (by its first
+/// line), JSONL or cryptofeed's legacy text (by the first non-empty line). A line that does not parse is an `Err` item and reading
 /// goes on; a broken zstd stream or an I/O error is the last item.
 pub fn open(path: &Path) -> Result<Records, CaptureError> {
     let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
     let compressed = file.fill_buf()?.starts_with(&ZSTD_MAGIC);
-    let src: Box<dyn BufRead + Send> = if compressed {
+    let mut src: Box<dyn BufRead + Send> = if compressed {
         let decoder = zstd::stream::read::Decoder::with_buffer(file).map_err(CaptureError::Zstd)?;
         Box::new(BufReader::with_capacity(1 << 16, decoder))
     } else {
         Box::new(file)
     };
+    let io_error = if compressed { CaptureError::Zstd } else { CaptureError::Io };
+    let magic = format!("{MAGIC_LINE}\n");
+    if src.fill_buf().map_err(io_error)?.starts_with(magic.as_bytes()) {
+        src.consume(magic.len());
+        return Ok(Box::new(NativeRecords::new(src, io_error)));
+    }
     Ok(Box::new(Lines { src, compressed, conn: legacy::conn_id(path), format: None, line: 0, buf: Vec::new(), done: false }))
 }
 

@@ -103,7 +103,7 @@ fn round_trips_records_through_the_writer_and_reader() {
         writer.record(&r).unwrap();
     }
     let files = writer.finish().unwrap();
-    assert_eq!(files, [dir.path().join("cap.0000.jsonl.zst")]);
+    assert_eq!(files, [dir.path().join("cap.0000.lqc.zst")]);
     assert_eq!(ok_records(&files[0]), sample_records());
 }
 
@@ -131,7 +131,7 @@ fn rotates_by_compressed_size_and_repeats_the_header_in_each_file() {
 
     let mut read = Vec::new();
     for (i, path) in files.iter().enumerate() {
-        assert!(path.ends_with(format!("rot.{i:04}.jsonl.zst")), "{path:?}");
+        assert!(path.ends_with(format!("rot.{i:04}.lqc.zst")), "{path:?}");
         let records = ok_records(path);
         assert_eq!(records[0], header, "file {i} opens with the header");
         read.extend(records.into_iter().skip(1));
@@ -140,7 +140,7 @@ fn rotates_by_compressed_size_and_repeats_the_header_in_each_file() {
 
     // A second writer with the same prefix continues the numbering.
     let again = CaptureWriter::create(dir.path(), "rot", 4096).unwrap();
-    assert!(again.files()[0].ends_with(format!("rot.{:04}.jsonl.zst", files.len())));
+    assert!(again.files()[0].ends_with(format!("rot.{:04}.lqc.zst", files.len())));
 }
 
 fn write_file(path: &Path, text: &str, compress: bool) {
@@ -153,13 +153,20 @@ fn reports_a_corrupt_line_and_reads_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let one = b"{\"t\":\"recv\",\"conn\":\"c\",\"ts\":1.0,\"data\":\"one\"}\n" as &[u8];
     let three = b"{\"t\":\"recv\",\"conn\":\"c\",\"ts\":3.0,\"data\":\"three\"}\n" as &[u8];
-    let cases: [(&str, &str, Vec<u8>, &[usize]); 3] = [
+    let native = |middle: &[u8]| [b"liqhost-capture 1\nrecv 1 c 3\none\n" as &[u8], middle, b"recv 3 c 5\nthree\n"].concat();
+    let cases: [(&str, &str, Vec<u8>, &[usize]); 6] = [
         // TC0: JSONL with a truncated record in the middle
         ("TC0: jsonl", "a.jsonl", [one, b"{\"t\":\"recv\",\"conn\":\"c\",\"ts\":2.\n", three].concat(), &[2]),
         // TC1: legacy text with a bad timestamp in the middle
         ("TC1: legacy", "B.ws.1.0", b"1.0: one\nnot-a-time: {}\n3.0: three\n".to_vec(), &[2]),
         // TC2: JSONL with an unknown record type, then a line that is not UTF-8
         ("TC2: jsonl types", "c.jsonl", [one, b"{\"t\":\"bogus\"}\n", b"\xff\xfe\n", three].concat(), &[2, 3]),
+        // TC3: ours, an unknown record kind: the reader skips to the next record header
+        ("TC3: native kind", "d.lqc", native(b"bogus 2 c 3\ntwo\n"), &[4]),
+        // TC4: ours, a length too short for its payload
+        ("TC4: native length", "e.lqc", native(b"recv 2 c 1\ntwo\n"), &[4]),
+        // TC5: ours, a header that is not UTF-8 and one without a length
+        ("TC5: native header", "f.lqc", native(b"\xff\xfe\nrecv 2 c\n"), &[4]),
     ];
     for (label, name, bytes, bad_lines) in cases {
         let path = dir.path().join(name);
@@ -176,6 +183,27 @@ fn reports_a_corrupt_line_and_reads_the_rest() {
             .collect();
         assert_eq!(bad, bad_lines, "{label}: {items:?}");
     }
+}
+
+#[test]
+fn our_records_keep_payloads_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = |conn: &str, url: Option<&str>, data: &str| CaptureRecord { ts: 1.5, conn: conn.into(), kind: RecordKind::Recv, url: url.map(Into::into), data: data.into() };
+    // TC0: a payload with line breaks and a header look-alike; TC1: an empty payload;
+    // TC2: an empty connection id; TC3: multi-byte UTF-8.
+    let kept = [rec("a.ws.1", None, "{\n\"x\": 1}\nrecv 9 c 3\n"), rec("a.ws.1", None, ""), rec("", None, "{}"), rec("a.ws.1", None, "ü €")];
+    // TC4: spaces and line breaks in a connection id or URL become `_` (fields of the header line).
+    let sanitised = rec("my conn", Some("https://x/a b\nc"), "{}");
+    let mut writer = CaptureWriter::create(dir.path(), "raw", 1 << 20).unwrap();
+    for r in kept.iter().chain([&sanitised]) {
+        writer.record(r).unwrap();
+    }
+    let files = writer.finish().unwrap();
+    let read = ok_records(&files[0]);
+    assert_eq!(read[..4], kept);
+    assert_eq!((read[4].conn.as_str(), read[4].url.as_deref()), ("my_conn", Some("https://x/a_b_c")));
+    let text = String::from_utf8(zstd::decode_all(std::fs::File::open(&files[0]).unwrap()).unwrap()).unwrap();
+    assert!(text.starts_with("liqhost-capture 1\nrecv 1.5 a.ws.1 21\n{\n\"x\""), "{text}");
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Our capture writer: cryptofeed's v2 JSONL records through zstd, one file per size budget.
+//! Our capture writer: our own records (see `native`) through zstd, one file per size budget.
 
 use std::collections::VecDeque;
 use std::fs::{self, File};
@@ -8,18 +8,22 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::rotation::Rotation;
-use super::{jsonl, CaptureError, CaptureRecord, RecordKind};
+use super::native::{self, MAGIC_LINE};
+use super::{CaptureError, CaptureRecord, RecordKind};
 
 /// zstd's default level: about 300 MB/s on one core, ~10x on venue JSON. Higher levels cost
 /// more CPU than a live capture should take from the feeds.
 const ZSTD_LEVEL: i32 = 3;
 
-/// Writes `{prefix}.{n:04}.jsonl.zst` files in `dir`, starting a new one once the current one's
+/// Capture file names end in this: our record format, zstd-compressed.
+const SUFFIX: &str = ".lqc.zst";
+
+/// Writes `{prefix}.{n:04}.lqc.zst` files in `dir`, starting a new one once the current one's
 /// compressed size passes `max_bytes`. The size is seen as the encoder emits blocks, so a file
 /// may pass the budget by up to one compressed block (<= 128 KiB of input).
 ///
-/// Each file opens with the latest header record, so any one of them can be read (by `open`
-/// or by cryptofeed's `CaptureReader`) on its own.
+/// Each file opens with the format's magic line and the latest header record, so any one of
+/// them can be read on its own.
 pub struct CaptureWriter {
     dir: PathBuf,
     prefix: String,
@@ -32,7 +36,7 @@ pub struct CaptureWriter {
     pub pruned: u64,
     next_index: usize,
     encoder: Option<zstd::Encoder<'static, Counting<BufWriter<File>>>>,
-    /// The last header written, as its JSON line, repeated at the top of each new file.
+    /// The last header written, as its record bytes, repeated at the top of each new file.
     header: Option<Vec<u8>>,
     line: Vec<u8>,
 }
@@ -61,7 +65,7 @@ impl CaptureWriter {
             header: None,
             line: Vec::with_capacity(4096),
         };
-        for (n, path) in super::rotation::numbered_files(dir, prefix, ".jsonl.zst") {
+        for (n, path) in super::rotation::numbered_files(dir, prefix, SUFFIX) {
             writer.on_disk.push_back(path);
             writer.next_index = n + 1;
         }
@@ -72,7 +76,7 @@ impl CaptureWriter {
     /// Appends one record; rotates afterwards if the file has reached its budget.
     pub fn record(&mut self, record: &CaptureRecord) -> Result<(), CaptureError> {
         self.line.clear();
-        jsonl::write(record, &mut self.line).map_err(io::Error::other)?;
+        native::write(record, &mut self.line);
         if record.kind == RecordKind::Header {
             self.header = Some(self.line.clone());
         }
@@ -106,7 +110,7 @@ impl CaptureWriter {
     }
 
     fn path(&self, index: usize) -> PathBuf {
-        self.dir.join(format!("{}.{index:04}.jsonl.zst", self.prefix))
+        self.dir.join(format!("{}.{index:04}{SUFFIX}", self.prefix))
     }
 
     fn start_file(&mut self) -> Result<(), CaptureError> {
@@ -118,6 +122,8 @@ impl CaptureWriter {
         self.opened = Instant::now();
         self.pruned += self.rotation.prune(&mut self.on_disk).len() as u64;
         let mut encoder = zstd::Encoder::new(Counting { inner: BufWriter::new(file), count: 0 }, ZSTD_LEVEL)?;
+        encoder.write_all(MAGIC_LINE.as_bytes())?;
+        encoder.write_all(b"\n")?;
         if let Some(header) = &self.header {
             encoder.write_all(header)?;
         }

@@ -1,6 +1,7 @@
 //! OKX v5 frames → normalized events, with sizes converted from contracts to coins.
 
 use crate::error::{num, ParseError};
+use crate::route::leading_str;
 use crate::event::{
     BookUpdate, Level, Liquidation, MarkPrice, MarketEvent, OiAmount, OpenInterest, PositionSide, TakerSide, Trade,
 };
@@ -11,11 +12,15 @@ use super::wire::{self, BooksMsg, FundingRateMsg, Head, LiquidationMsg, MarkPric
 use super::OkxCodec;
 
 impl OkxCodec {
-    /// Routes one WebSocket frame by channel. A first pass reads only the routing fields (serde
-    /// skips `data` without allocating); the second reads the typed frame.
+    /// Routes one WebSocket frame by channel, then reads the typed frame. Pushes open with
+    /// `{"arg":{"channel":...,"instId":...}` and are routed by prefix; other frames get a first
+    /// pass over the routing fields (serde skips `data` without allocating).
     pub(super) fn ws_frame(&mut self, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
         if text.trim() == "pong" {
             return Ok(());
+        }
+        if let Some((channel, inst_id)) = leading_arg(text) {
+            return self.channel(channel, inst_id, text, out);
         }
         let head: Head = serde_json::from_str(text)?;
         if let Some(event) = head.event {
@@ -33,8 +38,12 @@ impl OkxCodec {
         let Some(arg) = head.arg else {
             return Err(ParseError::Shape("frame has neither `event` nor `arg`".into()));
         };
-        match arg.channel {
-            "books" => self.books(arg.inst_id, text, out),
+        self.channel(arg.channel, arg.inst_id, text, out)
+    }
+
+    fn channel(&mut self, channel: &str, inst_id: Option<&str>, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
+        match channel {
+            "books" => self.books(inst_id, text, out),
             "trades" => self.trades(text, out),
             "liquidation-orders" => self.liquidations(text, out),
             "open-interest" => self.open_interest(text, out),
@@ -183,6 +192,17 @@ impl OkxCodec {
         }
         Ok(())
     }
+}
+
+/// `channel` and `instId` of a push whose `arg` object comes first and holds at most those
+/// two (`{"arg":{"channel":"books","instId":"BTC-USDT-SWAP"},...`), else `None`.
+fn leading_arg(text: &str) -> Option<(&str, Option<&str>)> {
+    let (channel, rest) = leading_str(text, r#"{"arg":{"channel":""#)?;
+    if rest.starts_with('}') {
+        return Some((channel, None));
+    }
+    let (inst_id, rest) = leading_str(rest, r#","instId":""#)?;
+    rest.starts_with('}').then_some((channel, Some(inst_id)))
 }
 
 /// Who was liquidated. `side` is the liquidation order's side and `posSide` the position mode

@@ -339,3 +339,19 @@ fn loads_contract_sizes_from_the_instruments_list() {
         "TC8: unknown path"
     );
 }
+
+#[test]
+fn routing_by_prefix_and_by_parsing_give_the_same_events() {
+    // The documented frames open with `{"arg":{"channel":...` and take the prefix route; the
+    // same frames with a space after the brace take serde's route. TC5 (liquidations) has
+    // `instType` in its `arg`, so both spellings go through serde.
+    for (label, frame) in [("TC0: book", BOOK), ("TC1: trade", TRADE), ("TC2: open interest", OPEN_INTEREST), ("TC3: mark", MARK), ("TC4: funding", FUNDING), ("TC5: liquidation", LIQUIDATION)] {
+        let (mut a, mut b) = (loaded(), loaded());
+        parse(&mut a, MARK);
+        parse(&mut b, MARK);
+        let fast = parse(&mut a, frame);
+        let slow = parse(&mut b, &frame.replacen('{', "{ ", 1));
+        assert!(fast.0.is_ok() && !fast.1.is_empty(), "{label}: {fast:?}");
+        assert_eq!(fast, slow, "{label}");
+    }
+}
