@@ -12,6 +12,7 @@
 //! - `book`: order books and their per-venue sequence rules.
 //! - `capture`: capture files (ours and cryptofeed's formats).
 //! - `route`: routing fields read by prefix (one parse per frame instead of two).
+//! - `wire_levels`: venue level lists straight into `Level`s (shared by the three parsers).
 //! - `session`: one venue connection's logic without I/O (live feeds and replays share it).
 //! - `state`: per-symbol bars, open interest and depth frames.
 
@@ -27,6 +28,7 @@ mod route;
 pub mod session;
 pub mod state;
 pub mod venue;
+mod wire_levels;
 
 pub use error::ParseError;
 pub use event::*;

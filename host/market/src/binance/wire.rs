@@ -2,11 +2,10 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::num;
 use crate::event::Level;
 
 /// Which stream a combined-stream frame carries, from its name (`btcusdt@depth@100ms`).
@@ -124,9 +123,9 @@ pub struct DepthUpdate<'a> {
     pub event_ms: i64,
     #[serde(rename = "T", default)]
     pub transact_ms: Option<i64>,
-    #[serde(rename = "b", deserialize_with = "levels")]
+    #[serde(rename = "b", deserialize_with = "crate::wire_levels::pairs")]
     pub bids: Vec<Level>,
-    #[serde(rename = "a", deserialize_with = "levels")]
+    #[serde(rename = "a", deserialize_with = "crate::wire_levels::pairs")]
     pub asks: Vec<Level>,
 }
 
@@ -241,9 +240,9 @@ pub struct DepthSnapshot {
     pub event_ms: Option<i64>,
     #[serde(rename = "T", default)]
     pub transact_ms: Option<i64>,
-    #[serde(deserialize_with = "levels")]
+    #[serde(deserialize_with = "crate::wire_levels::pairs")]
     pub bids: Vec<Level>,
-    #[serde(deserialize_with = "levels")]
+    #[serde(deserialize_with = "crate::wire_levels::pairs")]
     pub asks: Vec<Level>,
 }
 
@@ -272,27 +271,6 @@ pub struct RatioRow<'a> {
     pub long_short_ratio: &'a str,
     #[serde(deserialize_with = "millis")]
     pub timestamp: i64,
-}
-
-/// `[["price","qty"], ...]` straight into levels, without an intermediate list of strings.
-fn levels<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Level>, D::Error> {
-    struct LevelsVisitor;
-    impl<'de> Visitor<'de> for LevelsVisitor {
-        type Value = Vec<Level>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a list of [price, qty] string pairs")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Level>, A::Error> {
-            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(8));
-            while let Some([price, qty]) = seq.next_element::<[&'de str; 2]>()? {
-                let price = num("price", price).map_err(de::Error::custom)?;
-                let qty = num("qty", qty).map_err(de::Error::custom)?;
-                out.push(Level { price, qty });
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_seq(LevelsVisitor)
 }
 
 /// Milliseconds sent as a number or as a decimal string.

@@ -125,6 +125,47 @@ mod tests {
     }
 
     #[test]
+    fn agrees_with_a_sorted_map_model_over_random_diffs_and_snapshots() {
+        use std::collections::BTreeMap;
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut book = OrderBook::default();
+        let (mut bids, mut asks) = (BTreeMap::<u64, f64>::new(), BTreeMap::<u64, f64>::new());
+        for step in 0..20_000 {
+            let side = |next: &mut dyn FnMut(u64) -> u64, base: f64| -> Vec<Level> {
+                (0..next(6)).map(|_| l(base + next(40) as f64 * 0.5, if next(3) == 0 { 0.0 } else { 1.0 + next(9) as f64 })).collect()
+            };
+            let (b, a) = (side(&mut next, 80.0), side(&mut next, 100.5));
+            let snapshot = next(500) == 0;
+            if snapshot {
+                book.replace(&b, &a);
+                bids.clear();
+                asks.clear();
+            } else {
+                book.apply(&b, &a);
+            }
+            for (model, levels) in [(&mut bids, &b), (&mut asks, &a)] {
+                for x in levels.iter() {
+                    if x.qty == 0.0 {
+                        model.remove(&x.price.to_bits());
+                    } else {
+                        model.insert(x.price.to_bits(), x.qty);
+                    }
+                }
+            }
+            let want_bids: Vec<Level> = bids.iter().rev().map(|(k, q)| l(f64::from_bits(*k), *q)).collect();
+            let want_asks: Vec<Level> = asks.iter().map(|(k, q)| l(f64::from_bits(*k), *q)).collect();
+            assert_eq!(book.bids().collect::<Vec<_>>(), want_bids, "step {step}");
+            assert_eq!(book.asks().collect::<Vec<_>>(), want_asks, "step {step}");
+        }
+    }
+
+    #[test]
     fn skips_unusable_levels() {
         let mut book = OrderBook::default();
         let skipped = book.apply(&[l(0.0, 1.0), l(f64::NAN, 1.0), l(-1.0, 1.0), l(5.0, -2.0)], &[l(6.0, f64::INFINITY)]);

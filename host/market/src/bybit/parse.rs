@@ -3,7 +3,7 @@
 use crate::error::{num, ParseError};
 use crate::route::leading_str;
 use crate::event::{
-    BookUpdate, Level, Liquidation, MarkPrice, MarketEvent, OiAmount, OpenInterest, PositionSide, TakerSide, Trade,
+    BookUpdate, Liquidation, MarkPrice, MarketEvent, OiAmount, OpenInterest, PositionSide, TakerSide, Trade,
 };
 use crate::venue::{SymbolMap, Venue};
 
@@ -65,15 +65,11 @@ fn book(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Resu
         last_id: msg.data.u,
         prev_id: None,
         cross_seq: Some(msg.data.seq),
-        bids: levels(&msg.data.b)?,
-        asks: levels(&msg.data.a)?,
+        bids: msg.data.b,
+        asks: msg.data.a,
         ts_ms: msg.ts,
     }));
     Ok(())
-}
-
-fn levels(raw: &[[&str; 2]]) -> Result<Vec<Level>, ParseError> {
-    raw.iter().map(|[price, qty]| Ok(Level { price: num("price", price)?, qty: num("size", qty)? })).collect()
 }
 
 fn trades(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+use crate::event::Level;
+
 /// Enough of any frame to route it: pushes carry `topic`; answers to our own requests
 /// (pong, subscribe acks) carry `op`, `success` and `ret_msg` instead.
 ///
@@ -39,10 +41,10 @@ pub struct BookMsg<'a> {
 pub struct BookData<'a> {
     pub s: &'a str,
     /// `[price, size]`; size 0 in a delta removes the level.
-    #[serde(borrow)]
-    pub b: Vec<[&'a str; 2]>,
-    #[serde(borrow)]
-    pub a: Vec<[&'a str; 2]>,
+    #[serde(deserialize_with = "crate::wire_levels::pairs")]
+    pub b: Vec<Level>,
+    #[serde(deserialize_with = "crate::wire_levels::pairs")]
+    pub a: Vec<Level>,
     /// Update id; 1 after a service restart (that message is a snapshot).
     pub u: u64,
     /// Cross sequence, comparable across depths.

@@ -15,6 +15,7 @@
 
 use std::io::{BufRead, Read};
 
+
 use super::{CaptureError, CaptureRecord, RecordKind};
 
 /// The first line of every file in this format.
@@ -135,19 +136,32 @@ impl NativeRecords {
             Ok(p) => p,
             Err(reason) => return Ok(Some(Err(reason))),
         };
-        let mut data = vec![0u8; len + 1];
-        if let Err(e) = self.src.read_exact(&mut data) {
-            return if e.kind() == std::io::ErrorKind::UnexpectedEof { Ok(Some(Err("truncated payload at the end of the file".into()))) } else { Err(e) };
-        }
-        self.line += bytecount_newlines(&data);
-        if data.pop() != Some(b'\n') {
-            return Ok(Some(Err("payload not followed by a line break (bad length)".into())));
-        }
-        match String::from_utf8(data) {
+        match self.read_payload(len)? {
             Ok(text) => record.data = text,
-            Err(_) => return Ok(Some(Err("payload is not UTF-8".into()))),
+            Err(reason) => return Ok(Some(Err(reason))),
         }
         Ok(Some(Ok(record)))
+    }
+
+    /// `len` bytes of payload and the line break after them.
+    fn read_payload(&mut self, len: usize) -> std::io::Result<Result<String, String>> {
+        let mut data = Vec::with_capacity(len + 1);
+        // Usually the whole payload is in the reader's buffer: one copy, nothing zeroed.
+        let buffered = self.src.fill_buf()?;
+        if buffered.len() > len {
+            data.extend_from_slice(&buffered[..=len]);
+            self.src.consume(len + 1);
+        } else {
+            data.resize(len + 1, 0);
+            if let Err(e) = self.src.read_exact(&mut data) {
+                return if e.kind() == std::io::ErrorKind::UnexpectedEof { Ok(Err("truncated payload at the end of the file".into())) } else { Err(e) };
+            }
+        }
+        self.line += newlines(&data);
+        if data.pop() != Some(b'\n') {
+            return Ok(Err("payload not followed by a line break (bad length)".into()));
+        }
+        Ok(String::from_utf8(data).map_err(|_| "payload is not UTF-8".to_string()))
     }
 
     /// After a bad record: skips lines until one parses as a record header followed by its
@@ -159,24 +173,18 @@ impl NativeRecords {
             }
             let Ok(line) = std::str::from_utf8(&self.buf) else { continue };
             if let Ok((mut record, len)) = parse_header(line) {
-                let mut data = vec![0u8; len + 1];
-                if self.src.read_exact(&mut data).is_err() {
-                    return Ok(None);
-                }
-                self.line += bytecount_newlines(&data);
-                if data.pop() == Some(b'\n') {
-                    if let Ok(text) = String::from_utf8(data) {
-                        record.data = text;
-                        return Ok(Some(Ok(record)));
-                    }
+                if let Ok(text) = self.read_payload(len)? {
+                    record.data = text;
+                    return Ok(Some(Ok(record)));
                 }
             }
         }
     }
 }
 
-fn bytecount_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+/// Line breaks in `bytes` (line numbers of later records count payload lines too).
+fn newlines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 impl Iterator for NativeRecords {

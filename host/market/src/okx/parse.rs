@@ -8,7 +8,7 @@ use crate::event::{
 use crate::venue::Venue;
 
 use super::contracts::{Contract, ContractType};
-use super::wire::{self, BooksMsg, FundingRateMsg, Head, LiquidationMsg, MarkPriceMsg, OpenInterestMsg, TradesMsg};
+use super::wire::{BooksMsg, FundingRateMsg, Head, LiquidationMsg, MarkPriceMsg, OpenInterestMsg, TradesMsg};
 use super::OkxCodec;
 
 impl OkxCodec {
@@ -65,7 +65,7 @@ impl OkxCodec {
             return Ok(());
         };
         let contract = self.contracts.get(inst_id)?;
-        for d in &msg.data {
+        for d in msg.data {
             out.push(MarketEvent::Book(BookUpdate {
                 venue: Venue::Okx,
                 symbol: symbol.clone(),
@@ -75,8 +75,8 @@ impl OkxCodec {
                 // -1 on snapshots; a reset sequence shows up as seqId < prevSeqId (a gap).
                 prev_id: u64::try_from(d.prev_seq_id).ok(),
                 cross_seq: None,
-                bids: levels(contract, &d.bids)?,
-                asks: levels(contract, &d.asks)?,
+                bids: in_coins(contract, d.bids)?,
+                asks: in_coins(contract, d.asks)?,
                 ts_ms: millis("ts", d.ts)?,
             }));
         }
@@ -227,13 +227,12 @@ fn contracts_oi(contract: &Contract, contracts: f64) -> OiAmount {
 }
 
 /// Inverse levels convert at their own price.
-fn levels(contract: &Contract, raw: &[wire::Level]) -> Result<Vec<Level>, ParseError> {
-    raw.iter()
-        .map(|l| {
-            let price = num("price", l.px)?;
-            Ok(Level { price, qty: contract.coins(num("size", l.sz)?, price)? })
-        })
-        .collect()
+/// Levels with sizes in contracts → the same levels in coins.
+fn in_coins(contract: &Contract, mut levels: Vec<Level>) -> Result<Vec<Level>, ParseError> {
+    for l in &mut levels {
+        l.qty = contract.coins(l.qty, l.price)?;
+    }
+    Ok(levels)
 }
 
 /// Optional fields OKX may send as `""`.

@@ -3,11 +3,10 @@
 //! Examples are the venue's documented messages (www.okx.com/docs-v5/en/#<anchor>).
 
 use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
 
-use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
+
+use crate::event::Level;
 
 /// Enough of any JSON frame to route it: pushes carry `arg`, answers carry `event`.
 ///
@@ -47,10 +46,11 @@ pub struct BooksMsg<'a> {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookData<'a> {
-    #[serde(borrow)]
-    pub asks: Vec<Level<'a>>,
-    #[serde(borrow)]
-    pub bids: Vec<Level<'a>>,
+    /// Sizes in contracts until the parser converts them.
+    #[serde(deserialize_with = "crate::wire_levels::with_extras")]
+    pub asks: Vec<Level>,
+    #[serde(deserialize_with = "crate::wire_levels::with_extras")]
+    pub bids: Vec<Level>,
     pub ts: &'a str,
     /// -1 on snapshots.
     pub prev_seq_id: i64,
@@ -59,34 +59,6 @@ pub struct BookData<'a> {
 
 /// A book level `[price, size in contracts, "0" (deprecated), number of orders]`. Only the
 /// first two are read, so a level with the deprecated field dropped still parses.
-#[derive(Debug, PartialEq)]
-pub struct Level<'a> {
-    pub px: &'a str,
-    pub sz: &'a str,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Level<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct LevelVisitor<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for LevelVisitor<'a> {
-            type Value = Level<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a [price, size, ...] array of strings")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Level<'a>, A::Error> {
-                let px = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(0, &self))?;
-                let sz = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(1, &self))?;
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Level { px, sz })
-            }
-        }
-        deserializer.deserialize_seq(LevelVisitor(PhantomData))
-    }
-}
-
-/// `trades` (docs: order-book-trading-market-data-ws-trades-channel):
-/// `{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"130639474",
-/// "px":"42219.9","sz":"0.12060306","side":"buy","ts":"1630048897897","count":"3","source":"0","seqId":1234}]}`
 #[derive(Debug, Deserialize)]
 pub struct TradesMsg<'a> {
     #[serde(borrow)]
