@@ -1,6 +1,6 @@
 //! The venues and symbol naming: short symbols inside (`BTC`), venue symbols at the edges.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -67,7 +67,9 @@ pub fn short_symbol(venue_symbol: &str) -> Option<String> {
 /// captures) learns every USD(T) perpetual it sees.
 #[derive(Clone, Debug, Default)]
 pub struct SymbolMap {
-    known: HashMap<String, Symbol>,
+    /// Looked up once per message: a fast hash for short keys (no untrusted-key concern here:
+    /// keys are venue symbols from our own subscriptions).
+    known: FxHashMap<String, Symbol>,
     permissive: bool,
 }
 
@@ -86,7 +88,7 @@ impl SymbolMap {
 
     /// Learns any USD(T) perpetual symbol it is asked about.
     pub fn permissive() -> Self {
-        SymbolMap { known: HashMap::new(), permissive: true }
+        SymbolMap { known: FxHashMap::default(), permissive: true }
     }
 
     /// The short symbol for a venue symbol (any case), or `None` if not followed.

@@ -7,7 +7,9 @@
 mod merge;
 mod tob;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -102,11 +104,11 @@ fn new_market(options: &ReplayOptions, symbol: &Symbol, price: f64) -> SymbolMar
 
 struct Replayer {
     options: ReplayOptions,
-    sessions: HashMap<Venue, FeedSession>,
+    sessions: FxHashMap<Venue, FeedSession>,
     /// Venue per connection id (a connection belongs to one venue), so the per-record
     /// lookup allocates nothing.
-    venues: HashMap<String, Option<Venue>>,
-    depth_slots: HashMap<Venue, i64>,
+    venues: FxHashMap<String, Option<Venue>>,
+    depth_slots: FxHashMap<Venue, i64>,
     markets: BTreeMap<Symbol, SymbolMarket>,
     events: Vec<MarketEvent>,
     actions: Vec<FeedAction>,
@@ -127,9 +129,9 @@ pub fn replay(path: &Path, options: ReplayOptions, mut on_output: impl FnMut(&Sy
     });
     let mut r = Replayer {
         options,
-        sessions: HashMap::new(),
-        venues: HashMap::new(),
-        depth_slots: HashMap::new(),
+        sessions: FxHashMap::default(),
+        venues: FxHashMap::default(),
+        depth_slots: FxHashMap::default(),
         markets: BTreeMap::new(),
         events: Vec::new(),
         actions: Vec::new(),

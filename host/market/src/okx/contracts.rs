@@ -1,6 +1,6 @@
 //! OKX contract sizes from `/api/v5/public/instruments`: contracts → base coins and USD.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::error::{num, ParseError};
 
@@ -45,7 +45,7 @@ impl Contract {
 /// Contracts by `instId`, filled from the instruments list and replaced on every reload.
 #[derive(Debug, Default)]
 pub struct Contracts {
-    by_inst: HashMap<String, Contract>,
+    by_inst: FxHashMap<String, Contract>,
 }
 
 impl Contracts {
@@ -63,7 +63,7 @@ impl Contracts {
         if resp.code != "0" {
             return Err(ParseError::Shape(format!("okx error {}: {}", resp.code, resp.msg)));
         }
-        let mut loaded = HashMap::with_capacity(resp.data.len());
+        let mut loaded = FxHashMap::with_capacity_and_hasher(resp.data.len(), Default::default());
         for i in &resp.data {
             let ct_type = match i.ct_type {
                 "linear" => ContractType::Linear,

@@ -17,7 +17,7 @@ mod tests;
 pub use contracts::{Contract, ContractType};
 pub use endpoints::BOOK_CHANNEL;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::codec::{RestRequest, VenueCodec};
 use crate::error::ParseError;
@@ -32,13 +32,13 @@ pub struct OkxCodec {
     contracts: contracts::Contracts,
     /// Last mark per `instId`, so a funding update (which carries no mark) can still become a
     /// `MarkPrice` event.
-    marks: HashMap<String, f64>,
+    marks: FxHashMap<String, f64>,
 }
 
 impl OkxCodec {
     /// `symbols` decides which instruments give events; frames for others are dropped.
     pub fn new(symbols: SymbolMap) -> Self {
-        OkxCodec { symbols, contracts: contracts::Contracts::default(), marks: HashMap::new() }
+        OkxCodec { symbols, contracts: contracts::Contracts::default(), marks: FxHashMap::default() }
     }
 
     /// The contract of `inst_id` (`BTC-USDT-SWAP`), once the instruments list is parsed.
