@@ -20,7 +20,13 @@ impl OkxCodec {
             return Ok(());
         }
         if let Some((channel, inst_id)) = leading_arg(text) {
-            return self.channel(channel, inst_id, text, out);
+            let start = out.len();
+            if self.channel(channel, inst_id, text, out).is_ok() {
+                return Ok(());
+            }
+            // Not a push after all (an ack or an error event with `arg` first): route it by
+            // every field below.
+            out.truncate(start);
         }
         let head: Head = serde_json::from_str(text)?;
         if let Some(event) = head.event {

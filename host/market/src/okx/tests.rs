@@ -261,6 +261,8 @@ fn gives_no_event_for_acks_pongs_and_unfollowed_instruments() {
         ("TC6: inverse swap not in a USDT-only map", inverse(TRADE)),
         ("TC7: unknown channel", r#"{"arg":{"channel":"tickers","instId":"BTC-USDT-SWAP"},"data":[{}]}"#.into()),
         ("TC8: funding with an empty rate", FUNDING.replace("0.0001875391284828", "")),
+        // The same ack with `arg` first (key order is not part of the protocol).
+        ("TC9: subscribe ack, arg first", r#"{"arg":{"channel":"books","instId":"BTC-USDT-SWAP"},"connId":"a4d3ae55","event":"subscribe"}"#.into()),
     ];
     for (label, frame) in cases {
         assert_eq!(parse(&mut codec, &frame), (Ok(()), vec![]), "{label}");
@@ -277,6 +279,7 @@ fn rejects_malformed_frames_and_unknown_contract_sizes() {
         // Docs: open-interest channel, "Failure Response Example".
         ("TC0: error event", r#"{"id":"1512","event":"error","code":"60012","msg":"Invalid request: {\"op\": \"subscribe\", \"argss\":[{ \"channel\" : \"open-interest\", \"instId\" : \"LTC-USD-SWAP\"}]}","connId":"a4d3ae55"}"#.to_string()),
         ("TC1: not JSON", "{\"arg\":".into()),
+        ("TC1b: error event with arg first", r#"{"arg":{"channel":"books","instId":"BTC-USDT-SWAP"},"event":"error","code":"60012","msg":"Invalid request"}"#.into()),
         ("TC2: neither event nor arg", "{}".into()),
         ("TC3: unknown books action", BOOK.replace("snapshot", "partial")),
         ("TC4: level with one element", BOOK.replace(r#"["8477","7","0","2"]"#, r#"["8477"]"#)),
