@@ -4,6 +4,7 @@
 //! pings, and resyncs a book from a REST snapshot rather than by resubscribing.
 
 mod endpoints;
+mod fast;
 mod parse;
 mod wire;
 

@@ -3,6 +3,7 @@
 use serde::de::DeserializeSeed;
 
 use super::endpoints::{self, Route};
+use super::fast;
 use super::wire::{self, Data, DataSeed, Envelope, StreamKind};
 use crate::error::{num, ParseError};
 use crate::event::*;
@@ -12,6 +13,14 @@ const VENUE: Venue = Venue::Binance;
 
 /// One combined-stream frame.
 pub fn ws(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
+    match fast::depth_update(text) {
+        Some(d) => depth_event(symbols, d, out),
+        None => ws_by_serde(symbols, text, out),
+    }
+}
+
+/// One combined-stream frame in any valid layout.
+pub(super) fn ws_by_serde(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
     let env: Envelope = serde_json::from_str(text)?;
     let data = match (env.data, env.raw, env.kind) {
         (Some(data), _, _) => data,
@@ -24,7 +33,7 @@ pub fn ws(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Re
         (None, None, Some(_)) => return Err(ParseError::Shape("combined-stream frame without `data`".into())),
     };
     match data {
-        Data::Depth(d) => depth(symbols, d, out),
+        Data::Depth(d) => depth_event(symbols, d, out),
         Data::AggTrade(t) => trade(symbols, t, out),
         Data::ForceOrder(f) => liquidation(symbols, f.order, out),
         Data::MarkPrice(m) => mark_price(symbols, m, out),
@@ -33,7 +42,7 @@ pub fn ws(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Re
     }
 }
 
-fn depth(symbols: &mut SymbolMap, d: wire::DepthUpdate, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
+pub(super) fn depth_event(symbols: &mut SymbolMap, d: wire::DepthUpdate, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
     let Some(symbol) = symbols.get(d.symbol) else { return Ok(()) };
     out.push(MarketEvent::Book(BookUpdate {
         venue: VENUE,

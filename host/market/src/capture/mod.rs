@@ -20,7 +20,7 @@ mod rotation;
 mod writer;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use reader::{open, Records};
 pub use rotation::{numbered_files, Rotation};
