@@ -13,6 +13,7 @@
 //! - `capture`: capture files (ours and cryptofeed's formats).
 //! - `route`: routing fields read by prefix (one parse per frame instead of two).
 //! - `wire_levels`: venue level lists straight into `Level`s (shared by the three parsers).
+//! - `scan`: a strict one-pass reader for the venues' busiest frames (serde takes the rest).
 //! - `session`: one venue connection's logic without I/O (live feeds and replays share it).
 //! - `state`: per-symbol bars, open interest and depth frames.
 
@@ -25,6 +26,7 @@ pub mod error;
 pub mod event;
 pub mod okx;
 mod route;
+mod scan;
 pub mod session;
 pub mod state;
 pub mod venue;

@@ -5,45 +5,34 @@
 //! the frame in one pass with no intermediate strings; serde_json took about twice as long.
 //! Anything else (whitespace, another key order of the envelope, escapes, a missing or
 //! repeated field, a bad number) gives `None` and the frame goes through the serde parser,
-//! which accepts every valid layout and words the errors.
+//! which accepts every valid layout and words the errors (see `crate::scan`).
 
 use super::wire::{DepthUpdate, StreamKind};
-use crate::error::num;
-use crate::event::Level;
+use crate::scan::{set, Scanner};
 
 /// The depth update in `text`, if it has exactly the layout above.
 pub fn depth_update(text: &str) -> Option<DepthUpdate<'_>> {
-    let mut r = Reader { s: text.as_bytes(), text, at: 0 };
+    let mut r = Scanner::new(text);
     r.literal(br#"{"stream":""#)?;
     if StreamKind::of(r.string_body()?) != StreamKind::Depth {
         return None;
     }
     r.literal(br#","data":{"#)?;
     let (mut symbol, mut first, mut last, mut prev, mut event_ms, mut transact_ms, mut bids, mut asks) = (None, None, None, None, None, None, None, None);
-    loop {
-        r.literal(b"\"")?;
-        let key = r.string_body()?;
-        r.literal(b":")?;
-        match key {
-            "s" => set(&mut symbol, r.string()?)?,
-            "U" => set(&mut first, r.unsigned()?)?,
-            "u" => set(&mut last, r.unsigned()?)?,
-            "pu" => set(&mut prev, r.unsigned()?)?,
-            "E" => set(&mut event_ms, r.signed()?)?,
-            "T" => set(&mut transact_ms, r.signed()?)?,
-            "b" => set(&mut bids, r.levels()?)?,
-            "a" => set(&mut asks, r.levels()?)?,
-            // `e` and any other scalar field are skipped.
-            _ => r.scalar()?,
-        }
-        match r.next()? {
-            b',' => continue,
-            b'}' => break,
-            _ => return None,
-        }
-    }
+    r.members(|r, key| match key {
+        "s" => set(&mut symbol, r.string()?),
+        "U" => set(&mut first, r.unsigned()?),
+        "u" => set(&mut last, r.unsigned()?),
+        "pu" => set(&mut prev, r.unsigned()?),
+        "E" => set(&mut event_ms, r.signed()?),
+        "T" => set(&mut transact_ms, r.signed()?),
+        "b" => set(&mut bids, r.levels(false)?),
+        "a" => set(&mut asks, r.levels(false)?),
+        // `e` and any other scalar field are skipped.
+        _ => r.scalar(),
+    })?;
     r.literal(b"}")?;
-    if r.at != r.s.len() {
+    if !r.at_end() {
         return None;
     }
     Some(DepthUpdate {
@@ -56,108 +45,6 @@ pub fn depth_update(text: &str) -> Option<DepthUpdate<'_>> {
         bids: bids?,
         asks: asks?,
     })
-}
-
-/// Sets a field once; a repeated field gives up (serde reports it).
-fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
-    slot.is_none().then(|| *slot = Some(value))
-}
-
-struct Reader<'a> {
-    s: &'a [u8],
-    text: &'a str,
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn next(&mut self) -> Option<u8> {
-        let b = *self.s.get(self.at)?;
-        self.at += 1;
-        Some(b)
-    }
-
-    fn literal(&mut self, expected: &[u8]) -> Option<()> {
-        let end = self.at + expected.len();
-        (self.s.get(self.at..end)? == expected).then(|| self.at = end)
-    }
-
-    /// The rest of a string whose opening quote was read: no escapes, no control characters.
-    fn string_body(&mut self) -> Option<&'a str> {
-        let start = self.at;
-        let len = self.s[start..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-        if self.s[start + len] != b'"' {
-            return None;
-        }
-        self.at = start + len + 1;
-        // Both ends are ASCII quotes, so these are character boundaries.
-        Some(&self.text[start..start + len])
-    }
-
-    fn string(&mut self) -> Option<&'a str> {
-        self.literal(b"\"")?;
-        self.string_body()
-    }
-
-    fn digits(&mut self) -> Option<u64> {
-        let start = self.at;
-        let mut value: u64 = 0;
-        while let Some(&b) = self.s.get(self.at) {
-            if !b.is_ascii_digit() {
-                break;
-            }
-            value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-            self.at += 1;
-        }
-        let len = self.at - start;
-        // JSON has no leading zeros.
-        (len > 0 && (len == 1 || self.s[start] != b'0')).then_some(value)
-    }
-
-    fn unsigned(&mut self) -> Option<u64> {
-        self.digits()
-    }
-
-    fn signed(&mut self) -> Option<i64> {
-        let negative = self.s.get(self.at) == Some(&b'-');
-        if negative {
-            self.at += 1;
-        }
-        let v = i64::try_from(self.digits()?).ok()?;
-        Some(if negative { -v } else { v })
-    }
-
-    /// A string, an integer, `true`, `false` or `null`; anything else gives up.
-    fn scalar(&mut self) -> Option<()> {
-        match *self.s.get(self.at)? {
-            b'"' => self.string().map(drop),
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            _ => self.signed().map(drop),
-        }
-    }
-
-    /// `[["price","qty"],...]`, exactly two decimal strings per level.
-    fn levels(&mut self) -> Option<Vec<Level>> {
-        self.literal(b"[")?;
-        let mut out = Vec::with_capacity(8);
-        if self.literal(b"]").is_some() {
-            return Some(out);
-        }
-        loop {
-            self.literal(b"[")?;
-            let price = num("price", self.string()?).ok()?;
-            self.literal(b",")?;
-            let qty = num("qty", self.string()?).ok()?;
-            self.literal(b"]")?;
-            out.push(Level { price, qty });
-            match self.next()? {
-                b',' => continue,
-                b']' => return Some(out),
-                _ => return None,
-            }
-        }
-    }
 }
 
 #[cfg(test)]

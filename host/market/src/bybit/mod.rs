@@ -6,6 +6,7 @@
 //! - `parse`: wire → normalized events (side conventions live here).
 
 mod endpoints;
+mod fast;
 mod parse;
 mod wire;
 

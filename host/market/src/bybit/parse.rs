@@ -8,12 +8,16 @@ use crate::event::{
 use crate::venue::{SymbolMap, Venue};
 
 use super::endpoints::OPEN_INTEREST_PATH;
+use super::fast;
 use super::wire::{BookMsg, Head, LiquidationMsg, OpenInterestResponse, TickerMsg, TradeMsg};
 
 /// Routes one WebSocket frame by its topic, then reads the typed frame. The topic comes first
 /// in Bybit's pushes and is read by prefix; other frames get a first pass over the routing
 /// fields (serde skips `data` without allocating).
 pub fn ws_frame(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
+    if let Some(msg) = fast::book(text) {
+        return book_event(symbols, msg, out);
+    }
     let topic = match leading_str(text, r#"{"topic":""#) {
         Some((topic, _)) => topic,
         None => {
@@ -49,6 +53,10 @@ fn answer(head: &Head) -> Result<(), ParseError> {
 
 fn book(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
     let msg: BookMsg = serde_json::from_str(text)?;
+    book_event(symbols, msg, out)
+}
+
+pub(super) fn book_event(symbols: &mut SymbolMap, msg: BookMsg, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
     let snapshot = match msg.kind {
         "snapshot" => true,
         "delta" => false,

@@ -269,3 +269,33 @@ fn routing_by_prefix_and_by_parsing_give_the_same_events() {
         assert_eq!(fast, slow, "{label}");
     }
 }
+
+#[test]
+fn the_fast_book_reader_agrees_with_serde_and_leaves_it_the_rest() {
+    // The documented frame as the venue sends it (compact); with a space after the brace
+    // the same frame goes through serde.
+    let compact: String = BOOK_SNAPSHOT.split('\n').map(str::trim_start).collect();
+    let delta = compact.replace("snapshot", "delta");
+    for (label, frame) in [("TC0: snapshot", &compact), ("TC1: delta", &delta)] {
+        assert!(fast::book(frame).is_some(), "{label}: the venue's layout reads fast");
+        let (fast_route, serde_route) = (parse(frame), parse(&frame.replacen('{', "{ ", 1)));
+        assert!(fast_route.0.is_ok() && !fast_route.1.is_empty(), "{label}");
+        assert_eq!(fast_route, serde_route, "{label}");
+    }
+    // Frames serde refuses are declined by the fast reader, so serde words the error.
+    let refused = [
+        ("TC2: a bad price", compact.replace("16611.00", "16611.oo")),
+        ("TC3: a level triple", compact.replace(r#"["16612.00","0.213"]"#, r#"["16612.00","0.213","1"]"#)),
+        ("TC4: u as a string", compact.replace("18521288", "\"18521288\"")),
+        ("TC5: a repeated field", compact.replace(r#""u":18521288"#, r#""u":18521288,"u":1"#)),
+        ("TC6: no data", compact.replace(r#""ts":1672304484978,"#, r#""ts":1672304484978}"#)),
+    ];
+    for (label, frame) in refused {
+        assert!(fast::book(&frame).is_none(), "{label}");
+        assert!(parse(&frame).0.is_err(), "{label}");
+    }
+    // TC7: an unknown type reads fast and is refused by the same check as serde's route.
+    let partial = compact.replace("snapshot", "partial");
+    assert!(fast::book(&partial).is_some());
+    assert_eq!(parse(&partial), parse(&partial.replacen('{', "{ ", 1)));
+}

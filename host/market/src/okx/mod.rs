@@ -8,6 +8,7 @@
 
 mod contracts;
 mod endpoints;
+mod fast;
 mod parse;
 mod wire;
 

@@ -9,7 +9,7 @@ use crate::venue::Venue;
 
 use super::contracts::{Contract, ContractType};
 use super::wire::{BooksMsg, FundingRateMsg, Head, LiquidationMsg, MarkPriceMsg, OpenInterestMsg, TradesMsg};
-use super::OkxCodec;
+use super::{fast, OkxCodec};
 
 impl OkxCodec {
     /// Routes one WebSocket frame by channel, then reads the typed frame. Pushes open with
@@ -18,6 +18,9 @@ impl OkxCodec {
     pub(super) fn ws_frame(&mut self, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
         if text.trim() == "pong" {
             return Ok(());
+        }
+        if let Some((inst_id, msg)) = fast::books(text) {
+            return self.books_event(Some(inst_id), msg, out);
         }
         if let Some((channel, inst_id)) = leading_arg(text) {
             let start = out.len();
@@ -61,6 +64,10 @@ impl OkxCodec {
 
     fn books(&mut self, inst_id: Option<&str>, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
         let msg: BooksMsg = serde_json::from_str(text)?;
+        self.books_event(inst_id, msg, out)
+    }
+
+    pub(super) fn books_event(&mut self, inst_id: Option<&str>, msg: BooksMsg, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
         let snapshot = match msg.action {
             "snapshot" => true,
             "update" => false,

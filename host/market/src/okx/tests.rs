@@ -358,3 +358,30 @@ fn routing_by_prefix_and_by_parsing_give_the_same_events() {
         assert_eq!(fast, slow, "{label}");
     }
 }
+
+#[test]
+fn the_fast_books_reader_agrees_with_serde_and_leaves_it_the_rest() {
+    let compact: String = BOOK.split('\n').map(str::trim_start).collect();
+    let update = compact.replace("snapshot", "update").replace(r#""prevSeqId":-1"#, r#""prevSeqId":123455"#);
+    for (label, frame) in [("TC0: snapshot", &compact), ("TC1: update", &update), ("TC2: inverse", &inverse(&compact))] {
+        assert!(fast::books(frame).is_some(), "{label}: the venue's layout reads fast");
+        let fast_route = parse(&mut loaded(), frame);
+        let serde_route = parse(&mut loaded(), &frame.replacen('{', "{ ", 1));
+        assert!(fast_route.0.is_ok() && !fast_route.1.is_empty(), "{label}");
+        assert_eq!(fast_route, serde_route, "{label}");
+    }
+    let refused = [
+        ("TC3: a bad size", compact.replace(r#""415""#, r#""4l5""#)),
+        ("TC4: a level with one element", compact.replace(r#"["8477","7","0","2"]"#, r#"["8477"]"#)),
+        ("TC5: seqId as a string", compact.replace("123456", "\"123456\"")),
+        ("TC6: a repeated field", compact.replace(r#""seqId":123456"#, r#""seqId":123456,"seqId":1"#)),
+        ("TC7: trailing bytes", format!("{compact}}}")),
+    ];
+    for (label, frame) in refused {
+        assert!(fast::books(&frame).is_none(), "{label}");
+        assert!(parse(&mut loaded(), &frame).0.is_err(), "{label}");
+    }
+    // TC8: before the instruments list, the fast route refuses as serde's does.
+    let unloaded = parse(&mut OkxCodec::new(SymbolMap::permissive()), &compact);
+    assert!(matches!(&unloaded.0, Err(ParseError::Shape(m)) if m.starts_with("no contract size for")), "{unloaded:?}");
+}
