@@ -6,7 +6,7 @@
 //! and words the errors. A fast path must therefore never accept a frame serde refuses, and
 //! must give the same events for the frames it reads (each venue tests this).
 
-use crate::error::num;
+use crate::error::{num, POW10};
 use crate::event::Level;
 
 pub struct Scanner<'a> {
@@ -92,6 +92,45 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// `true` or `false`.
+    pub fn boolean(&mut self) -> Option<bool> {
+        match self.literal(b"true") {
+            Some(()) => Some(true),
+            None => self.literal(b"false").map(|()| false),
+        }
+    }
+
+    /// A string or `null` (an optional field).
+    pub fn optional_string(&mut self) -> Option<Option<&'a str>> {
+        match self.literal(b"null") {
+            Some(()) => Some(None),
+            None => self.string().map(Some),
+        }
+    }
+
+    /// `[item,...]`, each item read by `item`.
+    pub fn array<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.literal(b"[")?;
+        let mut out = Vec::with_capacity(1);
+        if self.literal(b"]").is_some() {
+            return Some(out);
+        }
+        loop {
+            out.push(item(self)?);
+            match self.next()? {
+                b',' => continue,
+                b']' => return Some(out),
+                _ => return None,
+            }
+        }
+    }
+
+    /// An object, `{` included, through `field(scanner, key)`.
+    pub fn object(&mut self, field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.literal(b"{")?;
+        self.members(field)
+    }
+
     /// The members of an object whose `{` was read, through `field(scanner, key)`, up to and
     /// including its `}`.
     pub fn members(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
@@ -110,6 +149,48 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A decimal string (`"7.6110"`) read in the same pass as its quotes: plain digits with at
+    /// most one point, up to 19 digits whose value fits 53 bits and at most 22 decimals, is
+    /// one correctly rounded division (as `error::num`'s fast path); any other string goes to
+    /// `num` whole, so the value is always `num`'s.
+    pub fn decimal(&mut self, field: &'static str) -> Option<f64> {
+        self.literal(b"\"")?;
+        let start = self.at;
+        let negative = self.s.get(start) == Some(&b'-');
+        let mut i = start + usize::from(negative);
+        let mut mantissa: u64 = 0;
+        let int_start = i;
+        i = self.digit_run(i, &mut mantissa);
+        let int_digits = i - int_start;
+        let mut decimals = 0;
+        if self.s.get(i) == Some(&b'.') {
+            let frac_start = i + 1;
+            i = self.digit_run(frac_start, &mut mantissa);
+            decimals = i - frac_start;
+        }
+        let digits = int_digits + decimals;
+        // 19 digits cannot overflow u64, so the wrapping arithmetic of `digit_run` was exact.
+        if self.s.get(i) == Some(&b'"') && (1..=19).contains(&digits) && mantissa < 1 << 53 && decimals < POW10.len() {
+            self.at = i + 1;
+            let x = mantissa as f64 / POW10[decimals];
+            return Some(if negative { -x } else { x });
+        }
+        num(field, self.string_body()?).ok()
+    }
+
+    /// Reads ASCII digits from `i` into `mantissa` (wrapping); returns where they end.
+    fn digit_run(&self, mut i: usize, mantissa: &mut u64) -> usize {
+        while let Some(&b) = self.s.get(i) {
+            let d = b.wrapping_sub(b'0');
+            if d >= 10 {
+                break;
+            }
+            *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        i
+    }
+
     /// `[["price","qty"],...]`: exactly two decimal strings per level, or, with `extras`,
     /// more strings after them (skipped).
     pub fn levels(&mut self, extras: bool) -> Option<Vec<Level>> {
@@ -120,9 +201,9 @@ impl<'a> Scanner<'a> {
         }
         loop {
             self.literal(b"[")?;
-            let price = num("price", self.string()?).ok()?;
+            let price = self.decimal("price")?;
             self.literal(b",")?;
-            let qty = num("qty", self.string()?).ok()?;
+            let qty = self.decimal("qty")?;
             while extras && self.literal(b",").is_some() {
                 self.string()?;
             }
@@ -175,5 +256,47 @@ mod tests {
         fails("-", |s| s.signed().map(drop));
         fails("1.5", |s| s.scalar().filter(|_| s.at_end()));
         fails("99999999999999999999", |s| s.unsigned().map(drop));
+    }
+
+    #[test]
+    fn decimals_read_in_one_pass_equal_num_bit_for_bit() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut texts: Vec<String> = (0..100_000)
+            .map(|_| {
+                let int = next() % 10u64.pow((next() % 12) as u32 + 1);
+                let places = (next() % 14) as usize;
+                let frac = next() % 10u64.pow(places as u32);
+                let sign = if next() % 5 == 0 { "-" } else { "" };
+                if places == 0 { format!("{sign}{int}") } else { format!("{sign}{int}.{frac:0places$}") }
+            })
+            .collect();
+        // Edges: 19 and 20 digits, 53 bits and one more, 22 and 23 decimals, other forms.
+        for t in [
+            "9007199254740991", "9007199254740992", "9007199254740993", "1234567890123456789", "12345678901234567890",
+            "00000000000000000001", "0.0000000000000000000001", "0.00000000000000000000001", "1e5", "1E-7", "-", "", ".", "-.5",
+            "5.", "1.2.3", "+1", "inf", "NaN", "0x10", " 1", "1 ",
+        ] {
+            texts.push(t.to_string());
+        }
+        for text in &texts {
+            let framed = format!("\"{text}\",");
+            let mut s = Scanner::new(&framed);
+            let got = s.decimal("x");
+            match num("x", text) {
+                Ok(want) => {
+                    assert_eq!(got.map(f64::to_bits), Some(want.to_bits()), "{text}");
+                    assert_eq!(s.next(), Some(b','), "{text}: stops after the closing quote");
+                }
+                Err(_) => assert!(got.is_none(), "{text}"),
+            }
+        }
+        assert!(Scanner::new(r#""1\u0030""#).decimal("x").is_none(), "escapes give up");
+        assert!(Scanner::new(r#""12"#).decimal("x").is_none(), "unterminated");
     }
 }
