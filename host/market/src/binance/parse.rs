@@ -13,8 +13,8 @@ const VENUE: Venue = Venue::Binance;
 
 /// One combined-stream frame.
 pub fn ws(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
-    match fast::depth_update(text) {
-        Some(d) => depth_event(symbols, d, out),
+    match fast::frame(text) {
+        Some(data) => data_event(symbols, data, out),
         None => ws_by_serde(symbols, text, out),
     }
 }
@@ -32,6 +32,11 @@ pub(super) fn ws_by_serde(symbols: &mut SymbolMap, text: &str, out: &mut Vec<Mar
         (None, _, None) | (None, None, Some(StreamKind::Other)) => return Ok(()),
         (None, None, Some(_)) => return Err(ParseError::Shape("combined-stream frame without `data`".into())),
     };
+    data_event(symbols, data, out)
+}
+
+/// The events of one stream's `data`, however it was read.
+pub(super) fn data_event(symbols: &mut SymbolMap, data: Data, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
     match data {
         Data::Depth(d) => depth_event(symbols, d, out),
         Data::AggTrade(t) => trade(symbols, t, out),
@@ -42,7 +47,7 @@ pub(super) fn ws_by_serde(symbols: &mut SymbolMap, text: &str, out: &mut Vec<Mar
     }
 }
 
-pub(super) fn depth_event(symbols: &mut SymbolMap, d: wire::DepthUpdate, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
+fn depth_event(symbols: &mut SymbolMap, d: wire::DepthUpdate, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
     let Some(symbol) = symbols.get(d.symbol) else { return Ok(()) };
     out.push(MarketEvent::Book(BookUpdate {
         venue: VENUE,

@@ -1,10 +1,10 @@
-//! A hand-written reader for the frame Bybit sends most: an order-book push in the venue's layout.
+//! Hand-written readers for the frames Bybit sends most: order-book and trade pushes in the venue's layout.
 //!
 //! `{"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":[["16493.50","0.006"]],
 //! "a":[],"u":18521288,"seq":7961638724},"cts":1}`, compact, `topic` first. Anything else gives
 //! `None` and the frame goes through the serde parser (see `crate::scan`).
 
-use super::wire::{BookData, BookMsg};
+use super::wire::{BookData, BookMsg, TradeData, TradeMsg};
 use crate::scan::{set, Scanner};
 
 /// The order-book push in `text`, if it has the layout above.
@@ -43,3 +43,33 @@ fn book_data<'a>(r: &mut Scanner<'a>) -> Option<BookData<'a>> {
     })?;
     Some(BookData { s: s?, b: b?, a: a?, u: u?, seq: seq? })
 }
+/// A `publicTrade` push in the layout above (`topic` first):
+/// `{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":1,"data":[{"T":1,"s":"BTCUSDT","S":"Buy",
+/// "v":"0.001","p":"16578.50","L":"PlusTick","i":"20f43950-d8dd-5b31-9112-a178eb6023af","BT":false}]}`.
+pub fn trades(text: &str) -> Option<TradeMsg<'_>> {
+    let mut r = Scanner::new(text);
+    r.literal(br#"{"topic":"publicTrade."#)?;
+    r.string_body()?;
+    r.literal(b",")?;
+    let mut data = None;
+    r.members(|r, key| match key {
+        "data" => set(&mut data, r.array(trade)?),
+        "topic" => None,
+        _ => r.scalar(),
+    })?;
+    r.at_end().then_some(TradeMsg { data: data? })
+}
+
+fn trade<'a>(r: &mut Scanner<'a>) -> Option<TradeData<'a>> {
+    let (mut time, mut s, mut side, mut v, mut p) = (None, None, None, None, None);
+    r.object(|r, key| match key {
+        "T" => set(&mut time, r.signed()?),
+        "s" => set(&mut s, r.string()?),
+        "S" => set(&mut side, r.string()?),
+        "v" => set(&mut v, r.string()?),
+        "p" => set(&mut p, r.string()?),
+        _ => r.scalar(),
+    })?;
+    Some(TradeData { time: time?, s: s?, side: side?, v: v?, p: p? })
+}
+

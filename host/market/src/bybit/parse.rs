@@ -81,7 +81,10 @@ pub(super) fn book_event(symbols: &mut SymbolMap, msg: BookMsg, out: &mut Vec<Ma
 }
 
 fn trades(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
-    let msg: TradeMsg = serde_json::from_str(text)?;
+    let msg: TradeMsg = match fast::trades(text) {
+        Some(msg) => msg,
+        None => serde_json::from_str(text)?,
+    };
     for t in &msg.data {
         let Some(symbol) = symbols.get(t.s) else { continue };
         let taker = match t.side {

@@ -299,3 +299,31 @@ fn the_fast_book_reader_agrees_with_serde_and_leaves_it_the_rest() {
     assert!(fast::book(&partial).is_some());
     assert_eq!(parse(&partial), parse(&partial.replacen('{', "{ ", 1)));
 }
+
+#[test]
+fn the_fast_trade_reader_agrees_with_serde_and_leaves_it_the_rest() {
+    let compact: String = TRADE.split('\n').map(str::trim_start).collect();
+    let two = compact.replace(r#""BT":false}]"#, r#""BT":false},{"T":1672304486866,"s":"BTCUSDT","S":"Sell","v":"0.5","p":"16578.00","BT":true}]"#);
+    for (label, frame) in [("TC0: documented", &compact), ("TC1: two trades", &two)] {
+        assert!(fast::trades(frame).is_some(), "{label}: the venue's layout reads fast");
+        let (fast_route, serde_route) = (parse(frame), parse(&frame.replacen('{', "{ ", 1)));
+        assert!(fast_route.0.is_ok() && !fast_route.1.is_empty(), "{label}");
+        assert_eq!(fast_route, serde_route, "{label}");
+    }
+    let refused = [
+        ("TC2: T as a string", compact.replace("1672304486865", "\"1672304486865\"")),
+        ("TC3: a repeated price", compact.replace(r#""p":"16578.50""#, r#""p":"16578.50","p":"1""#)),
+        ("TC4: no side", compact.replace(r#""S":"Buy","#, "")),
+        ("TC5: data not a list", compact.replace(r#""data":["#, r#""data":"#).replace("}]}", "}}")),
+        ("TC6: trailing bytes", format!("{compact}]")),
+    ];
+    for (label, frame) in refused {
+        assert!(fast::trades(&frame).is_none(), "{label}");
+        assert!(parse(&frame).0.is_err(), "{label}");
+    }
+    // TC7: an unknown side reads fast and is refused by the conversion both routes share.
+    let odd = compact.replace(r#""S":"Buy""#, r#""S":"Hold""#);
+    assert!(fast::trades(&odd).is_some());
+    assert!(parse(&odd).0.is_err());
+    assert_eq!(parse(&odd), parse(&odd.replacen('{', "{ ", 1)));
+}

@@ -16,7 +16,8 @@ impl OkxCodec {
     /// `{"arg":{"channel":...,"instId":...}` and are routed by prefix; other frames get a first
     /// pass over the routing fields (serde skips `data` without allocating).
     pub(super) fn ws_frame(&mut self, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
-        if text.trim() == "pong" {
+        // The keep-alive answer, perhaps padded; checked by length first so pushes skip the trim.
+        if text.len() < 16 && text.trim() == "pong" {
             return Ok(());
         }
         if let Some((inst_id, msg)) = fast::books(text) {
@@ -97,7 +98,10 @@ impl OkxCodec {
     }
 
     fn trades(&mut self, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
-        let msg: TradesMsg = serde_json::from_str(text)?;
+        let msg: TradesMsg = match fast::trades(text) {
+            Some(msg) => msg,
+            None => serde_json::from_str(text)?,
+        };
         for t in &msg.data {
             let Some(symbol) = self.symbols.get(t.inst_id) else { continue };
             let taker = match t.side {
@@ -161,7 +165,10 @@ impl OkxCodec {
     }
 
     fn mark_price(&mut self, text: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
-        let msg: MarkPriceMsg = serde_json::from_str(text)?;
+        let msg: MarkPriceMsg = match fast::mark_price(text) {
+            Some(msg) => msg,
+            None => serde_json::from_str(text)?,
+        };
         for d in &msg.data {
             let Some(symbol) = self.symbols.get(d.inst_id) else { continue };
             let mark = num("markPx", d.mark_px)?;

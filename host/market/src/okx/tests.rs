@@ -385,3 +385,32 @@ fn the_fast_books_reader_agrees_with_serde_and_leaves_it_the_rest() {
     let unloaded = parse(&mut OkxCodec::new(SymbolMap::permissive()), &compact);
     assert!(matches!(&unloaded.0, Err(ParseError::Shape(m)) if m.starts_with("no contract size for")), "{unloaded:?}");
 }
+
+#[test]
+fn the_fast_trade_and_mark_readers_agree_with_serde_and_leave_it_the_rest() {
+    let trade: String = TRADE.split('\n').map(str::trim_start).collect();
+    let mark: String = MARK.split('\n').map(str::trim_start).collect();
+    assert!(fast::trades(&trade).is_some() && fast::mark_price(&mark).is_some(), "the venue's layout reads fast");
+    for (label, frame) in [("TC0: trade", &trade), ("TC1: mark", &mark), ("TC2: inverse trade", &inverse(&trade))] {
+        let (mut a, mut b) = (loaded(), loaded());
+        let fast_route = parse(&mut a, frame);
+        let serde_route = parse(&mut b, &frame.replacen('{', "{ ", 1));
+        assert!(fast_route.0.is_ok() && !fast_route.1.is_empty(), "{label}: {fast_route:?}");
+        assert_eq!(fast_route, serde_route, "{label}");
+    }
+    let refused = [
+        ("TC3: px as a number", trade.replace(r#""px":"42219.9""#, r#""px":42219.9"#)),
+        ("TC4: a repeated side", trade.replace(r#""side":"buy""#, r#""side":"buy","side":"sell""#)),
+        ("TC5: no ts", mark.replace(r#","ts":"1597026383085""#, "")),
+        ("TC6: trailing bytes", format!("{trade}}}")),
+    ];
+    for (label, frame) in refused {
+        assert!(fast::trades(&frame).is_none() && fast::mark_price(&frame).is_none(), "{label}");
+        assert!(parse(&mut loaded(), &frame).0.is_err(), "{label}");
+    }
+    // TC7: a subscribe ack with `arg` first has no `data`: no fast read, no event, no error.
+    let ack = r#"{"arg":{"channel":"trades","instId":"BTC-USDT-SWAP"},"connId":"13c6ef372","event":"subscribe"}"#;
+    assert!(fast::trades(ack).is_none());
+    let acked = parse(&mut loaded(), ack);
+    assert!(acked.0.is_ok() && acked.1.is_empty(), "{acked:?}");
+}
