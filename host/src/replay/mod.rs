@@ -2,9 +2,11 @@
 //!
 //! # Layout
 //! - `merge`: capture files merged by receive time.
+//! - `read_ahead`: those records read on a thread of their own, in batches.
 //! - `tob`: reconstructed top of book vs the venue's `bookTicker`.
 
 mod merge;
+mod read_ahead;
 mod tob;
 
 use std::collections::BTreeMap;
@@ -21,6 +23,7 @@ use liqhost_market::{MarketEvent, Symbol, SymbolMap, Venue};
 use serde::Serialize;
 
 pub use merge::{capture_files, Merged};
+pub use read_ahead::{thread_cpu_seconds, ReadAhead};
 pub use tob::TopOfBookCheck;
 
 /// Exchange time between two depth hand-offs from a venue's books to the market state.
@@ -55,8 +58,15 @@ pub struct ReplaySummary {
     pub minutes_closed: u64,
     pub frames: u64,
     pub liquidations: u64,
+    /// Wall-clock seconds and messages per wall-clock second.
     pub seconds: f64,
     pub msgs_per_sec: f64,
+    /// CPU seconds of the thread that parses and keeps books, bars and frames, and its
+    /// messages per CPU second (the per-core rate of parse + books + bars).
+    pub cpu_seconds: f64,
+    pub msgs_per_cpu_sec: f64,
+    /// CPU seconds of the thread that reads and decompresses the capture.
+    pub reader_cpu_seconds: f64,
     pub top_of_book: TopOfBookCheck,
     /// Every book at the end: venue, symbol, synced, last id and counters.
     pub book_detail: Vec<BookDetail>,
@@ -117,11 +127,25 @@ struct Replayer {
 }
 
 /// Replays `path` (a file or a directory of capture files); `on_output` sees every closed
-/// minute, frame and liquidation.
-pub fn replay(path: &Path, options: ReplayOptions, mut on_output: impl FnMut(&Symbol, &MarketOutput)) -> anyhow::Result<ReplaySummary> {
+/// minute, frame and liquidation. The capture is read on a thread of its own.
+pub fn replay(path: &Path, options: ReplayOptions, on_output: impl FnMut(&Symbol, &MarketOutput)) -> anyhow::Result<ReplaySummary> {
     let files = capture_files(path).with_context(|| format!("listing {}", path.display()))?;
     anyhow::ensure!(!files.is_empty(), "no capture files in {}", path.display());
     let records = Merged::open(&files).context("opening the capture")?;
+    let mut records = ReadAhead::start(records).context("starting the capture reader")?;
+    let mut summary = replay_records(records.by_ref(), options, on_output);
+    summary.files = files.len();
+    summary.reader_cpu_seconds = records.reader_cpu_seconds();
+    Ok(summary)
+}
+
+/// Replays records already read (owned, or borrowed from memory for benchmarks) on the
+/// calling thread.
+pub fn replay_records<R: std::borrow::Borrow<CaptureRecord>, E: std::fmt::Display>(
+    records: impl Iterator<Item = Result<R, E>>,
+    options: ReplayOptions,
+    mut on_output: impl FnMut(&Symbol, &MarketOutput),
+) -> ReplaySummary {
     let progress = options.progress.then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("template"));
@@ -136,9 +160,10 @@ pub fn replay(path: &Path, options: ReplayOptions, mut on_output: impl FnMut(&Sy
         events: Vec::new(),
         actions: Vec::new(),
         outputs: Vec::new(),
-        summary: ReplaySummary { files: files.len(), ..Default::default() },
+        summary: ReplaySummary::default(),
     };
     let started = Instant::now();
+    let cpu_started = thread_cpu_seconds();
     let mut first_ts = None;
     for record in records {
         r.summary.records += 1;
@@ -150,6 +175,7 @@ pub fn replay(path: &Path, options: ReplayOptions, mut on_output: impl FnMut(&Sy
                 continue;
             }
         };
+        let record = record.borrow();
         if let Some(speed) = r.options.speed {
             let t0 = *first_ts.get_or_insert(record.ts);
             let due = Duration::from_secs_f64(((record.ts - t0) / speed).max(0.0));
@@ -157,7 +183,7 @@ pub fn replay(path: &Path, options: ReplayOptions, mut on_output: impl FnMut(&Sy
                 std::thread::sleep(wait);
             }
         }
-        r.record(&record, &mut on_output);
+        r.record(record, &mut on_output);
         if let Some(bar) = &progress {
             if r.summary.records % 10_000 == 0 {
                 bar.set_message(format!("{} messages, {} events", r.summary.messages, r.summary.events.values().sum::<u64>()));
@@ -168,7 +194,8 @@ pub fn replay(path: &Path, options: ReplayOptions, mut on_output: impl FnMut(&Sy
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    Ok(r.finish(started.elapsed()))
+    r.summary.cpu_seconds = thread_cpu_seconds() - cpu_started;
+    r.finish(started.elapsed())
 }
 
 impl Replayer {
@@ -251,6 +278,7 @@ impl Replayer {
         }
         self.summary.seconds = elapsed.as_secs_f64();
         self.summary.msgs_per_sec = self.summary.messages as f64 / elapsed.as_secs_f64().max(1e-9);
+        self.summary.msgs_per_cpu_sec = self.summary.messages as f64 / self.summary.cpu_seconds.max(1e-9);
         self.summary
     }
 }
