@@ -144,17 +144,26 @@ pub enum MarketEvent {
 }
 
 impl MarketEvent {
+    /// Every kind's name, in the order of [`MarketEvent::kind_index`].
+    pub const KIND_NAMES: [&'static str; 8] =
+        ["book_snapshot", "book_delta", "book_ticker", "trade", "liquidation", "open_interest", "mark_price", "long_short_ratio"];
+
     /// A stable name per kind, for counters and summaries.
     pub fn kind_name(&self) -> &'static str {
+        Self::KIND_NAMES[self.kind_index()]
+    }
+
+    /// The kind's position in [`MarketEvent::KIND_NAMES`] (counters without a map lookup).
+    pub fn kind_index(&self) -> usize {
         match self {
-            MarketEvent::Book(b) if b.snapshot => "book_snapshot",
-            MarketEvent::Book(_) => "book_delta",
-            MarketEvent::BookTicker(_) => "book_ticker",
-            MarketEvent::Trade(_) => "trade",
-            MarketEvent::Liquidation(_) => "liquidation",
-            MarketEvent::OpenInterest(_) => "open_interest",
-            MarketEvent::MarkPrice(_) => "mark_price",
-            MarketEvent::LongShortRatio(_) => "long_short_ratio",
+            MarketEvent::Book(b) if b.snapshot => 0,
+            MarketEvent::Book(_) => 1,
+            MarketEvent::BookTicker(_) => 2,
+            MarketEvent::Trade(_) => 3,
+            MarketEvent::Liquidation(_) => 4,
+            MarketEvent::OpenInterest(_) => 5,
+            MarketEvent::MarkPrice(_) => 6,
+            MarketEvent::LongShortRatio(_) => 7,
         }
     }
 

@@ -27,10 +27,33 @@ pub struct FeedCounters {
     pub messages: u64,
     pub rest_answers: u64,
     pub parse_errors: u64,
-    pub events: BTreeMap<&'static str, u64>,
+    pub events: EventCounts,
     /// Book resyncs asked for (after a gap, a duplicate-free break, or a crossed book).
     pub resyncs: u64,
     pub sequence_gaps: u64,
+}
+
+/// Events by kind: one slot per kind, counted without a map lookup per event (the session
+/// counts every event of every frame); serialized as `{"kind": count}` for the kinds seen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventCounts([u64; MarketEvent::KIND_NAMES.len()]);
+
+impl EventCounts {
+    pub fn add(&mut self, event: &MarketEvent) {
+        self.0[event.kind_index()] += 1;
+    }
+
+    /// The kinds seen and their counts, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        MarketEvent::KIND_NAMES.iter().zip(self.0).filter(|(_, n)| *n > 0).map(|(k, n)| (*k, n))
+    }
+}
+
+impl Serialize for EventCounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Sorted by name, as the map this replaced.
+        serializer.collect_map(self.iter().collect::<BTreeMap<_, _>>())
+    }
 }
 
 /// Best bid and ask of a book right after the update with id `last_id` was applied.
@@ -97,7 +120,7 @@ impl FeedSession {
     fn absorb(&mut self, out: &mut Vec<MarketEvent>, actions: &mut Vec<FeedAction>) {
         let venue = self.codec.venue();
         for event in self.scratch.drain(..) {
-            *self.counters.events.entry(event.kind_name()).or_default() += 1;
+            self.counters.events.add(&event);
             let ts = event.ts_ms();
             if ts > 0 && self.last_ts_ms.is_none_or(|t| ts > t) {
                 self.last_ts_ms = Some(ts);
@@ -106,7 +129,12 @@ impl FeedSession {
                 out.push(event);
                 continue;
             };
-            let book = self.books.entry(update.symbol.clone()).or_insert_with(|| SyncedBook::new(venue));
+            // A lookup by reference first: `entry` would clone the symbol (two atomic
+            // operations) for every update of a book that almost always exists.
+            if !self.books.contains_key(&update.symbol) {
+                self.books.insert(update.symbol.clone(), SyncedBook::new(venue));
+            }
+            let book = self.books.get_mut(&update.symbol).expect("inserted above");
             let applied = book.on_update(&update);
             if let (Some(tops), Applied::Delta | Applied::Synced) = (self.tops.as_mut(), applied) {
                 let b = book.book();
@@ -185,4 +213,24 @@ pub fn resync_action(codec: &dyn VenueCodec, symbol: &Symbol) -> FeedAction {
         }
     }
     FeedAction::Send(codec.resubscribe_book(symbol))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{TakerSide, Trade};
+
+    #[test]
+    fn event_counts_serialize_as_the_map_of_kinds_seen() {
+        let trade = MarketEvent::Trade(Trade { venue: Venue::Bybit, symbol: "BTC".into(), price: 1.0, qty: 1.0, taker: TakerSide::Buy, ts_ms: 1 });
+        let mut counts = EventCounts::default();
+        assert_eq!(serde_json::to_string(&counts).unwrap(), "{}");
+        counts.add(&trade);
+        counts.add(&trade);
+        assert_eq!(counts.iter().collect::<Vec<_>>(), [("trade", 2)]);
+        assert_eq!(serde_json::to_string(&counts).unwrap(), r#"{"trade":2}"#);
+        for (i, name) in MarketEvent::KIND_NAMES.iter().enumerate() {
+            assert_eq!(MarketEvent::KIND_NAMES.iter().position(|n| n == name), Some(i), "names are distinct");
+        }
+    }
 }

@@ -261,7 +261,7 @@ impl Replayer {
             self.summary.parse_errors += c.parse_errors;
             self.summary.sequence_gaps += c.sequence_gaps;
             self.summary.resyncs += c.resyncs;
-            for (kind, n) in &c.events {
+            for (kind, n) in c.events.iter() {
                 *self.summary.events.entry(kind).or_default() += n;
             }
             self.summary.books += session.books().len() as u64;
@@ -285,6 +285,10 @@ impl Replayer {
 
 fn market_for<'a>(markets: &'a mut BTreeMap<Symbol, SymbolMarket>, options: &ReplayOptions, event: &MarketEvent) -> &'a mut SymbolMarket {
     let symbol = event.symbol();
+    // By reference first: `entry` would clone the symbol for every event.
+    if markets.contains_key(symbol) {
+        return markets.get_mut(symbol).expect("present");
+    }
     markets.entry(symbol.clone()).or_insert_with(|| {
         let price = match event {
             MarketEvent::Trade(t) => t.price,
