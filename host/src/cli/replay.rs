@@ -47,9 +47,14 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     if tob.aligned > 0 {
         println!("top of book vs bookTicker at equal update ids: {} of {} match", tob.matched, tob.aligned);
     }
+    let reading = if args.preload {
+        "the capture was read into memory beforehand".to_string()
+    } else {
+        format!("capture reading and decompression on another: {:.3} CPU s", summary.reader_cpu_seconds)
+    };
     println!(
-        "{:.3} s, {:.0} messages/s; parse + books + bars + frames on one thread: {:.3} CPU s, {:.0} messages per CPU second; capture reading and decompression on another: {:.3} CPU s",
-        summary.seconds, summary.msgs_per_sec, summary.cpu_seconds, summary.msgs_per_cpu_sec, summary.reader_cpu_seconds
+        "{:.3} s, {:.0} messages/s; parse + books + bars + frames on one thread: {:.3} CPU s, {:.0} messages per CPU second; {reading}",
+        summary.seconds, summary.msgs_per_sec, summary.cpu_seconds, summary.msgs_per_cpu_sec
     );
     if let Some(path) = &args.summary_json {
         std::fs::write(path, serde_json::to_string_pretty(&summary)?).with_context(|| format!("writing {}", path.display()))?;
