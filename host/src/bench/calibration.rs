@@ -1,6 +1,7 @@
 //! Model quality against the simulator's ground truth: calibration accuracy, the heatmap's hit rate, zone quality.
 //!
-//! Two runs of the same seeded market through the real feeds and the whole pipeline:
+//! Two hosts on one seeded simulator, side by side in one run, each through its own feed
+//! connections and whole pipeline (so both see the same market, not two runs of it):
 //! 1. calibrated: all four engines; the calibrator's weights reach entry-inference.
 //! 2. uncalibrated: the same without a calibrator, so entry-inference keeps the prior.
 //!
@@ -56,7 +57,27 @@ pub fn tv_distance(a: &[f64], b: &[f64]) -> f64 {
     0.5 * a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>()
 }
 
-fn run_once(args: &CalibrationArgs, calibrated: bool) -> anyhow::Result<(BTreeMap<String, RunFigures>, BTreeMap<String, Vec<f64>>, f64)> {
+/// The figures of one host at the end of the run.
+fn figures(service: &Service, symbol: &str, tv_by_hour: Vec<f64>) -> anyhow::Result<RunFigures> {
+    let v = service.view(symbol).context("symbol view")?;
+    let q = v.zone_quality;
+    Ok(RunFigures {
+        tv_by_hour,
+        weights: v.products.weights.weights.clone(),
+        calibrations: v.products.weights.calibrations,
+        hit_rate: v.products.counters.hit_rate(),
+        liquidations: v.products.counters.liquidations,
+        median_lifespan_minutes: q.map(|q| q.median_lifespan_minutes),
+        swept_rate: q.map(|q| q.swept_rate),
+        strong_vanished_before_touch: q.map(|q| q.strong_vanished_before_touch),
+        zones_ended: q.map(|q| q.ended),
+    })
+}
+
+type Figures = BTreeMap<String, RunFigures>;
+
+/// Both hosts on one simulator: (calibrated, uncalibrated, hidden mix per symbol, seconds).
+fn run_paired(args: &CalibrationArgs) -> anyhow::Result<(Figures, Figures, BTreeMap<String, Vec<f64>>, f64)> {
     let rt = tokio::runtime::Runtime::new()?;
     let sim_config = liqhost_sim::SimConfig {
         symbols: args.symbols.iter().map(|s| liqhost_sim::SimSymbol::standard(s)).collect(),
@@ -64,26 +85,31 @@ fn run_once(args: &CalibrationArgs, calibrated: bool) -> anyhow::Result<(BTreeMa
     };
     let sim = rt.block_on(liqhost_sim::start(sim_config)).context("starting the simulator")?;
     let scratch = tempfile::tempdir()?;
-    let mut config = Config::default();
-    config.plugins.dir = args.plugins_dir.to_path_buf();
-    config.plugins.watch = false;
-    config.plugins.call_deadline_ms = 2_000;
-    config.storage.data_dir = scratch.path().join("data");
-    config.storage.persist = false;
-    config.symbols = args
-        .symbols
-        .iter()
-        .map(|s| {
-            let mut sc = SymbolConfig::for_symbol(s);
-            if !calibrated {
-                sc.engines.insert(EngineKind::Calibrator, "no_calibrator_in_this_run".into());
-            }
-            (s.clone(), sc)
-        })
-        .collect();
-    config.feeds.use_simulator(&sim);
-    config.feeds.oi_poll_ms = 200;
-    let service = Service::start(config.clone(), None)?;
+    let host_config = |calibrated: bool| {
+        let mut config = Config::default();
+        config.plugins.dir = args.plugins_dir.to_path_buf();
+        config.plugins.watch = false;
+        config.plugins.call_deadline_ms = 2_000;
+        config.storage.data_dir = scratch.path().join(if calibrated { "calibrated" } else { "uncalibrated" });
+        config.storage.persist = false;
+        config.symbols = args
+            .symbols
+            .iter()
+            .map(|s| {
+                let mut sc = SymbolConfig::for_symbol(s);
+                if !calibrated {
+                    sc.engines.insert(EngineKind::Calibrator, "no_calibrator_in_this_run".into());
+                }
+                (s.clone(), sc)
+            })
+            .collect();
+        config.feeds.use_simulator(&sim);
+        config.feeds.oi_poll_ms = 200;
+        config
+    };
+    let config = host_config(true);
+    let calibrated = Service::start(config.clone(), None)?;
+    let uncalibrated = Service::start(host_config(false), None)?;
     let truth0 = sim.truth();
     let hidden: BTreeMap<String, Vec<f64>> = args
         .symbols
@@ -104,7 +130,7 @@ fn run_once(args: &CalibrationArgs, calibrated: bool) -> anyhow::Result<(BTreeMa
         let done = sim_minutes >= minutes;
         if sim_minutes >= next_hour * 60 || done {
             for s in &args.symbols {
-                let w = service.view(s).map(|v| v.products.weights.weights.clone()).unwrap_or_default();
+                let w = calibrated.view(s).map(|v| v.products.weights.weights.clone()).unwrap_or_default();
                 tv.entry(s.clone()).or_default().push(tv_distance(&w, &hidden[s]));
             }
             next_hour += 1;
@@ -118,28 +144,15 @@ fn run_once(args: &CalibrationArgs, calibrated: bool) -> anyhow::Result<(BTreeMa
     let elapsed = started.elapsed().as_secs_f64();
     sim.pause();
     std::thread::sleep(Duration::from_millis(500));
-    let mut out = BTreeMap::new();
+    let (mut cal, mut uncal) = (BTreeMap::new(), BTreeMap::new());
     for s in &args.symbols {
-        let v = service.view(s).context("symbol view")?;
-        let q = v.zone_quality;
-        out.insert(
-            s.clone(),
-            RunFigures {
-                tv_by_hour: tv.remove(s).unwrap_or_default(),
-                weights: v.products.weights.weights.clone(),
-                calibrations: v.products.weights.calibrations,
-                hit_rate: v.products.counters.hit_rate(),
-                liquidations: v.products.counters.liquidations,
-                median_lifespan_minutes: q.map(|q| q.median_lifespan_minutes),
-                swept_rate: q.map(|q| q.swept_rate),
-                strong_vanished_before_touch: q.map(|q| q.strong_vanished_before_touch),
-                zones_ended: q.map(|q| q.ended),
-            },
-        );
+        cal.insert(s.clone(), figures(&calibrated, s, tv.remove(s).unwrap_or_default())?);
+        uncal.insert(s.clone(), figures(&uncalibrated, s, Vec::new())?);
     }
-    service.shutdown();
+    calibrated.shutdown();
+    uncalibrated.shutdown();
     rt.block_on(sim.shutdown());
-    Ok((out, hidden, elapsed))
+    Ok((cal, uncal, hidden, elapsed))
 }
 
 fn fmt(x: Option<f64>) -> String {
@@ -148,14 +161,13 @@ fn fmt(x: Option<f64>) -> String {
 
 pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()> {
     println!("calibration benchmark: {} simulated hours at {}x, seed {}, symbols {:?}", args.hours, args.speed, args.seed, args.symbols);
-    let (cal, hidden, t_cal) = run_once(&args, true)?;
-    let (uncal, _, t_uncal) = run_once(&args, false)?;
-    println!("runs took {t_cal:.0} s (calibrated) and {t_uncal:.0} s (uncalibrated)");
+    let (cal, uncal, hidden, seconds) = run_paired(&args)?;
+    println!("the run took {seconds:.0} s (both hosts side by side on one simulator)");
     for s in &args.symbols {
         let (c, u) = (&cal[s], &uncal[s]);
-        let prior_tv = u.tv_by_hour.first().copied().unwrap_or(f64::NAN);
+        let prior_tv = c.tv_by_hour.first().copied().unwrap_or(f64::NAN);
         let final_tv = c.tv_by_hour.last().copied().unwrap_or(f64::NAN);
-        println!("\n{s}: {} liquidations, {} calibrations", c.liquidations, c.calibrations);
+        println!("\n{s}: {} liquidations ({} seen by the uncalibrated host), {} calibrations", c.liquidations, u.liquidations, c.calibrations);
         println!("  TV to the hidden mix by hour: {}", c.tv_by_hour.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  TV prior {prior_tv:.3} -> calibrated {final_tv:.3} (target < {TARGET_TV}: {})", if final_tv < TARGET_TV { "met" } else { "not met" });
         println!("  hidden     {}", hidden[s].iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
