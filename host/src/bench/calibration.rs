@@ -42,6 +42,9 @@ pub struct RunFigures {
     pub swept_rate: Option<f64>,
     pub strong_vanished_before_touch: Option<f64>,
     pub zones_ended: Option<u32>,
+    /// The calibrator's own accounting of the events it received (calibrated host only):
+    /// processed, matched to a remembered level, unmatched, filtered by the approach rule.
+    pub calibrator_events: Option<[u64; 4]>,
 }
 
 pub struct CalibrationArgs<'a> {
@@ -71,6 +74,7 @@ fn figures(service: &Service, symbol: &str, tv_by_hour: Vec<f64>) -> anyhow::Res
         swept_rate: q.map(|q| q.swept_rate),
         strong_vanished_before_touch: q.map(|q| q.strong_vanished_before_touch),
         zones_ended: q.map(|q| q.ended),
+        calibrator_events: v.products.calibrator.as_ref().map(|c| [c.processed_events, c.matched_events, c.unmatched_events, c.filtered_events]),
     })
 }
 
@@ -173,6 +177,9 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         println!("  hidden     {}", hidden[s].iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  calibrated {}", c.weights.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  hit rate: calibrated {} vs uncalibrated {}", fmt(c.hit_rate), fmt(u.hit_rate));
+        if let Some([processed, matched, unmatched, filtered]) = c.calibrator_events {
+            println!("  calibrator events: {processed} processed, {matched} matched to a remembered level, {unmatched} unmatched, {filtered} filtered (approach)");
+        }
         println!(
             "  zones (calibrated run): median lifespan {} min (gate > {GATE_MEDIAN_LIFESPAN_MIN}), swept rate {} (gate > {GATE_SWEPT_RATE}), strong vanished before touch {} (gate < {GATE_VANISH_BEFORE_TOUCH}), {} ended",
             fmt(c.median_lifespan_minutes),
