@@ -79,3 +79,34 @@ fn btc_figures_and_the_unreachable_tiers() {
         assert!(cal.stats().matched_events > 500, "{:?}", cal.stats());
     }
 }
+
+/// Per exposed tier: hits attributed under the TRUE weights per exposed notional, over the
+/// true weight, after 6 hours of BTC's market with ideal entries. The EM estimate is
+/// proportional to hits per exposure, so these ratios must not trend with the tier for it to
+/// land on the true mix (their common scale is the unknown `k` of the module docs).
+fn hits_per_exposure_over_truth(seed_book: bool) -> Vec<(u32, f64)> {
+    let m = Market { seed_book, ..Market::btc(Projection::Ideal, 1) };
+    let truth = m.truth();
+    let (_, cal) = m.run(6);
+    let exposure = cal.window.exposure_of(&m.tiers);
+    let hits = crate::calibrator::update::attributed_hits(&truth, &cal.window.indexed_events(&m.tiers));
+    (0..m.tiers.len()).filter(|&i| exposure[i] > 0.0 && truth[i] > 0.0).map(|i| (m.tiers[i], hits[i] / exposure[i] / truth[i])).collect()
+}
+
+/// With every position seen from its opening, hits per exposure follow the true mix (within
+/// 30 % of their mean on every exposed tier). With the starting book of positions the
+/// calibrator never saw open (what a host meets on a live market, and what the host's
+/// simulator starts with), their liquidations land on remembered levels and inflate the
+/// tiers with little exposure: printed, not asserted (the open defect of the calibrator
+/// issue; the ratios fall from about 1.5 at 50x to 0.7 at 250x).
+#[test]
+fn hits_per_exposure_follow_the_true_mix_when_every_position_was_seen() {
+    let show = |ratios: &[(u32, f64)]| ratios.iter().map(|(t, r)| format!("{t}x {r:.2}")).collect::<Vec<_>>().join(", ");
+    let seen = hits_per_exposure_over_truth(false);
+    let with_book = hits_per_exposure_over_truth(true);
+    println!("hits per exposure over truth, every position seen: {}", show(&seen));
+    println!("hits per exposure over truth, with the starting book: {}", show(&with_book));
+    assert!(seen.len() >= 5, "exposed tiers: {seen:?}");
+    let mean = seen.iter().map(|(_, r)| r).sum::<f64>() / seen.len() as f64;
+    assert!(seen.iter().all(|(_, r)| (r / mean - 1.0).abs() < 0.3), "{}", show(&seen));
+}

@@ -73,7 +73,6 @@ pub enum Projection {
     /// (what SPEC's entry-inference does; it sees net, not gross, flows).
     OiDelta,
     /// The notional really opened per side (an ideal entry-inference).
-    #[allow(dead_code)]
     Ideal,
 }
 
