@@ -58,27 +58,17 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
         existing
     };
 
-    // The capture in memory, to time parsing alone (no I/O, no books).
-    let mut frames: Vec<(Venue, String)> = Vec::new();
-    for f in &files {
-        for r in capture::open(f)?.flatten() {
-            if r.kind == RecordKind::Recv {
-                if let Some(v) = venue_of(&r) {
-                    frames.push((v, r.data));
-                }
-            }
-        }
-    }
+    // The capture in memory, read once: parsing alone is timed on its frames (no I/O, no
+    // books), and the one-core replay below runs over all of it.
+    let in_memory: Vec<CaptureRecord> = Merged::open(&files)?.filter_map(Result::ok).collect();
+    let frames: Vec<(Venue, &str)> =
+        in_memory.iter().filter(|r| r.kind == RecordKind::Recv).filter_map(|r| Some((venue_of(r)?, r.data.as_str()))).collect();
     let bytes: usize = frames.iter().map(|(_, t)| t.len()).sum();
     let mut codecs: std::collections::HashMap<Venue, _> = Venue::ALL.iter().map(|v| (*v, crate::feeds::codec(*v, SymbolMap::permissive()))).collect();
     // OKX needs its contract sizes before parsing: take them from the recorded REST answers.
-    for f in &files {
-        for r in capture::open(f)?.flatten() {
-            if r.kind == RecordKind::Http && venue_of(&r) == Some(Venue::Okx) {
-                let path = rest_path(r.url.as_deref().unwrap_or(""));
-                let _ = codecs.get_mut(&Venue::Okx).unwrap().parse_rest(path, &r.data, &mut Vec::new());
-            }
-        }
+    for r in in_memory.iter().filter(|r| r.kind == RecordKind::Http && venue_of(r) == Some(Venue::Okx)) {
+        let path = rest_path(r.url.as_deref().unwrap_or(""));
+        let _ = codecs.get_mut(&Venue::Okx).unwrap().parse_rest(path, &r.data, &mut Vec::new());
     }
     let mut out = Vec::new();
     let started = Instant::now();
@@ -91,7 +81,7 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
     let mut per_venue = serde_json::Map::new();
     let mut venue_lines = Vec::new();
     for venue in Venue::ALL {
-        let mine: Vec<&str> = frames.iter().filter(|(v, _)| *v == venue).map(|(_, t)| t.as_str()).collect();
+        let mine: Vec<&str> = frames.iter().filter(|(v, _)| *v == venue).map(|(_, t)| *t).collect();
         if mine.is_empty() {
             continue;
         }
@@ -117,7 +107,7 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
 
     // Parse + books + bars + frames on one core, the capture already in memory: the rate the
     // target speaks of, with nothing else on the thread.
-    let in_memory: Vec<CaptureRecord> = Merged::open(&files)?.filter_map(Result::ok).collect();
+    let frame_count = frames.len();
     let mut core_runs = Vec::new();
     for _ in 0..5 {
         let s = replay_records(in_memory.iter().map(Ok::<_, capture::CaptureError>), ReplayOptions::default(), |_, _| {});
@@ -138,7 +128,7 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
     let summary = summary.expect("three runs");
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (median, median_per_cpu, reader_cpu, main_cpu) = runs[1];
-    let parse_rate = frames.len() as f64 / parse_s;
+    let parse_rate = frame_count as f64 / parse_s;
     let depth_share = summary.events.get("book_delta").copied().unwrap_or(0) as f64 / summary.events.values().sum::<u64>().max(1) as f64;
     println!(
         "capture: {} messages ({} MB of frames), {:.0} % of events are book deltas; {} parse errors",
@@ -155,7 +145,7 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
         "replay --speed max from the files: median of 3 {median:.0} messages/s wall; its parse + books + bars thread {median_per_cpu:.0} messages per CPU second ({main_cpu:.3} CPU s), the capture reading thread {reader_cpu:.3} CPU s"
     );
     let core_s = summary.messages as f64 / core_median;
-    let parse_share = (frames.len() as f64 / parse_rate) / core_s;
+    let parse_share = (frame_count as f64 / parse_rate) / core_s;
     println!(
         "where one core's time goes: venue JSON parsing {:.0} % ({parse_rate:.0} messages/s alone), books + bars + frames + routing the remaining {:.0} %; reading + decompressing the capture, on the other thread, {:.0} records/s alone",
         parse_share * 100.0,

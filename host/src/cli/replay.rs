@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::replay::{capture_files, replay, replay_records, Merged, ReplayOptions, ReplaySummary};
+use crate::replay::{replay, replay_preloaded, ReplayOptions};
 
 #[derive(clap::Args, Debug)]
 pub struct ReplayArgs {
@@ -62,12 +62,3 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The capture read whole (bad records kept as errors, to be counted), then replayed from memory.
-fn replay_preloaded(path: &std::path::Path, options: ReplayOptions) -> anyhow::Result<ReplaySummary> {
-    let files = capture_files(path).with_context(|| format!("listing {}", path.display()))?;
-    anyhow::ensure!(!files.is_empty(), "no capture files in {}", path.display());
-    let records: Vec<_> = Merged::open(&files).context("opening the capture")?.collect();
-    let mut summary = replay_records(records.iter().map(|r| r.as_ref().map_err(|e| e.to_string())), options, |_, _| {});
-    summary.files = files.len();
-    Ok(summary)
-}

@@ -23,7 +23,7 @@ use liqhost_market::{MarketEvent, Symbol, SymbolMap, Venue};
 use serde::Serialize;
 
 pub use merge::{capture_files, Merged};
-pub use read_ahead::{thread_cpu_seconds, ReadAhead};
+use read_ahead::{thread_cpu_seconds, ReadAhead};
 pub use tob::TopOfBookCheck;
 
 /// Exchange time between two depth hand-offs from a venue's books to the market state.
@@ -129,14 +129,29 @@ struct Replayer {
 /// Replays `path` (a file or a directory of capture files); `on_output` sees every closed
 /// minute, frame and liquidation. The capture is read on a thread of its own.
 pub fn replay(path: &Path, options: ReplayOptions, on_output: impl FnMut(&Symbol, &MarketOutput)) -> anyhow::Result<ReplaySummary> {
-    let files = capture_files(path).with_context(|| format!("listing {}", path.display()))?;
-    anyhow::ensure!(!files.is_empty(), "no capture files in {}", path.display());
-    let records = Merged::open(&files).context("opening the capture")?;
+    let (files, records) = open_capture(path)?;
     let mut records = ReadAhead::start(records).context("starting the capture reader")?;
     let mut summary = replay_records(records.by_ref(), options, on_output);
-    summary.files = files.len();
+    summary.files = files;
     summary.reader_cpu_seconds = records.reader_cpu_seconds();
     Ok(summary)
+}
+
+/// As `replay`, with the whole capture read into memory first (bad records kept, to be
+/// counted): the summary's rates are then parse + books + bars + frames alone.
+pub fn replay_preloaded(path: &Path, options: ReplayOptions) -> anyhow::Result<ReplaySummary> {
+    let (files, records) = open_capture(path)?;
+    let records: Vec<_> = records.collect();
+    let mut summary = replay_records(records.iter().map(|r| r.as_ref().map_err(|e| e.to_string())), options, |_, _| {});
+    summary.files = files;
+    Ok(summary)
+}
+
+/// The capture files under `path` (how many) and their records merged by receive time.
+fn open_capture(path: &Path) -> anyhow::Result<(usize, Merged)> {
+    let files = capture_files(path).with_context(|| format!("listing {}", path.display()))?;
+    anyhow::ensure!(!files.is_empty(), "no capture files in {}", path.display());
+    Ok((files.len(), Merged::open(&files).context("opening the capture")?))
 }
 
 /// Replays records already read (owned, or borrowed from memory for benchmarks) on the

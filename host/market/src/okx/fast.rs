@@ -17,7 +17,7 @@ pub fn books(text: &str) -> Option<(&str, BooksMsg<'_>)> {
     let (mut action, mut data) = (None, None);
     r.members(|r, key| match key {
         "action" => set(&mut action, r.string()?),
-        "data" => set(&mut data, book_list(r)?),
+        "data" => set(&mut data, r.array(book_data)?),
         "arg" => None,
         _ => r.scalar(),
     })?;
@@ -25,10 +25,6 @@ pub fn books(text: &str) -> Option<(&str, BooksMsg<'_>)> {
         return None;
     }
     Some((inst_id, BooksMsg { action: action?, data: data? }))
-}
-
-fn book_list<'a>(r: &mut Scanner<'a>) -> Option<Vec<BookData<'a>>> {
-    r.array(book_data)
 }
 
 fn book_data<'a>(r: &mut Scanner<'a>) -> Option<BookData<'a>> {
