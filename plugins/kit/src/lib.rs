@@ -12,6 +12,7 @@
 //! - [`entry`]: the entry-inference engine (V2): liquidations projected from open interest, the tape, pools.
 //! - [`heatmap`]: the heatmap engine: u8 intensity frames on a tracked scale per kind, the
 //!   display-stable top-zones list (ZoneTracker) and PNG pictures.
+//! - [`math`]: exp, ln, pow and log10 that give the same bits natively and in wasm.
 //! - [`params`]: overlays an engine's JSON parameter object on its defaults, failing loudly
 //!   on unknown keys and wrong types.
 //! - [`progress`]: counts consuming calls and sequence numbers that arrive out of order.
@@ -23,6 +24,7 @@ pub mod adapter;
 pub mod calibrator;
 pub mod entry;
 pub mod heatmap;
+pub mod math;
 pub mod params;
 pub mod progress;
 pub mod state;

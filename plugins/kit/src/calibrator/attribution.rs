@@ -1,5 +1,6 @@
 //! Soft attribution of one liquidation over the enabled tiers, in percent space.
 
+use crate::math;
 use crate::types::Side;
 
 use super::memory::{Candidate, LevelMemory};
@@ -76,7 +77,7 @@ pub fn attribute(ctx: &AttributionContext<'_>, side: Side, price: f64, src: f64,
         let candidates = ctx.memory.candidates(side, tier, price, ctx.bias, ctx.tolerance, minute);
         let terms: Vec<(f64, &Candidate)> = candidates.iter().map(|c| ((price - c.price).abs() / src, c)).collect();
         let Some(&(nearest_d, nearest)) = terms.iter().min_by(|a, b| a.0.total_cmp(&b.0)) else { continue };
-        let logs: Vec<f64> = terms.iter().map(|(d, c)| c.matchable_usd.ln() - d / ctx.tau).collect();
+        let logs: Vec<f64> = terms.iter().map(|(d, c)| math::ln(c.matchable_usd) - d / ctx.tau).collect();
         evidence.push(TierEvidence { index, log_density: log_sum_exp(&logs), nearest: *nearest, nearest_d });
     }
     if evidence.is_empty() {
@@ -88,7 +89,7 @@ pub fn attribute(ctx: &AttributionContext<'_>, side: Side, price: f64, src: f64,
     let terms = evidence
         .iter()
         .zip(&r)
-        .map(|(e, r)| Term { index: e.index, log_density: e.log_density, credit: (-e.nearest_d / ctx.delta).exp(), responsibility: *r })
+        .map(|(e, r)| Term { index: e.index, log_density: e.log_density, credit: math::exp(-e.nearest_d / ctx.delta), responsibility: *r })
         .collect();
     let miss = evidence.iter().zip(&r).map(|(e, r)| r * (price / e.nearest.raw_price - 1.0)).sum();
     let top = evidence.iter().zip(&r).max_by(|a, b| a.1.total_cmp(b.1)).map(|(e, _)| e.nearest.bucket_distance).unwrap_or(0);
@@ -98,10 +99,10 @@ pub fn attribute(ctx: &AttributionContext<'_>, side: Side, price: f64, src: f64,
 /// Responsibilities `r_L ∝ w_L exp(log_density_L)` of terms under `weights` (indexed by
 /// ladder position), normalised; without the weights when every term's weight is 0.
 pub fn responsibilities(log_densities: &[(usize, f64)], weights: &[f64]) -> Vec<f64> {
-    let weighted: Vec<f64> = log_densities.iter().map(|(i, ld)| weights[*i].ln() + ld).collect();
+    let weighted: Vec<f64> = log_densities.iter().map(|(i, ld)| math::ln(weights[*i]) + ld).collect();
     let logs = if weighted.iter().all(|x| *x == f64::NEG_INFINITY) { log_densities.iter().map(|(_, ld)| *ld).collect() } else { weighted };
     let total = log_sum_exp(&logs);
-    logs.iter().map(|x| (x - total).exp()).collect()
+    logs.iter().map(|x| math::exp(x - total)).collect()
 }
 
 /// `ln sum exp(x)`, stable for large and tiny terms; `-inf` for an empty or all `-inf` list.
@@ -110,7 +111,7 @@ fn log_sum_exp(xs: &[f64]) -> f64 {
     if max == f64::NEG_INFINITY {
         return max;
     }
-    max + xs.iter().map(|x| (x - max).exp()).sum::<f64>().ln()
+    max + math::ln(xs.iter().map(|x| math::exp(x - max)).sum::<f64>())
 }
 
 #[cfg(test)]

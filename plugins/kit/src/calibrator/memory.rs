@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::math;
 use crate::types::Side;
 
 use super::constants::{MIN_LEVEL_NOTIONAL_USD, SWEPT_GRACE_MINUTES};
@@ -129,7 +130,7 @@ impl LevelMemory {
     /// Ages the memory by `gap` minutes at `minute`: open notional decays by `decay^gap`,
     /// swept notional past its grace is let go, entries with nothing left are removed.
     pub fn age(&mut self, decay: f64, gap: i64, minute: i64) {
-        let factor = if gap > 0 { decay.powf(gap as f64) } else { 1.0 };
+        let factor = if gap > 0 { math::powf(decay, gap as f64) } else { 1.0 };
         self.entries.retain(|_, e| {
             e.open_usd *= factor;
             if minute - e.swept_minute > SWEPT_GRACE_MINUTES {

@@ -4,6 +4,8 @@
 use super::constants::{MAX_TIER_WEIGHT, MIN_TIER_WEIGHT, MIN_TIER_WEIGHT_TOTAL, PSEUDO_EVENTS, RATIO_CLAMP_MAX, RATIO_CLAMP_MIN};
 use super::window::IndexedEvent;
 
+use crate::math;
+
 /// Most EM iterations one calibration runs (each is one pass over the window's events).
 pub const EM_MAX_ITERATIONS: usize = 100;
 
@@ -27,7 +29,7 @@ pub struct Proposal {
 /// terms (without the weights when all of them are 0). Allocation-free per event: EM runs
 /// this up to `EM_MAX_ITERATIONS` times over every kept event inside one plugin call.
 pub fn attributed_hits(weights: &[f64], events: &[IndexedEvent]) -> Vec<f64> {
-    let log_w: Vec<f64> = weights.iter().map(|w| w.ln()).collect();
+    let log_w: Vec<f64> = weights.iter().map(|w| math::ln(*w)).collect();
     let mut hits = vec![0.0; weights.len()];
     for e in events {
         let weighted = e.terms.iter().any(|(i, _, _)| weights[*i] > 0.0);
@@ -36,9 +38,9 @@ pub fn attributed_hits(weights: &[f64], events: &[IndexedEvent]) -> Vec<f64> {
         if max == f64::NEG_INFINITY {
             continue;
         }
-        let total: f64 = e.terms.iter().map(|t| (score(t) - max).exp()).sum();
+        let total: f64 = e.terms.iter().map(|t| math::exp(score(t) - max)).sum();
         for t in &e.terms {
-            hits[t.0] += e.weight * (score(t) - max).exp() / total * t.2;
+            hits[t.0] += e.weight * math::exp(score(t) - max) / total * t.2;
         }
     }
     hits
@@ -99,7 +101,7 @@ pub fn propose(weights: &[f64], enabled: &[bool], exposure: &[f64], events: &[In
                 weights[i]
             } else {
                 let ratio = (pooled * est[i] * exposure[i] + pseudo) / (pooled * weights[i] * exposure[i] + pseudo);
-                weights[i] * ratio.powf(learning_rate)
+                weights[i] * math::powf(ratio, learning_rate)
             }
         })
         .collect();
@@ -217,7 +219,7 @@ pub fn enabled_entropy(weights: &[f64], enabled: &[bool]) -> f64 {
         .filter(|(w, on)| **on && **w > 0.0)
         .map(|(w, _)| {
             let p = w / total;
-            p * p.ln()
+            p * math::ln(p)
         })
         .sum::<f64>()
 }
@@ -228,7 +230,7 @@ pub fn entropy_floor(enabled: &[bool], ratio: f64) -> f64 {
     if n <= 1 {
         return 0.0;
     }
-    ratio * (n as f64).ln()
+    ratio * math::ln(n as f64)
 }
 
 #[cfg(test)]

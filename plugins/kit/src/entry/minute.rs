@@ -1,5 +1,6 @@
 //! One minute of entry inference: decay, tape, sweep, open interest, pruning, output.
 
+use crate::math;
 use crate::types::{EngineError, PredictedLevel, Side};
 
 use super::engine::{out_of_order, EntryEngine};
@@ -47,7 +48,7 @@ impl EntryEngine {
         if gap <= 0 || self.params.decay == 1.0 {
             return;
         }
-        let factor = self.params.decay.powf(gap as f64);
+        let factor = math::powf(self.params.decay, gap as f64);
         self.projected.scale(factor);
         self.tape.scale(factor);
     }

@@ -1,5 +1,6 @@
 //! Entry-inference parameters (`[symbols.X.params.entry-inference]`), SPEC constants, grid steps.
 
+use crate::math;
 use crate::types::EngineError;
 
 /// SPEC: every projected and tape bucket keeps this share of its notional per minute.
@@ -136,7 +137,7 @@ impl EntryParams {
 /// rounded down to a 1-2-5 value (…, 0.1, 0.2, 0.5, 1, 2, 5, …). `price` must be > 0.
 pub fn auto_step(price: f64) -> f64 {
     let target = AUTO_STEP_FRACTION * price;
-    let decade = 10f64.powi(target.log10().floor() as i32);
+    let decade = 10f64.powi(math::log10(target).floor() as i32);
     // 10 is a candidate too: log10 of an exact power of ten may land just below it
     [10.0, 5.0, 2.0, 1.0]
         .into_iter()

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::math;
+
 /// Brightest intensity.
 pub const MAX_INTENSITY: u8 = 255;
 
@@ -47,7 +49,7 @@ impl TrackedScale {
             self.scale = Some(match self.scale {
                 None => level,
                 // = exp((1 - alpha) ln scale + alpha ln level), exact when level == scale
-                Some(scale) => scale * (level / scale).powf(alpha),
+                Some(scale) => scale * math::powf(level / scale, alpha),
             });
         }
         self.scale

@@ -1,5 +1,6 @@
 //! One minute of the zone lifecycle: decay, sweep and touch, expire, then new levels.
 
+use crate::math;
 use crate::types::{EngineError, PredictedLevel};
 
 use super::engine::ZoneEngine;
@@ -50,7 +51,7 @@ impl ZoneEngine {
         if gap <= 0 {
             return;
         }
-        let factor = self.params.zone_decay_per_minute.powf(gap as f64);
+        let factor = math::powf(self.params.zone_decay_per_minute, gap as f64);
         let scale = self.params.weight_to_notional_usd;
         for active in &mut self.zones {
             active.zone.weight *= factor;
