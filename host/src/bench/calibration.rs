@@ -35,6 +35,8 @@ pub struct RunFigures {
     /// TV distance to the hidden mix at each simulated hour (index 0 = the prior).
     pub tv_by_hour: Vec<f64>,
     pub weights: Vec<f64>,
+    /// The calibrator's bias at the end (fraction of price; 0 without a calibrator).
+    pub bias_pct: f64,
     pub calibrations: u64,
     pub hit_rate: Option<f64>,
     pub liquidations: u64,
@@ -53,6 +55,19 @@ pub struct CalibrationArgs<'a> {
     pub speed: f64,
     pub seed: u64,
     pub symbols: Vec<String>,
+    /// Calibrator parameters of the calibrated host (over each symbol's config).
+    pub calibrator_params: toml::Table,
+}
+
+/// `key=value` pairs (values in TOML syntax) as one table; a malformed pair is an error.
+pub fn parse_params(pairs: &[String]) -> anyhow::Result<toml::Table> {
+    let mut table = toml::Table::new();
+    for pair in pairs {
+        let (key, value) = pair.split_once('=').with_context(|| format!("`{pair}`: expected key=value"))?;
+        let parsed: toml::Table = format!("v = {}", value.trim()).parse().with_context(|| format!("`{pair}`: the value is not TOML"))?;
+        table.insert(key.trim().to_string(), parsed["v"].clone());
+    }
+    Ok(table)
 }
 
 /// Total-variation distance between two distributions over the same tiers.
@@ -67,6 +82,7 @@ fn figures(service: &Service, symbol: &str, tv_by_hour: Vec<f64>) -> anyhow::Res
     Ok(RunFigures {
         tv_by_hour,
         weights: v.products.weights.weights.clone(),
+        bias_pct: v.products.weights.bias_pct,
         calibrations: v.products.weights.calibrations,
         hit_rate: v.products.counters.hit_rate(),
         liquidations: v.products.counters.liquidations,
@@ -101,7 +117,9 @@ fn run_paired(args: &CalibrationArgs) -> anyhow::Result<(Figures, Figures, BTree
             .iter()
             .map(|s| {
                 let mut sc = SymbolConfig::for_symbol(s);
-                if !calibrated {
+                if calibrated {
+                    sc.params.entry(EngineKind::Calibrator).or_default().extend(args.calibrator_params.clone());
+                } else {
                     sc.engines.insert(EngineKind::Calibrator, "no_calibrator_in_this_run".into());
                 }
                 (s.clone(), sc)
@@ -165,6 +183,9 @@ fn fmt(x: Option<f64>) -> String {
 
 pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()> {
     println!("calibration benchmark: {} simulated hours at {}x, seed {}, symbols {:?}", args.hours, args.speed, args.seed, args.symbols);
+    if !args.calibrator_params.is_empty() {
+        println!("calibrator parameters of the calibrated host: {}", args.calibrator_params);
+    }
     let (cal, uncal, hidden, seconds) = run_paired(&args)?;
     println!("the run took {seconds:.0} s (both hosts side by side on one simulator)");
     for s in &args.symbols {
@@ -176,7 +197,7 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         println!("  TV prior {prior_tv:.3} -> calibrated {final_tv:.3} (target < {TARGET_TV}: {})", if final_tv < TARGET_TV { "met" } else { "not met" });
         println!("  hidden     {}", hidden[s].iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  calibrated {}", c.weights.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
-        println!("  hit rate: calibrated {} vs uncalibrated {}", fmt(c.hit_rate), fmt(u.hit_rate));
+        println!("  hit rate: calibrated {} vs uncalibrated {}; calibrated bias {:+.5} of price", fmt(c.hit_rate), fmt(u.hit_rate), c.bias_pct);
         if let Some([processed, matched, unmatched, filtered]) = c.calibrator_events {
             println!("  calibrator events: {processed} processed, {matched} matched to a remembered level, {unmatched} unmatched, {filtered} filtered (approach)");
         }
@@ -189,7 +210,7 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         );
     }
     if let Some(path) = json_out {
-        let doc = json!({ "machine": machine(), "hours": args.hours, "speed": args.speed, "seed": args.seed, "hidden": hidden, "calibrated": cal, "uncalibrated": uncal });
+        let doc = json!({ "machine": machine(), "hours": args.hours, "speed": args.speed, "seed": args.seed, "calibrator_params": args.calibrator_params, "hidden": hidden, "calibrated": cal, "uncalibrated": uncal });
         std::fs::write(path, serde_json::to_vec_pretty(&doc)?)?;
     }
     Ok(())
@@ -203,5 +224,16 @@ mod tests {
     fn tv_distance_is_half_the_l1_distance() {
         assert_eq!(tv_distance(&[0.5, 0.5, 0.0], &[0.0, 0.5, 0.5]), 0.5);
         assert_eq!(tv_distance(&[0.2, 0.8], &[0.2, 0.8]), 0.0);
+    }
+
+    #[test]
+    fn calibrator_params_are_toml_values_and_bad_pairs_are_refused() {
+        let table = parse_params(&["bias_eta=0".into(), "window_minutes = 15".into(), "hit_weighting=\"count\"".into()]).unwrap();
+        assert_eq!(table["bias_eta"], toml::Value::Integer(0));
+        assert_eq!(table["window_minutes"], toml::Value::Integer(15));
+        assert_eq!(table["hit_weighting"], toml::Value::String("count".into()));
+        for bad in ["bias_eta", "hit_weighting=count", "x=[1,"] {
+            assert!(parse_params(&[bad.into()]).is_err(), "{bad}");
+        }
     }
 }

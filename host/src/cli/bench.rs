@@ -29,6 +29,10 @@ pub struct BenchArgs {
     /// calibration: symbols, comma-separated.
     #[arg(long, default_value = "BTC,ETH,SOL", value_delimiter = ',')]
     pub symbols: Vec<String>,
+    /// calibration: a calibrator parameter for the calibrated host, `key=value` (a TOML
+    /// value), e.g. `--calibrator-param bias_eta=0`; repeatable.
+    #[arg(long = "calibrator-param")]
+    pub calibrator_params: Vec<String>,
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -44,6 +48,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 speed: args.speed,
                 seed: args.seed,
                 symbols: args.symbols.iter().map(|s| s.trim().to_ascii_uppercase()).collect(),
+                calibrator_params: crate::bench::calibration::parse_params(&args.calibrator_params)?,
             };
             crate::bench::calibration::run(cal, args.json.as_deref()).map(|_| ExitCode::SUCCESS)
         }

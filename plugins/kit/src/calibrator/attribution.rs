@@ -30,7 +30,8 @@ pub struct AttributionContext<'a> {
 pub struct Attribution {
     /// Enabled tiers with a level within the tolerance, with what re-attribution needs.
     pub terms: Vec<Term>,
-    /// `sum r_L * (p / raw level_L - 1)`: the signed miss against the unbiased levels.
+    /// `sum r_L * (p / centroid_L - 1)` (see [`raw_frame_miss`]): the signed miss against
+    /// the unbiased levels; NaN when no tier has a raw level within the tolerance of `p`.
     pub miss: f64,
     /// Bucket distance to the nearest level of the most responsible tier.
     pub bucket_distance: u32,
@@ -91,9 +92,45 @@ pub fn attribute(ctx: &AttributionContext<'_>, side: Side, price: f64, src: f64,
         .zip(&r)
         .map(|(e, r)| Term { index: e.index, log_density: e.log_density, credit: math::exp(-e.nearest_d / ctx.delta), responsibility: *r })
         .collect();
-    let miss = evidence.iter().zip(&r).map(|(e, r)| r * (price / e.nearest.raw_price - 1.0)).sum();
+    let miss = raw_frame_miss(ctx, side, price, src, minute, &evidence, &r);
     let top = evidence.iter().zip(&r).max_by(|a, b| a.1.total_cmp(b.1)).map(|(e, _)| e.nearest.bucket_distance).unwrap_or(0);
     Some(Attribution { terms, miss, bucket_distance: top })
+}
+
+/// The signed miss of an attributed event, `sum r_L (p / centroid_L - 1)` over the tiers
+/// with responsibility `r_L` (renormalised over those with a level near `p`), where
+/// `centroid_L` is the mean of the tier's remembered *raw* levels within the tolerance of
+/// `p` itself, weighted by `n_c exp(-d_c / tau)`.
+///
+/// Searched around `p`, not around `p / (1 + bias)` as the attribution is: there the
+/// nearest raw level sits about `bias` below `p` whatever the true offset, so an EMA of
+/// those misses keeps any bias it once had and random-walks to its cap (it did: +0.75 %
+/// for BTC on the simulator, whose liquidations are exactly at their levels). In the raw
+/// frame the centroid is `p` on average when levels are where the model puts them, and
+/// moves towards the true offset when they are not.
+fn raw_frame_miss(ctx: &AttributionContext<'_>, side: Side, price: f64, src: f64, minute: i64, evidence: &[TierEvidence], r: &[f64]) -> f64 {
+    let (mut total, mut weight) = (0.0, 0.0);
+    for (e, r) in evidence.iter().zip(r) {
+        let candidates = ctx.memory.candidates(side, ctx.tiers[e.index], price, 0.0, ctx.tolerance, minute);
+        let logs: Vec<f64> = candidates.iter().map(|c| math::ln(c.matchable_usd) - (price - c.raw_price).abs() / src / ctx.tau).collect();
+        let max = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if max == f64::NEG_INFINITY {
+            continue;
+        }
+        let (mut sum_w, mut sum_miss) = (0.0, 0.0);
+        for (c, l) in candidates.iter().zip(&logs) {
+            let w = math::exp(l - max);
+            sum_w += w;
+            sum_miss += w * (price / c.raw_price - 1.0);
+        }
+        total += r * sum_miss / sum_w;
+        weight += r;
+    }
+    if weight > 0.0 {
+        total / weight
+    } else {
+        f64::NAN
+    }
 }
 
 /// Responsibilities `r_L ∝ w_L exp(log_density_L)` of terms under `weights` (indexed by
@@ -175,6 +212,30 @@ mod tests {
         let weights = [0.0, 0.5, 0.5];
         assert_eq!(attribute(&ctx(&m, &weights), Side::Long, 104.0, 100.0, 0), None);
         assert_eq!(attribute(&ctx(&m, &weights), Side::Short, 99.0, 100.0, 0), None);
+    }
+
+    /// Levels exactly where the events are, and a bias learned earlier: the miss is 0, not
+    /// the bias (matched around `p / (1 + bias)`, the nearest raw level would be the bias
+    /// away and an EMA of that would never come back).
+    #[test]
+    fn measures_the_miss_around_the_event_not_around_the_biased_level() {
+        let mut m = LevelMemory::new(1.0);
+        for level in 90..=110 {
+            m.add(Side::Long, 50, f64::from(level), 1000.0);
+        }
+        let weights = [0.0, 1.0, 0.0];
+        let biased = AttributionContext { bias: 0.02, ..ctx(&m, &weights) };
+        let a = attribute(&biased, Side::Long, 100.0, 100.0, 0).unwrap();
+        assert!(a.miss.abs() < 1e-6, "miss {} with bias 0.02", a.miss);
+        // the attribution itself still matches around the biased levels: 98 * 1.02 = 99.96
+        assert_eq!(a.bucket_distance, 0);
+        // an offset the levels really have shows: notional only below p pulls the centroid down
+        let mut lower = LevelMemory::new(1.0);
+        for level in 97..=99 {
+            lower.add(Side::Long, 50, f64::from(level), 1000.0);
+        }
+        let a = attribute(&ctx(&lower, &weights), Side::Long, 100.0, 100.0, 0).unwrap();
+        assert!(a.miss > 0.01 && a.miss < 0.03, "{}", a.miss);
     }
 
     #[test]

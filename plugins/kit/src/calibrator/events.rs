@@ -108,6 +108,6 @@ impl CalibratorEngine {
             .map(|t| EventTerm { leverage: self.ladder.tiers[t.index], log_density: t.log_density, credit: t.credit })
             .collect();
         self.window.matched(WindowEvent { weight, age_factor: 1.0, terms }, a.bucket_distance);
-        self.bias.observe(a.miss, self.buffer);
+        self.bias.observe(a.miss, self.buffer, self.params.bias_eta);
     }
 }

@@ -77,10 +77,13 @@
 //!   credit share `exp(-d_L / delta)` (`d_L` to the nearest level,
 //!   `delta = DELTA_PCT_BASE · vol_scale`), so it can be attributed again under other weights.
 //!   Its weight is its notional (`hit_weighting = "notional"`, SPEC) or 1 (`"count"`).
-//! - **Bias** ([`bias`]): the signed miss `sum r_L (p / raw level_L - 1)` feeds an EMA
-//!   ([`BIAS_ETA`], capped at [`BIAS_CAP`], moving from the [`MIN_BIAS_SAMPLES`]-th
-//!   attributed event). It is measured against raw levels, so it converges on the offset
-//!   itself whether or not entry-inference applies the published bias. The host passes it to
+//! - **Bias** ([`bias`]): the signed miss `sum r_L (p / centroid_L - 1)` feeds an EMA
+//!   (rate `bias_eta`, SPEC's [`BIAS_ETA`] by default, capped at [`BIAS_CAP`], moving from
+//!   the [`MIN_BIAS_SAMPLES`]-th attributed event), `centroid_L` the kernel-weighted mean of
+//!   the tier's raw levels within the tolerance of `p` itself. Measured in the raw frame
+//!   around the event (not around the biased levels the attribution matches), so it
+//!   converges on the offset itself whether or not entry-inference applies the published
+//!   bias, and a bias never sustains itself (see [`attribution`]). The host passes it to
 //!   entry-inference, which shifts every implied level by `bias_pct · entry`.
 //!
 //! ## Volatility ([`vol`])

@@ -2,6 +2,8 @@
 
 use crate::types::EngineError;
 
+use super::constants::BIAS_ETA;
+
 /// Default cap of the events the engine holds (pending plus kept by the window): a normal
 /// window has a few hundred; a flash crash on three venues prints thousands a minute.
 /// Five thousand kept events are ~1 MB of state and a calibration of ~100 EM passes over
@@ -37,6 +39,8 @@ crate::params_struct! {
         /// Survival of remembered level notional per minute (positions being closed):
         /// 0.997 is a half-life of ~3.8 h, the order of how long perp positions are held.
         level_decay_per_minute: f64 = 0.997,
+        /// EMA rate of the bias per attributed event (SPEC's BIAS_ETA); 0 keeps the bias at 0.
+        bias_eta: f64 = BIAS_ETA,
         /// What a hit weighs: "notional" (USD, SPEC's hit rate) or "count" (one per event).
         hit_weighting: String = "notional".to_string(),
         /// Entropy floor as a share of the largest possible entropy, ln(enabled tiers).
@@ -81,6 +85,9 @@ impl CalibratorParams {
         let d = self.level_decay_per_minute;
         if !(d > 0.0 && d <= 1.0) {
             return invalid(format!("level_decay_per_minute must be in (0, 1], got {d}"));
+        }
+        if !(0.0..=1.0).contains(&self.bias_eta) {
+            return invalid(format!("bias_eta must be in [0, 1], got {}", self.bias_eta));
         }
         self.hit_weighting()?;
         if !(self.min_entropy_ratio >= 0.0 && self.min_entropy_ratio < 1.0) {
@@ -153,6 +160,8 @@ mod tests {
             ("TC8: no event room", CalibratorParams { max_window_events: 0, ..d.clone() }),
             ("TC10: evidence never fades", CalibratorParams { evidence_decay_per_window: 1.0, ..d.clone() }),
             ("TC9: huge level memory", CalibratorParams { max_remembered_levels: MAX_REMEMBERED_LEVELS_LIMIT + 1, ..d.clone() }),
+            ("TC11: bias rate above 1", CalibratorParams { bias_eta: 1.5, ..d.clone() }),
+            ("TC12: negative bias rate", CalibratorParams { bias_eta: -0.1, ..d.clone() }),
         ];
         for (label, p) in cases {
             assert!(matches!(p.validate(), Err(EngineError::InvalidConfig(_))), "{label}");
