@@ -47,6 +47,11 @@ pub struct RunFigures {
     /// The calibrator's own accounting of the events it received (calibrated host only):
     /// processed, matched to a remembered level, unmatched, filtered by the approach rule.
     pub calibrator_events: Option<[u64; 4]>,
+    /// Per ladder tier, whether the simulator liquidated any position of it during the run
+    /// (calibrated run; the tiers the market gave evidence on).
+    pub reached: Vec<bool>,
+    /// The weights the run started from (the config's prior, normalised).
+    pub prior: Vec<f64>,
 }
 
 pub struct CalibrationArgs<'a> {
@@ -70,6 +75,18 @@ pub fn parse_params(pairs: &[String]) -> anyhow::Result<toml::Table> {
     Ok(table)
 }
 
+/// TV distance of `a` and `b` over the tiers in `reached` only, each renormalised over them
+/// (None when they carry no weight): how well the part the market gave evidence on is
+/// shaped, whatever total the unreached tiers keep.
+pub fn tv_over(a: &[f64], b: &[f64], reached: &[bool]) -> Option<f64> {
+    let pick = |w: &[f64]| -> Option<Vec<f64>> {
+        let kept: Vec<f64> = w.iter().zip(reached).map(|(x, r)| if *r { *x } else { 0.0 }).collect();
+        let sum: f64 = kept.iter().sum();
+        (sum > 0.0).then(|| kept.iter().map(|x| x / sum).collect())
+    };
+    Some(tv_distance(&pick(a)?, &pick(b)?))
+}
+
 /// Total-variation distance between two distributions over the same tiers.
 pub fn tv_distance(a: &[f64], b: &[f64]) -> f64 {
     0.5 * a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>()
@@ -91,6 +108,8 @@ fn figures(service: &Service, symbol: &str, tv_by_hour: Vec<f64>) -> anyhow::Res
         strong_vanished_before_touch: q.map(|q| q.strong_vanished_before_touch),
         zones_ended: q.map(|q| q.ended),
         calibrator_events: v.products.calibrator.as_ref().map(|c| [c.processed_events, c.matched_events, c.unmatched_events, c.filtered_events]),
+        reached: Vec::new(),
+        prior: Vec::new(),
     })
 }
 
@@ -165,10 +184,15 @@ fn run_paired(args: &CalibrationArgs) -> anyhow::Result<(Figures, Figures, BTree
     }
     let elapsed = started.elapsed().as_secs_f64();
     sim.pause();
+    let liquidated = sim.truth().liquidations;
     std::thread::sleep(Duration::from_millis(500));
     let (mut cal, mut uncal) = (BTreeMap::new(), BTreeMap::new());
     for s in &args.symbols {
-        cal.insert(s.clone(), figures(&calibrated, s, tv.remove(s).unwrap_or_default())?);
+        let ladder = config.symbols[s].ladder();
+        let mut figures_c = figures(&calibrated, s, tv.remove(s).unwrap_or_default())?;
+        figures_c.reached = ladder.tiers.iter().map(|t| liquidated.iter().any(|l| l.symbol == *s && l.leverage == *t)).collect();
+        figures_c.prior = normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
+        cal.insert(s.clone(), figures_c);
         uncal.insert(s.clone(), figures(&uncalibrated, s, Vec::new())?);
     }
     calibrated.shutdown();
@@ -197,6 +221,10 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         println!("  TV prior {prior_tv:.3} -> calibrated {final_tv:.3} (target < {TARGET_TV}: {})", if final_tv < TARGET_TV { "met" } else { "not met" });
         println!("  hidden     {}", hidden[s].iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  calibrated {}", c.weights.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
+        if let (Some(p), Some(cw)) = (tv_over(&c.prior, &hidden[s], &c.reached), tv_over(&c.weights, &hidden[s], &c.reached)) {
+            let reached = c.reached.iter().filter(|r| **r).count();
+            println!("  over the {reached} of {} tiers liquidated in the run, each renormalised: TV prior {p:.3} -> calibrated {cw:.3}", c.reached.len());
+        }
         println!("  hit rate: calibrated {} vs uncalibrated {}; calibrated bias {:+.5} of price", fmt(c.hit_rate), fmt(u.hit_rate), c.bias_pct);
         if let Some([processed, matched, unmatched, filtered]) = c.calibrator_events {
             println!("  calibrator events: {processed} processed, {matched} matched to a remembered level, {unmatched} unmatched, {filtered} filtered (approach)");
@@ -224,6 +252,14 @@ mod tests {
     fn tv_distance_is_half_the_l1_distance() {
         assert_eq!(tv_distance(&[0.5, 0.5, 0.0], &[0.0, 0.5, 0.5]), 0.5);
         assert_eq!(tv_distance(&[0.2, 0.8], &[0.2, 0.8]), 0.0);
+    }
+
+    #[test]
+    fn tv_over_reached_tiers_renormalises_both_over_them() {
+        // over tiers 2 and 3: (0.5, 0.5) vs (0.25, 0.75) -> 0.25
+        let got = tv_over(&[0.6, 0.2, 0.2], &[0.2, 0.2, 0.6], &[false, true, true]).unwrap();
+        assert!((got - 0.25).abs() < 1e-12, "{got}");
+        assert_eq!(tv_over(&[1.0, 0.0], &[0.5, 0.5], &[false, true]), None);
     }
 
     #[test]
