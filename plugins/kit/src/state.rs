@@ -34,6 +34,12 @@ pub fn encode<T: Serialize>(schema: u32, value: &T) -> Vec<u8> {
     bytes
 }
 
+/// The schema an envelope announces, without checking anything else (None when too short
+/// or without the magic): lets a caller pick the payload type of an older schema.
+pub fn schema_of(bytes: &[u8]) -> Option<u32> {
+    (bytes.len() >= HEADER_LEN && bytes[..4] == MAGIC).then(|| read_u32(bytes, 4))
+}
+
 /// Opens the envelope: checks magic, schema (within `min_schema..=max_schema`), length and
 /// checksum, then parses the payload. Returns the schema found, so a caller can migrate
 /// older payloads. Every failure is a `BadState` saying what was wrong.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::progress::Progress;
 use crate::types::{EngineError, Ladder};
 
+use super::start_book::StartBook;
 use super::bias::Bias;
 use super::constants::HIT_BUCKET_TOLERANCE;
 use super::input::Liquidation;
@@ -72,11 +73,13 @@ pub struct CalibratorEngine {
     pub(super) tolerance: u32,
     /// entry-inference's buffer as of the last snapshot.
     pub(super) buffer: f64,
+    /// The positions open at the start, until remembered (None before the first snapshot).
+    pub(super) start_book: Option<StartBook>,
 }
 
 impl CalibratorEngine {
     /// Version of the bytes [`CalibratorEngine::save_state`] produces.
-    pub const STATE_SCHEMA: u32 = 1;
+    pub const STATE_SCHEMA: u32 = 2;
     /// Oldest state schema [`CalibratorEngine::restore`] accepts.
     pub const MIN_STATE_SCHEMA: u32 = 1;
 
@@ -89,6 +92,7 @@ impl CalibratorEngine {
         params.validate()?;
         let weighting = params.hit_weighting()?;
         Ok(CalibratorEngine {
+            start_book: None,
             symbol: symbol.to_string(),
             weights: ladder.normalized_weights(),
             memory: LevelMemory::new(params.step),

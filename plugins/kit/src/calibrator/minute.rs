@@ -50,7 +50,8 @@ impl CalibratorEngine {
         self.last_minute = Some(snap.minute);
         // 5. sweeps of earlier levels (exposure), 6. this minute's levels, 7. pending events
         self.sweep(snap);
-        self.remember_levels(snap);
+        let opened = self.remember_levels(snap);
+        self.start_book_minute(snap, opened);
         self.process_pending(snap.minute);
         self.memory.enforce_cap(self.params.max_remembered_levels, snap.minute);
         // 8. the window
@@ -67,7 +68,8 @@ impl CalibratorEngine {
     /// the side's new notional by weight, so this undoes the split). The minute's entries
     /// are taken as spread evenly over the bar's range, so the notional is spread over the
     /// buckets from the level of an entry at the low to that of an entry at the high.
-    fn remember_levels(&mut self, snap: &MinuteSnapshot) {
+    fn remember_levels(&mut self, snap: &MinuteSnapshot) -> [f64; 2] {
+        let mut out = [0.0; 2];
         let enabled = self.enabled();
         for side in [Side::Long, Side::Short] {
             let (mut usd, mut weight) = (0.0, 0.0);
@@ -83,6 +85,7 @@ impl CalibratorEngine {
                 continue;
             }
             let opened = usd / weight;
+            out[(side == Side::Short) as usize] = opened;
             let mmr = self.ladder.mmr;
             for (i, &tier) in self.ladder.tiers.iter().enumerate() {
                 if enabled[i] {
@@ -91,6 +94,7 @@ impl CalibratorEngine {
                 }
             }
         }
+        out
     }
 
     /// Sweeps every enabled tier's levels the bar crossed; the swept notional is exposure.

@@ -21,7 +21,8 @@
 //! disabled tiers forced to 0 (the update starts from what entry-inference actually used);
 //! (2) the level memory ages by the minutes elapsed; (3) the volatility EWMA takes the bar;
 //! (4) the bar is cached; (5) the bar sweeps the levels remembered so far; (6) this minute's
-//! levels are remembered; (7) pending events of this minute and earlier are processed;
+//! levels are remembered, and at the `start_book_after_minutes`-th snapshot the start book
+//! too ([`start_book`]: the positions already open when the engine started); (7) pending events of this minute and earlier are processed;
 //! (8) the window closes if this is its `window_minutes`-th snapshot. Sweeping before
 //! remembering means a level is first exposed to the bar after the one it was born in
 //! (OHLC does not say whether a bar's low came before or after an entry).
@@ -128,8 +129,9 @@
 //! does not reach (BTC 5x: 19.6 % from entry) cannot be learned from liquidations at all.
 //! Known limits: tiers whose levels lie within a few buckets of each other (BTC 150x to
 //! 250x: 0 to 0.27 % from entry) are told apart only by where notional was opened, so their
-//! estimates are noisy; and in the first hours, liquidations of positions opened before the
-//! engine started are matched to remembered levels they did not come from.
+//! estimates are noisy; and the positions opened before the engine started are only as
+//! well placed as the start book's assumption (entries spread normally around the first
+//! price, at the rate of opening seen in the first half hour).
 //!
 //! ## Optional tuning
 //!
@@ -169,6 +171,7 @@ mod minute;
 mod output;
 mod params;
 mod persist;
+pub mod start_book;
 pub mod tuning;
 pub mod update;
 pub mod vol;

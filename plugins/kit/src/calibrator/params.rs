@@ -41,6 +41,11 @@ crate::params_struct! {
         level_decay_per_minute: f64 = 0.997,
         /// EMA rate of the bias per attributed event (SPEC's BIAS_ETA); 0 keeps the bias at 0.
         bias_eta: f64 = BIAS_ETA,
+        /// Standard deviation, in percent of price, of the entries of the positions already
+        /// open when the engine starts (see the start book); 0 remembers none.
+        start_book_spread_pct: f64 = 0.9,
+        /// Snapshots whose opened notional sizes the start book before it is remembered.
+        start_book_after_minutes: u32 = 30,
         /// What a hit weighs: "notional" (USD, SPEC's hit rate) or "count" (one per event).
         hit_weighting: String = "notional".to_string(),
         /// Entropy floor as a share of the largest possible entropy, ln(enabled tiers).
@@ -88,6 +93,13 @@ impl CalibratorParams {
         }
         if !(0.0..=1.0).contains(&self.bias_eta) {
             return invalid(format!("bias_eta must be in [0, 1], got {}", self.bias_eta));
+        }
+        let s = self.start_book_spread_pct;
+        if !(s.is_finite() && (0.0..=50.0).contains(&s)) {
+            return invalid(format!("start_book_spread_pct must be in [0, 50], got {s}"));
+        }
+        if self.start_book_after_minutes == 0 || self.start_book_after_minutes > MAX_WINDOW_MINUTES {
+            return invalid(format!("start_book_after_minutes must be in 1..={MAX_WINDOW_MINUTES}, got {}", self.start_book_after_minutes));
         }
         self.hit_weighting()?;
         if !(self.min_entropy_ratio >= 0.0 && self.min_entropy_ratio < 1.0) {
@@ -162,6 +174,8 @@ mod tests {
             ("TC9: huge level memory", CalibratorParams { max_remembered_levels: MAX_REMEMBERED_LEVELS_LIMIT + 1, ..d.clone() }),
             ("TC11: bias rate above 1", CalibratorParams { bias_eta: 1.5, ..d.clone() }),
             ("TC12: negative bias rate", CalibratorParams { bias_eta: -0.1, ..d.clone() }),
+            ("TC13: negative start book spread", CalibratorParams { start_book_spread_pct: -1.0, ..d.clone() }),
+            ("TC14: start book never sized", CalibratorParams { start_book_after_minutes: 0, ..d.clone() }),
         ];
         for (label, p) in cases {
             assert!(matches!(p.validate(), Err(EngineError::InvalidConfig(_))), "{label}");

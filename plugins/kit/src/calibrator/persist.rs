@@ -14,15 +14,24 @@ use super::engine::{CachedBar, CalibratorEngine, Counters};
 use super::input::Liquidation;
 use super::memory::LevelMemory;
 use super::params::{CalibratorParams, MAX_WINDOW_EVENTS_LIMIT};
+use super::start_book::StartBook;
 use super::vol::Volatility;
 use super::window::{Window, WindowEvent};
+
+/// Schema 2 payload: schema 1's, then the start book. (postcard writes a nested struct's
+/// fields in line, so a schema 2 payload is a schema 1 payload with the start book after it.)
+#[derive(Serialize, Deserialize)]
+struct SavedState {
+    base: BaseState,
+    start_book: Option<StartBook>,
+}
 
 /// Schema 1 payload: everything that evolves with the inputs. The ladder and params come
 /// from config at restore, so a swap can change them (the memory remembers its own step
 /// and is re-bucketed if the config's differs).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SavedState {
+pub(super) struct BaseState {
     symbol: String,
     /// `(tier, weight)`: mapped onto the config's ladder at restore.
     weights: Vec<(u32, f64)>,
@@ -44,7 +53,7 @@ struct SavedState {
 impl CalibratorEngine {
     /// The whole evolving state as envelope bytes (schema [`CalibratorEngine::STATE_SCHEMA`]).
     pub fn save_state(&self) -> Vec<u8> {
-        let saved = SavedState {
+        let base = BaseState {
             symbol: self.symbol.clone(),
             weights: self.ladder.tiers.iter().copied().zip(self.weights.iter().copied()).collect(),
             bias: self.bias,
@@ -61,7 +70,7 @@ impl CalibratorEngine {
             tolerance: self.tolerance,
             buffer: self.buffer,
         };
-        state::encode(Self::STATE_SCHEMA, &saved)
+        state::encode(Self::STATE_SCHEMA, &SavedState { base, start_book: self.start_book })
     }
 
     /// An engine rebuilt from [`CalibratorEngine::save_state`] bytes with the given config.
@@ -72,8 +81,22 @@ impl CalibratorEngine {
     /// `InvalidConfig`; unreadable, inconsistent or foreign bytes are `BadState`.
     pub fn restore(symbol: &str, ladder: Ladder, params: CalibratorParams, bytes: &[u8]) -> Result<Self, EngineError> {
         let mut engine = CalibratorEngine::new(symbol, ladder, params)?;
-        let (_schema, saved): (u32, SavedState) = state::decode(bytes, Self::MIN_STATE_SCHEMA, Self::STATE_SCHEMA)?;
+        let (saved, start_book) = if state::schema_of(bytes) == Some(1) {
+            // an engine saved before the start book existed was running long before: none
+            let (_, base): (u32, BaseState) = state::decode(bytes, 1, 1)?;
+            (base, Some(StartBook::finished()))
+        } else {
+            let (_, saved): (u32, SavedState) = state::decode(bytes, 2, Self::STATE_SCHEMA)?;
+            (saved.base, saved.start_book)
+        };
         check_consistent(&saved, symbol)?;
+        if let Some(b) = start_book.filter(|b| !b.done) {
+            let finite = [b.src, b.low, b.high, b.opened[0], b.opened[1]].iter().all(|x| x.is_finite() && *x >= 0.0);
+            if !(finite && b.src > 0.0 && b.low <= b.high) {
+                return Err(EngineError::BadState("state start book holds a bad price or notional".into()));
+            }
+        }
+        engine.start_book = start_book;
         let ladder = &engine.ladder;
         let mapped: Vec<f64> = ladder
             .tiers
@@ -113,7 +136,7 @@ fn is_normalised(weights: &[f64], ladder: &Ladder) -> bool {
 }
 
 /// Refuses payloads the engine could not have produced.
-fn check_consistent(saved: &SavedState, symbol: &str) -> Result<(), EngineError> {
+fn check_consistent(saved: &BaseState, symbol: &str) -> Result<(), EngineError> {
     let bad = |msg: String| Err(EngineError::BadState(msg));
     if saved.symbol != symbol {
         return bad(format!("state belongs to symbol {}, not {symbol}", saved.symbol));
