@@ -86,7 +86,7 @@ impl CalibratorEngine {
             let (_, base): (u32, BaseState) = state::decode(bytes, 1, 1)?;
             (base, Some(StartBook::finished()))
         } else {
-            let (_, saved): (u32, SavedState) = state::decode(bytes, 2, Self::STATE_SCHEMA)?;
+            let (_, saved): (u32, SavedState) = state::decode(bytes, Self::MIN_STATE_SCHEMA, Self::STATE_SCHEMA)?;
             (saved.base, saved.start_book)
         };
         check_consistent(&saved, symbol)?;
