@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::progress::Progress;
 use crate::types::{EngineError, Ladder};
 
+use super::open_share::OpenShare;
 use super::start_book::StartBook;
 use super::bias::Bias;
 use super::constants::HIT_BUCKET_TOLERANCE;
@@ -75,6 +76,8 @@ pub struct CalibratorEngine {
     pub(super) buffer: f64,
     /// The positions open at the start, until remembered (None before the first snapshot).
     pub(super) start_book: Option<StartBook>,
+    /// The memory's intake and the open interest, for the share of the market it sees.
+    pub(super) open_share: OpenShare,
 }
 
 impl CalibratorEngine {
@@ -93,6 +96,7 @@ impl CalibratorEngine {
         let weighting = params.hit_weighting()?;
         Ok(CalibratorEngine {
             start_book: None,
+            open_share: OpenShare::default(),
             symbol: symbol.to_string(),
             weights: ladder.normalized_weights(),
             memory: LevelMemory::new(params.step),

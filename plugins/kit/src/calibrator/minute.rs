@@ -42,6 +42,8 @@ impl CalibratorEngine {
         // 2. age the memory, 3. volatility, 4. cache the bar
         let gap = self.last_minute.map_or(0, |last| snap.minute - last);
         self.memory.age(self.params.level_decay_per_minute, gap, snap.minute);
+        self.open_share.age(self.params.level_decay_per_minute, gap);
+        self.open_share.observe_oi(snap.oi_usd);
         self.vol.update(snap.src, snap.high, snap.low, snap.close);
         self.bars.push_back(CachedBar { minute: snap.minute, src: snap.src, high: snap.high, low: snap.low });
         while self.bars.len() > MINUTE_CACHE_SIZE {
@@ -51,6 +53,7 @@ impl CalibratorEngine {
         // 5. sweeps of earlier levels (exposure), 6. this minute's levels, 7. pending events
         self.sweep(snap);
         let opened = self.remember_levels(snap);
+        self.open_share.add(opened[0] + opened[1]);
         self.start_book_minute(snap, opened);
         self.process_pending(snap.minute);
         self.memory.enforce_cap(self.params.max_remembered_levels, snap.minute);
@@ -116,7 +119,8 @@ impl CalibratorEngine {
         let enabled = self.enabled();
         let exposure = self.window.exposure_of(&self.ladder.tiers);
         let events = self.window.indexed_events(&self.ladder.tiers);
-        let proposal = propose(&self.weights, &enabled, &exposure, &events, self.params.learning_rate);
+        let share = if self.params.learn_group_total { self.open_share.share() } else { None };
+        let proposal = propose(&self.weights, &enabled, &exposure, &events, self.params.learning_rate, share);
         let floor = entropy_floor(&enabled, self.params.min_entropy_ratio);
         let (entropy, updated) = match &proposal.weights {
             Some(w) => {

@@ -111,7 +111,8 @@
 //!    every weight capped at 0.35, enabled weights kept at or above [`MIN_TIER_WEIGHT`] (a
 //!    tier can recover), the exposed group scaled back to its total, unexposed tiers
 //!    unchanged, disabled tiers 0 (when that box is infeasible: normalised over all enabled
-//!    tiers). If the enabled-tier entropy of the result is below
+//!    tiers); then, with `learn_group_total`, the exposed group's total moves towards its
+//!    absolute estimate (see *Identifiability*). If the enabled-tier entropy of the result is below
 //!    `min_entropy_ratio · ln(enabled tiers)` the update is skipped; the calibration carries
 //!    that same entropy, which the adapter logs.
 //!
@@ -122,12 +123,17 @@
 //! clamp could never bind. The engine applies the anchoring in log space, as the learning
 //! rate: each window closes `learning_rate` of the log distance to its evidence.
 //!
-//! *Identifiability.* `k` is unknown (entry-inference infers opened notional from net OI
-//! changes; positions opened before the engine started are not in its memory), so only
-//! ratios between exposed tiers are identified: the update keeps the exposed group's total
-//! and the weights of tiers whose levels were never swept. A tier whose levels the price
-//! does not reach (BTC 5x: 19.6 % from entry) cannot be learned from liquidations at all.
-//! Known limits: tiers whose levels lie within a few buckets of each other (BTC 150x to
+//! *Identifiability.* Hit rates alone identify only ratios between exposed tiers, as `k`
+//! is unknown (entry-inference infers opened notional from net OI changes). The engine
+//! estimates `k` as the memory's decayed intake over the open interest ([`open_share`]),
+//! which makes the rates absolute: their sum over the exposed tiers is the weight the group
+//! should hold, and with `learn_group_total` (on by default) each window moves the group's
+//! total towards it at the learning rate, the tiers whose levels were never swept sharing
+//! the rest in their current proportions. A tier whose levels the price does not reach (BTC
+//! 5x: 19.6 % from entry) is learned only that way, as what the reached tiers leave. Off,
+//! the update keeps the exposed group's total and the unexposed tiers' weights. The
+//! estimate of `k` holds as far as `level_decay_per_minute` matches how long positions
+//! really stay open. Known limits: tiers whose levels lie within a few buckets of each other (BTC 150x to
 //! 250x: 0 to 0.27 % from entry) are told apart only by where notional was opened, so their
 //! estimates are noisy; and the positions opened before the engine started are only as
 //! well placed as the start book's assumption (entries spread normally around the first
@@ -168,6 +174,7 @@ mod events;
 mod input;
 pub mod memory;
 mod minute;
+pub mod open_share;
 mod output;
 mod params;
 mod persist;

@@ -46,6 +46,10 @@ crate::params_struct! {
         start_book_spread_pct: f64 = 0.9,
         /// Snapshots whose opened notional sizes the start book before it is remembered.
         start_book_after_minutes: u32 = 30,
+        /// Move the total weight of the tiers the price reached towards what their absolute
+        /// hit rates say (with the open share, see `open_share`), the other tiers taking the
+        /// rest; off: that total stays where it was and only ratios within it are learned.
+        learn_group_total: bool = true,
         /// What a hit weighs: "notional" (USD, SPEC's hit rate) or "count" (one per event).
         hit_weighting: String = "notional".to_string(),
         /// Entropy floor as a share of the largest possible entropy, ln(enabled tiers).

@@ -14,16 +14,19 @@ use super::engine::{CachedBar, CalibratorEngine, Counters};
 use super::input::Liquidation;
 use super::memory::LevelMemory;
 use super::params::{CalibratorParams, MAX_WINDOW_EVENTS_LIMIT};
+use super::open_share::OpenShare;
 use super::start_book::StartBook;
 use super::vol::Volatility;
 use super::window::{Window, WindowEvent};
 
-/// Schema 2 payload: schema 1's, then the start book. (postcard writes a nested struct's
-/// fields in line, so a schema 2 payload is a schema 1 payload with the start book after it.)
+/// Schema 2 payload: schema 1's, then the start book and the open share. (postcard writes a
+/// nested struct's fields in line, so a schema 2 payload is a schema 1 payload with those
+/// after it.)
 #[derive(Serialize, Deserialize)]
 struct SavedState {
     base: BaseState,
     start_book: Option<StartBook>,
+    open_share: OpenShare,
 }
 
 /// Schema 1 payload: everything that evolves with the inputs. The ladder and params come
@@ -70,7 +73,7 @@ impl CalibratorEngine {
             tolerance: self.tolerance,
             buffer: self.buffer,
         };
-        state::encode(Self::STATE_SCHEMA, &SavedState { base, start_book: self.start_book })
+        state::encode(Self::STATE_SCHEMA, &SavedState { base, start_book: self.start_book, open_share: self.open_share })
     }
 
     /// An engine rebuilt from [`CalibratorEngine::save_state`] bytes with the given config.
@@ -81,13 +84,14 @@ impl CalibratorEngine {
     /// `InvalidConfig`; unreadable, inconsistent or foreign bytes are `BadState`.
     pub fn restore(symbol: &str, ladder: Ladder, params: CalibratorParams, bytes: &[u8]) -> Result<Self, EngineError> {
         let mut engine = CalibratorEngine::new(symbol, ladder, params)?;
-        let (saved, start_book) = if state::schema_of(bytes) == Some(1) {
-            // an engine saved before the start book existed was running long before: none
+        let (saved, start_book, open_share) = if state::schema_of(bytes) == Some(1) {
+            // an engine saved before the start book existed was running long before: none;
+            // the share is learned again from the intake to come
             let (_, base): (u32, BaseState) = state::decode(bytes, 1, 1)?;
-            (base, Some(StartBook::finished()))
+            (base, Some(StartBook::finished()), OpenShare::default())
         } else {
             let (_, saved): (u32, SavedState) = state::decode(bytes, Self::MIN_STATE_SCHEMA, Self::STATE_SCHEMA)?;
-            (saved.base, saved.start_book)
+            (saved.base, saved.start_book, saved.open_share)
         };
         check_consistent(&saved, symbol)?;
         if let Some(b) = start_book.filter(|b| !b.done) {
@@ -96,7 +100,11 @@ impl CalibratorEngine {
                 return Err(EngineError::BadState("state start book holds a bad price or notional".into()));
             }
         }
+        if !(open_share.intake_usd.is_finite() && open_share.intake_usd >= 0.0 && open_share.oi_usd.is_finite() && open_share.oi_usd >= 0.0) {
+            return Err(EngineError::BadState("state open share holds a non-finite or negative notional".into()));
+        }
         engine.start_book = start_book;
+        engine.open_share = open_share;
         let ladder = &engine.ladder;
         let mapped: Vec<f64> = ladder
             .tiers

@@ -91,6 +91,7 @@ impl CalibratorEngine {
             if !(usd.is_finite() && usd > 0.0) {
                 continue;
             }
+            self.open_share.add(usd);
             for (i, &tier) in self.ladder.tiers.iter().enumerate() {
                 if !enabled[i] {
                     continue;

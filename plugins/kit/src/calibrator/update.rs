@@ -61,7 +61,21 @@ pub fn attributed_hits(weights: &[f64], events: &[IndexedEvent]) -> Vec<f64> {
 ///    `[RATIO_CLAMP_MIN, RATIO_CLAMP_MAX]`, capped at `MAX_TIER_WEIGHT`, floored at
 ///    [`tier_floor`] and scaled to keep `sum_E new = sum_E w`, unexposed tiers unchanged
 ///    (`fit_group`); when that box is infeasible, [`fit_box`] over all enabled tiers.
-pub fn propose(weights: &[f64], enabled: &[bool], exposure: &[f64], events: &[IndexedEvent], learning_rate: f64) -> Proposal {
+/// 4. **Group total**, when the memory's share `k` of the market's open notional is known
+///    (`open_share`) and some enabled tier is unexposed: hits per exposed notional, counted
+///    without the hit credit, estimate `w_L / k`, so `T = k sum_E H_L(ŵ) / X_L` is the
+///    exposed group's absolute weight. The group's total moves to
+///    `group (T / group)^lr` (clamped to `[RATIO_CLAMP_MIN, RATIO_CLAMP_MAX]` times
+///    `group`), the unexposed tiers share the rest in their current proportions, and
+///    [`fit_box`] applies the per-tier clamp, cap and floor.
+pub fn propose(
+    weights: &[f64],
+    enabled: &[bool],
+    exposure: &[f64],
+    events: &[IndexedEvent],
+    learning_rate: f64,
+    open_share: Option<f64>,
+) -> Proposal {
     let exposed: Vec<bool> = enabled.iter().zip(exposure).map(|(on, x)| *on && *x > 0.0).collect();
     let exposed_tiers = exposed.iter().filter(|x| **x).count() as u32;
     let group: f64 = weights.iter().zip(&exposed).filter(|(_, x)| **x).map(|(w, _)| *w).sum();
@@ -108,11 +122,42 @@ pub fn propose(weights: &[f64], enabled: &[bool], exposure: &[f64], events: &[In
     // The group's total is what the data cannot tell: keep it exactly (a geometric step of
     // noisy ratios would otherwise leak mass out of the group window after window).
     let stepped: f64 = (0..step.len()).filter(|&i| in_e(i)).map(|i| step[i]).sum();
+    let unexposed = (0..step.len()).any(|i| enabled[i] && !in_e(i));
+    if let Some(target) = open_share.filter(|_| unexposed && stepped > 0.0).and_then(|k| group_target(&est, &exposed, exposure, events, k, group, learning_rate)) {
+        for i in 0..step.len() {
+            if in_e(i) {
+                step[i] *= target / stepped;
+            } else if enabled[i] {
+                step[i] *= (1.0 - target) / (1.0 - group);
+            }
+        }
+        return Proposal { weights: Some(fit_box(weights, enabled, &step)), exposed_tiers, estimate: Some(est) };
+    }
     if stepped > 0.0 {
         (0..step.len()).filter(|&i| in_e(i)).for_each(|i| step[i] *= group / stepped);
     }
     let fitted = fit_group(weights, enabled, &exposed, &step, group).unwrap_or_else(|| fit_box(weights, enabled, &step));
     Proposal { weights: Some(fitted), exposed_tiers, estimate: Some(est) }
+}
+
+/// The exposed group's next total (step 4 of [`propose`]): `group (T / group)^lr` with
+/// `T = k sum_E H_L(ŵ) / X_L`, hits attributed under the estimate and counted without the
+/// hit credit (the credit is a share of a hit for scoring distance, not a lost hit). Clamped
+/// to `[RATIO_CLAMP_MIN, RATIO_CLAMP_MAX]` times `group` and below 1; `None` when `T` is not
+/// a positive number or the group already holds everything.
+fn group_target(est: &[f64], exposed: &[bool], exposure: &[f64], events: &[IndexedEvent], k: f64, group: f64, learning_rate: f64) -> Option<f64> {
+    if group >= 1.0 {
+        return None;
+    }
+    let plain: Vec<IndexedEvent> =
+        events.iter().map(|e| IndexedEvent { weight: e.weight, count: e.count, terms: e.terms.iter().map(|t| (t.0, t.1, 1.0)).collect() }).collect();
+    let hits = attributed_hits(est, &plain);
+    let absolute: f64 = (0..est.len()).filter(|&i| exposed[i]).map(|i| k * hits[i] / exposure[i]).sum();
+    if !(absolute.is_finite() && absolute > 0.0) {
+        return None;
+    }
+    let upper = (group * RATIO_CLAMP_MAX).min(1.0 - (1.0 - group) * RATIO_CLAMP_MIN);
+    Some((group * math::powf(absolute / group, learning_rate)).clamp(group * RATIO_CLAMP_MIN, upper.max(group)))
 }
 
 /// [`fit_box`] over the exposed group only, to its old total, the other tiers unchanged: the
@@ -252,12 +297,39 @@ mod tests {
         let on = [true, false, true, true];
         let x = [100.0, 100.0, 40.0, 10.0];
         let events = [near(0, 1, 60.0), near(1, 1, 50.0), near(2, 1, 28.0), near(3, 1, 7.0)].concat();
-        let p = propose(&w, &on, &x, &events, 0.1);
+        let p = propose(&w, &on, &x, &events, 0.1, None);
         let got = p.weights.unwrap();
         for (g, want) in got.iter().zip(w) {
             assert!((g - want).abs() < EPS, "{got:?}");
         }
         assert_eq!(p.exposed_tiers, 3);
+    }
+
+    /// Tiers 1 and 2 exposed (X = 100 each, hits 10 and 5 with full credit), tier 0 never:
+    /// with k = 2 their absolute weights are 2 * 10/100 = 0.2 and 0.1, T = 0.3 against the
+    /// group's 0.2, so the group grows to 0.2 * 1.5^0.1 and tier 0 gives up what it gains;
+    /// without k the group keeps 0.2 and tier 0 its 0.8.
+    #[test]
+    fn moves_the_reached_tiers_total_to_what_absolute_rates_say() {
+        let w = [0.8, 0.1, 0.1];
+        let on = [true, true, true];
+        let x = [0.0, 100.0, 100.0];
+        let events = [near(1, 2, 5.0), near(2, 1, 5.0)].concat();
+        let kept = propose(&w, &on, &x, &events, 0.1, None).weights.unwrap();
+        assert!((kept[0] - 0.8).abs() < EPS && (kept[1] + kept[2] - 0.2).abs() < EPS, "{kept:?}");
+        let moved = propose(&w, &on, &x, &events, 0.1, Some(2.0)).weights.unwrap();
+        let group = 0.2 * 1.5f64.powf(0.1);
+        assert!((moved[1] + moved[2] - group).abs() < 1e-9, "{moved:?}");
+        assert!((moved[0] - (1.0 - group)).abs() < 1e-9, "{moved:?}");
+        assert!(moved[1] > moved[2], "{moved:?}");
+        // every tier exposed: nothing to take the rest from, the total stays
+        let all = propose(&w, &on, &[100.0, 100.0, 100.0], &[events.clone(), near(0, 8, 10.0)].concat(), 0.1, Some(2.0)).weights.unwrap();
+        assert!((all.iter().sum::<f64>() - 1.0).abs() < EPS);
+        // a huge estimate moves the total by the clamp at most (tier 1 then sits at its own
+        // clamp, 1.2 * 0.1, and tier 2 a little below)
+        let capped = propose(&w, &on, &x, &events, 0.1, Some(1e6)).weights.unwrap();
+        let total = capped[1] + capped[2];
+        assert!(total <= 0.2 * RATIO_CLAMP_MAX + 1e-9 && total > 0.2 * 1.15, "{capped:?}");
     }
 
     #[test]
@@ -269,7 +341,7 @@ mod tests {
         let w = [0.5, 0.5];
         let on = [true, true];
         let events = [near(0, 3, 10.0), near(1, 1, 10.0)].concat();
-        let p = propose(&w, &on, &[100.0, 100.0], &events, 0.1);
+        let p = propose(&w, &on, &[100.0, 100.0], &events, 0.1, None);
         let got = p.weights.unwrap();
         let (ua, ub) = (0.5 * 1.25f64.powf(0.1), 0.5 * 0.75f64.powf(0.1));
         // the cap is infeasible with two tiers (2 * 0.35 < 1) and yields to the ratio clamp
@@ -287,7 +359,7 @@ mod tests {
         let ambiguous: Vec<IndexedEvent> =
             (0..40).map(|_| IndexedEvent { weight: 1.0, count: 1.0, terms: vec![(0, 0.0, 1.0), (1, 0.0, 1.0)] }).collect();
         let events = [near(0, 30, 1.0), near(1, 10, 1.0), ambiguous].concat();
-        let p = propose(&[0.5, 0.5], &[true, true], &[100.0, 100.0], &events, 1.0);
+        let p = propose(&[0.5, 0.5], &[true, true], &[100.0, 100.0], &events, 1.0, None);
         let est = p.estimate.unwrap();
         assert!((est[0] - 0.75).abs() < 1e-7, "{est:?}");
     }
@@ -299,7 +371,7 @@ mod tests {
         let on = [true; 5];
         let x = [1000.0; 5];
         let events = near(0, 1000, 1e6);
-        let got = propose(&w, &on, &x, &events, 1.0).weights.unwrap();
+        let got = propose(&w, &on, &x, &events, 1.0, None).weights.unwrap();
         assert!((got.iter().sum::<f64>() - 1.0).abs() < EPS);
         for (g, o) in got.iter().zip(w) {
             assert!(g / o >= RATIO_CLAMP_MIN - 1e-9 && g / o <= RATIO_CLAMP_MAX + 1e-9, "{got:?}");
@@ -309,7 +381,7 @@ mod tests {
         assert!((got[0] - 0.24).abs() < 1e-9, "{got:?}");
         // and a tier at the cap cannot grow past it
         let w = [0.35, 0.35, 0.1, 0.1, 0.1];
-        let got = propose(&w, &on, &x, &events, 1.0).weights.unwrap();
+        let got = propose(&w, &on, &x, &events, 1.0, None).weights.unwrap();
         assert!(got[0] <= MAX_TIER_WEIGHT + 1e-9, "{got:?}");
     }
 
@@ -317,8 +389,8 @@ mod tests {
     fn proposes_nothing_without_exposure_or_hits() {
         let w = [0.5, 0.5];
         let on = [true, true];
-        assert_eq!(propose(&w, &on, &[0.0, 0.0], &near(0, 5, 1.0), 0.1).weights, None);
-        assert_eq!(propose(&w, &on, &[10.0, 10.0], &[], 0.1).weights, None);
+        assert_eq!(propose(&w, &on, &[0.0, 0.0], &near(0, 5, 1.0), 0.1, None).weights, None);
+        assert_eq!(propose(&w, &on, &[10.0, 10.0], &[], 0.1, None).weights, None);
     }
 
     #[test]
@@ -332,7 +404,7 @@ mod tests {
         let on = [true; 5];
         let x = [0.0, 0.0, 0.0, 100.0, 100.0];
         let events = [near(3, 750, 4.0), near(4, 250, 4.0)].concat();
-        let got = propose(&w, &on, &x, &events, 0.1).weights.unwrap();
+        let got = propose(&w, &on, &x, &events, 0.1, None).weights.unwrap();
         let (u3, u4) = (0.2 * (3008.0f64 / 2008.0).powf(0.1), 0.2 * (1008.0f64 / 2008.0).powf(0.1));
         let want = [0.2, 0.2, 0.2, 0.4 * u3 / (u3 + u4), 0.4 * u4 / (u3 + u4)];
         for (g, x) in got.iter().zip(want) {

@@ -6,9 +6,9 @@
 use super::sim::{tv, Market, Projection};
 use crate::calibrator::CalibratorParams;
 
-/// The fast build's settings (plugins/calibrator-fast): no start book, see its docs.
+/// The fast build's settings (plugins/calibrator-fast): no start book, no group total, see its docs.
 fn fast() -> CalibratorParams {
-    CalibratorParams { learning_rate: 0.25, window_minutes: 15, start_book_spread_pct: 0.0, ..CalibratorParams::default() }
+    CalibratorParams { learning_rate: 0.25, window_minutes: 15, start_book_spread_pct: 0.0, learn_group_total: false, ..CalibratorParams::default() }
 }
 
 /// TV distance to the hidden mix at hours 0, 2, 6 and 12 of one run.
@@ -40,9 +40,12 @@ fn learns_a_reachable_mix_on_a_simulated_market() {
     let start = runs[0][0];
     assert!((start - 0.30).abs() < 1e-9, "prior TV {start}");
     let mean = |h: usize| runs.iter().map(|f| f[h]).sum::<f64>() / runs.len() as f64;
-    // clearly better after 6 hours, and within half the prior's distance on every seed at 12
-    assert!(mean(1) < 0.85 * start && mean(2) < 0.6 * start, "means h2 {:.3} h6 {:.3}", mean(1), mean(2));
-    assert!(runs.iter().all(|f| f[3] < 0.5 * start), "{runs:?}");
+    // clearly better after 6 hours, within 0.4 of the prior's distance on average at 12 and
+    // within 0.7 on every seed (moving the group total of the tiers reached so far costs
+    // this market a little early on: means h6 0.155 -> 0.187, h12 0.068 -> 0.085 on these
+    // seeds; BTC gains far more, see below)
+    assert!(mean(1) < 0.9 * start && mean(2) < 0.65 * start && mean(3) < 0.4 * start, "means h2 {:.3} h6 {:.3} h12 {:.3}", mean(1), mean(2), mean(3));
+    assert!(runs.iter().all(|f| f[3] < 0.7 * start), "{runs:?}");
 }
 
 #[test]
@@ -60,12 +63,16 @@ fn the_fast_build_settings_also_learn_it() {
 /// BTC as the host's simulator runs it, from SPEC's prior: the figures the brief asks for.
 /// 5x levels sit 19.6 % from entry and 20x/25x 4.6 %/3.6 %: at 3 % daily volatility the
 /// price does not reach them in hours, so their weights (0.79 of the prior, 0.52 of the
-/// truth) cannot be learned from liquidations; the engine keeps them, and keeps the exposed
-/// tiers' total (see the module docs on identifiability). As every exposed tier is under
-/// its true weight in the prior, the TV distance is exactly the unexposed tiers' excess
-/// and stays at the prior's 0.274 while the exposed tiers are re-shaped.
+/// truth) cannot be learned from their own liquidations. With the group total learned from
+/// absolute hit rates (`learn_group_total`, see `open_share`) the tiers the price reaches
+/// take the weight their rates call for and the unreached ones share the rest; without it
+/// they keep their weights (5x stays exactly the prior's) and, as every reached tier is
+/// under its true weight in the prior, the TV distance stays near the prior's 0.274.
 #[test]
 fn btc_figures_and_the_unreachable_tiers() {
+    let m = Market { params: CalibratorParams { learn_group_total: false, ..CalibratorParams::default() }, ..Market::btc(Projection::OiDelta, 1) };
+    let (hourly, _) = m.run(6);
+    assert!((hourly[6][0] - hourly[0][0]).abs() < 1e-12, "5x moved without the group total: {:?}", hourly[6]);
     for (name, params) in [
         ("standard", CalibratorParams::default()),
         ("fast", fast()),
@@ -76,9 +83,11 @@ fn btc_figures_and_the_unreachable_tiers() {
         let (hourly, cal) = m.run(12);
         let f = [0, 2, 6, 12].map(|h| tv(&hourly[h], &truth));
         println!("BTC {name}, seed {seed}: TV h0 {:.3} h2 {:.3} h6 {:.3} h12 {:.3}", f[0], f[1], f[2], f[3]);
-        // the 5x weight stays the prior's: no level of it was ever swept
-        assert!((hourly[6][0] - hourly[0][0]).abs() < 1e-12, "5x moved: {:?}", hourly[6]);
-        // and the calibrator does no harm over the six hours it is judged on
+        // with the group total the 5x weight falls towards the truth (0.306 in the prior,
+        // 0.080 hidden) though no level of it was ever swept; no harm over six hours
+        if params.learn_group_total {
+            assert!(hourly[6][0] < hourly[0][0] && hourly[6][0] > 0.05, "5x: {:?}", hourly[6]);
+        }
         assert!(f[2] < f[0] + 0.03, "{name} seed {seed}: {f:?}");
         assert!(cal.stats().matched_events > 500, "{:?}", cal.stats());
     }
@@ -120,4 +129,5 @@ fn hits_per_exposure_follow_the_true_mix_when_every_position_was_seen() {
         assert!(ratios.iter().all(|(_, r)| (r / mean - 1.0).abs() < 0.3), "{}", show(ratios));
     }
 }
+
 
