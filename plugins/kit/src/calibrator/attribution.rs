@@ -78,7 +78,7 @@ pub fn attribute(ctx: &AttributionContext<'_>, side: Side, price: f64, src: f64,
         let candidates = ctx.memory.candidates(side, tier, price, ctx.bias, ctx.tolerance, minute);
         let terms: Vec<(f64, &Candidate)> = candidates.iter().map(|c| ((price - c.price).abs() / src, c)).collect();
         let Some(&(nearest_d, nearest)) = terms.iter().min_by(|a, b| a.0.total_cmp(&b.0)) else { continue };
-        let logs: Vec<f64> = terms.iter().map(|(d, c)| math::ln(c.matchable_usd) - d / ctx.tau).collect();
+        let logs: Vec<f64> = terms.iter().map(|(d, c)| kernel_log(c.matchable_usd, *d, ctx.tau)).collect();
         evidence.push(TierEvidence { index, log_density: log_sum_exp(&logs), nearest: *nearest, nearest_d });
     }
     if evidence.is_empty() {
@@ -97,6 +97,12 @@ pub fn attribute(ctx: &AttributionContext<'_>, side: Side, price: f64, src: f64,
     Some(Attribution { terms, miss, bucket_distance: top })
 }
 
+/// `ln(n exp(-d / tau))`: one level's kernel weight in log space (notional `n`, percent
+/// distance `d`), so tiny kernels cannot underflow.
+fn kernel_log(usd: f64, d: f64, tau: f64) -> f64 {
+    math::ln(usd) - d / tau
+}
+
 /// The signed miss of an attributed event, `sum r_L (p / centroid_L - 1)` over the tiers
 /// with responsibility `r_L` (renormalised over those with a level near `p`), where
 /// `centroid_L` is the mean of the tier's remembered *raw* levels within the tolerance of
@@ -112,7 +118,7 @@ fn raw_frame_miss(ctx: &AttributionContext<'_>, side: Side, price: f64, src: f64
     let (mut total, mut weight) = (0.0, 0.0);
     for (e, r) in evidence.iter().zip(r) {
         let candidates = ctx.memory.candidates(side, ctx.tiers[e.index], price, 0.0, ctx.tolerance, minute);
-        let logs: Vec<f64> = candidates.iter().map(|c| math::ln(c.matchable_usd) - (price - c.raw_price).abs() / src / ctx.tau).collect();
+        let logs: Vec<f64> = candidates.iter().map(|c| kernel_log(c.matchable_usd, (price - c.raw_price).abs() / src, ctx.tau)).collect();
         let max = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if max == f64::NEG_INFINITY {
             continue;

@@ -6,6 +6,7 @@ use crate::types::{EngineError, Ladder, Side};
 use super::constants::MINUTE_CACHE_SIZE;
 use super::engine::{CachedBar, CalibratorEngine};
 use super::input::MinuteSnapshot;
+use super::memory::side_key;
 use super::output::Calibration;
 use super::tuning::tuned_tolerance;
 use super::update::{enabled_entropy, entropy_floor, propose};
@@ -71,6 +72,7 @@ impl CalibratorEngine {
     /// the side's new notional by weight, so this undoes the split). The minute's entries
     /// are taken as spread evenly over the bar's range, so the notional is spread over the
     /// buckets from the level of an entry at the low to that of an entry at the high.
+    /// Returns the opened notional per side (indexed by `side_key`).
     fn remember_levels(&mut self, snap: &MinuteSnapshot) -> [f64; 2] {
         let mut out = [0.0; 2];
         let enabled = self.enabled();
@@ -88,7 +90,7 @@ impl CalibratorEngine {
                 continue;
             }
             let opened = usd / weight;
-            out[(side == Side::Short) as usize] = opened;
+            out[usize::from(side_key(side))] = opened;
             let mmr = self.ladder.mmr;
             for (i, &tier) in self.ladder.tiers.iter().enumerate() {
                 if enabled[i] {

@@ -76,7 +76,7 @@ impl CalibratorEngine {
         book.minutes += 1;
         book.opened[0] += opened[0];
         book.opened[1] += opened[1];
-        if book.minutes < self.params.start_book_after_minutes.max(1) {
+        if book.minutes < self.params.start_book_after_minutes {
             return;
         }
         book.done = true;

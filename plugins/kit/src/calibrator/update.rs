@@ -29,6 +29,12 @@ pub struct Proposal {
 /// terms (without the weights when all of them are 0). Allocation-free per event: EM runs
 /// this up to `EM_MAX_ITERATIONS` times over every kept event inside one plugin call.
 pub fn attributed_hits(weights: &[f64], events: &[IndexedEvent]) -> Vec<f64> {
+    hits_under(weights, events, true)
+}
+
+/// [`attributed_hits`], with each term's hit credit applied or (`with_credit` false) every
+/// attributed share counted whole.
+fn hits_under(weights: &[f64], events: &[IndexedEvent], with_credit: bool) -> Vec<f64> {
     let log_w: Vec<f64> = weights.iter().map(|w| math::ln(*w)).collect();
     let mut hits = vec![0.0; weights.len()];
     for e in events {
@@ -40,7 +46,8 @@ pub fn attributed_hits(weights: &[f64], events: &[IndexedEvent]) -> Vec<f64> {
         }
         let total: f64 = e.terms.iter().map(|t| math::exp(score(t) - max)).sum();
         for t in &e.terms {
-            hits[t.0] += e.weight * math::exp(score(t) - max) / total * t.2;
+            let credit = if with_credit { t.2 } else { 1.0 };
+            hits[t.0] += e.weight * math::exp(score(t) - max) / total * credit;
         }
     }
     hits
@@ -149,9 +156,7 @@ fn group_target(est: &[f64], exposed: &[bool], exposure: &[f64], events: &[Index
     if group >= 1.0 {
         return None;
     }
-    let plain: Vec<IndexedEvent> =
-        events.iter().map(|e| IndexedEvent { weight: e.weight, count: e.count, terms: e.terms.iter().map(|t| (t.0, t.1, 1.0)).collect() }).collect();
-    let hits = attributed_hits(est, &plain);
+    let hits = hits_under(est, events, false);
     let absolute: f64 = (0..est.len()).filter(|&i| exposed[i]).map(|i| k * hits[i] / exposure[i]).sum();
     if !(absolute.is_finite() && absolute > 0.0) {
         return None;
