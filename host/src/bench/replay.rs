@@ -107,6 +107,8 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
 
     // Parse + books + bars + frames on one core, the capture already in memory: the rate the
     // target speaks of, with nothing else on the thread.
+    // `frames` borrows the records, which are freed before the runs from the files.
+    let frame_count = frames.len();
     let mut core_runs = Vec::new();
     for _ in 0..5 {
         let s = replay_records(in_memory.iter().map(Ok::<_, capture::CaptureError>), ReplayOptions::default(), |_, _| {});
@@ -127,7 +129,7 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
     let summary = summary.expect("three runs");
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (median, median_per_cpu, reader_cpu, main_cpu) = runs[1];
-    let parse_rate = frames.len() as f64 / parse_s;
+    let parse_rate = frame_count as f64 / parse_s;
     let depth_share = summary.events.get("book_delta").copied().unwrap_or(0) as f64 / summary.events.values().sum::<u64>().max(1) as f64;
     println!(
         "capture: {} messages ({} MB of frames), {:.0} % of events are book deltas; {} parse errors",
@@ -144,7 +146,7 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
         "replay --speed max from the files: median of 3 {median:.0} messages/s wall; its parse + books + bars thread {median_per_cpu:.0} messages per CPU second ({main_cpu:.3} CPU s), the capture reading thread {reader_cpu:.3} CPU s"
     );
     let core_s = summary.messages as f64 / core_median;
-    let parse_share = (frames.len() as f64 / parse_rate) / core_s;
+    let parse_share = (frame_count as f64 / parse_rate) / core_s;
     println!(
         "where one core's time goes: venue JSON parsing {:.0} % ({parse_rate:.0} messages/s alone), books + bars + frames + routing the remaining {:.0} %; reading + decompressing the capture, on the other thread, {:.0} records/s alone",
         parse_share * 100.0,
