@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use liqhost_market::capture::{CaptureRecord, RecordKind};
+use liqhost_market::capture::{CaptureRecord, RecordKind, RecordView};
 use liqhost_market::session::{FeedAction, FeedSession};
 use liqhost_market::state::{MarketConfig, MarketOutput, SymbolMarket};
 use liqhost_market::{MarketEvent, Symbol, SymbolMap, Venue};
@@ -82,8 +82,8 @@ pub struct BookDetail {
 }
 
 /// The venue a record belongs to, from its URL or connection id.
-pub fn venue_of(record: &CaptureRecord) -> Option<Venue> {
-    let hay = format!("{} {}", record.url.as_deref().unwrap_or(""), record.conn).to_ascii_lowercase();
+pub fn venue_of(url: Option<&str>, conn: &str) -> Option<Venue> {
+    let hay = format!("{} {}", url.unwrap_or(""), conn).to_ascii_lowercase();
     if hay.contains("binance") {
         Some(Venue::Binance)
     } else if hay.contains("bybit") {
@@ -130,10 +130,16 @@ struct Replayer {
 /// minute, frame and liquidation. The capture is read on a thread of its own.
 pub fn replay(path: &Path, options: ReplayOptions, on_output: impl FnMut(&Symbol, &MarketOutput)) -> anyhow::Result<ReplaySummary> {
     let (files, records) = open_capture(path)?;
-    let mut records = ReadAhead::start(records).context("starting the capture reader")?;
-    let mut summary = replay_records(records.by_ref(), options, on_output);
+    let mut reader = ReadAhead::start(records).context("starting the capture reader")?;
+    let mut run = Run::new(options, on_output);
+    while let Some(batch) = reader.next_batch() {
+        for record in batch.records() {
+            run.feed(record);
+        }
+    }
+    let mut summary = run.finish();
     summary.files = files;
-    summary.reader_cpu_seconds = records.reader_cpu_seconds();
+    summary.reader_cpu_seconds = reader.reader_cpu_seconds();
     Ok(summary)
 }
 
@@ -142,7 +148,7 @@ pub fn replay(path: &Path, options: ReplayOptions, on_output: impl FnMut(&Symbol
 pub fn replay_preloaded(path: &Path, options: ReplayOptions) -> anyhow::Result<ReplaySummary> {
     let (files, records) = open_capture(path)?;
     let records: Vec<_> = records.collect();
-    let mut summary = replay_records(records.iter().map(|r| r.as_ref().map_err(|e| e.to_string())), options, |_, _| {});
+    let mut summary = replay_records(records.iter().map(|r| r.as_ref()), options, |_, _| {});
     summary.files = files;
     Ok(summary)
 }
@@ -159,68 +165,94 @@ fn open_capture(path: &Path) -> anyhow::Result<(usize, Merged)> {
 pub fn replay_records<R: std::borrow::Borrow<CaptureRecord>, E: std::fmt::Display>(
     records: impl Iterator<Item = Result<R, E>>,
     options: ReplayOptions,
-    mut on_output: impl FnMut(&Symbol, &MarketOutput),
+    on_output: impl FnMut(&Symbol, &MarketOutput),
 ) -> ReplaySummary {
-    let progress = options.progress.then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("template"));
-        bar
-    });
-    let mut r = Replayer {
-        options,
-        sessions: FxHashMap::default(),
-        venues: FxHashMap::default(),
-        depth_slots: FxHashMap::default(),
-        markets: BTreeMap::new(),
-        events: Vec::new(),
-        actions: Vec::new(),
-        outputs: Vec::new(),
-        summary: ReplaySummary::default(),
-    };
-    let started = Instant::now();
-    let cpu_started = thread_cpu_seconds();
-    let mut first_ts = None;
+    let mut run = Run::new(options, on_output);
     for record in records {
+        match &record {
+            Ok(r) => run.feed(Ok::<_, &E>(r.borrow().view())),
+            Err(e) => run.feed(Err(e)),
+        }
+    }
+    run.finish()
+}
+
+/// One replay on the calling thread, fed a record at a time: the pacing, the progress line
+/// and the clocks around the replayer.
+struct Run<F> {
+    r: Replayer,
+    on_output: F,
+    progress: Option<indicatif::ProgressBar>,
+    started: Instant,
+    cpu_started: f64,
+    first_ts: Option<f64>,
+}
+
+impl<F: FnMut(&Symbol, &MarketOutput)> Run<F> {
+    fn new(options: ReplayOptions, on_output: F) -> Self {
+        let progress = options.progress.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("template"));
+            bar
+        });
+        let r = Replayer {
+            options,
+            sessions: FxHashMap::default(),
+            venues: FxHashMap::default(),
+            depth_slots: FxHashMap::default(),
+            markets: BTreeMap::new(),
+            events: Vec::new(),
+            actions: Vec::new(),
+            outputs: Vec::new(),
+            summary: ReplaySummary::default(),
+        };
+        Run { r, on_output, progress, started: Instant::now(), cpu_started: thread_cpu_seconds(), first_ts: None }
+    }
+
+    fn feed<E: std::fmt::Display>(&mut self, record: Result<RecordView<'_>, E>) {
+        let r = &mut self.r;
         r.summary.records += 1;
         let record = match record {
             Ok(rec) => rec,
             Err(error) => {
                 r.summary.bad_records += 1;
                 tracing::warn!(%error, "capture record skipped");
-                continue;
+                return;
             }
         };
-        let record = record.borrow();
         if let Some(speed) = r.options.speed {
-            let t0 = *first_ts.get_or_insert(record.ts);
+            let t0 = *self.first_ts.get_or_insert(record.ts);
             let due = Duration::from_secs_f64(((record.ts - t0) / speed).max(0.0));
-            if let Some(wait) = due.checked_sub(started.elapsed()) {
+            if let Some(wait) = due.checked_sub(self.started.elapsed()) {
                 std::thread::sleep(wait);
             }
         }
-        r.record(record, &mut on_output);
-        if let Some(bar) = &progress {
+        r.record(record, &mut self.on_output);
+        if let Some(bar) = &self.progress {
             if r.summary.records % 10_000 == 0 {
                 bar.set_message(format!("{} messages, {} events", r.summary.messages, r.summary.events.values().sum::<u64>()));
                 bar.tick();
             }
         }
     }
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
+
+    fn finish(mut self) -> ReplaySummary {
+        if let Some(bar) = self.progress.take() {
+            bar.finish_and_clear();
+        }
+        self.r.summary.cpu_seconds = thread_cpu_seconds() - self.cpu_started;
+        self.r.finish(self.started.elapsed())
     }
-    r.summary.cpu_seconds = thread_cpu_seconds() - cpu_started;
-    r.finish(started.elapsed())
 }
 
 impl Replayer {
-    fn record(&mut self, record: &CaptureRecord, on_output: &mut impl FnMut(&Symbol, &MarketOutput)) {
+    fn record(&mut self, record: RecordView<'_>, on_output: &mut impl FnMut(&Symbol, &MarketOutput)) {
         if !matches!(record.kind, RecordKind::Recv | RecordKind::Http) {
             return;
         }
-        let venue = match self.venues.get(record.conn.as_str()) {
+        let venue = match self.venues.get(record.conn) {
             Some(v) => *v,
-            None => *self.venues.entry(record.conn.clone()).or_insert_with(|| venue_of(record)),
+            None => *self.venues.entry(record.conn.to_string()).or_insert_with(|| venue_of(record.url, record.conn)),
         };
         let Some(venue) = venue else {
             self.summary.unknown_venue += 1;
@@ -228,8 +260,8 @@ impl Replayer {
         };
         let session = self.sessions.entry(venue).or_insert_with(|| FeedSession::new(crate::feeds::codec(venue, SymbolMap::permissive())));
         let result = match record.kind {
-            RecordKind::Recv => session.on_text(&record.data, &mut self.events, &mut self.actions),
-            _ => session.on_rest(rest_path(record.url.as_deref().unwrap_or("")), &record.data, &mut self.events, &mut self.actions),
+            RecordKind::Recv => session.on_text(record.data, &mut self.events, &mut self.actions),
+            _ => session.on_rest(rest_path(record.url.unwrap_or("")), record.data, &mut self.events, &mut self.actions),
         };
         if let Err(error) = result {
             let excerpt: String = record.data.chars().take(200).collect();
@@ -333,12 +365,29 @@ mod tests {
 
     #[test]
     fn finds_venues_and_rest_paths() {
-        let rec = |url: Option<&str>, conn: &str| CaptureRecord { ts: 0.0, conn: conn.into(), kind: RecordKind::Recv, url: url.map(Into::into), data: String::new() };
-        assert_eq!(venue_of(&rec(None, "BINANCE_FUTURES.ws.1")), Some(Venue::Binance));
-        assert_eq!(venue_of(&rec(Some("wss://ws.okx.com:8443/ws/v5/public"), "c1")), Some(Venue::Okx));
-        assert_eq!(venue_of(&rec(None, "KRAKEN.ws.1")), None);
+        assert_eq!(venue_of(None, "BINANCE_FUTURES.ws.1"), Some(Venue::Binance));
+        assert_eq!(venue_of(Some("wss://ws.okx.com:8443/ws/v5/public"), "c1"), Some(Venue::Okx));
+        assert_eq!(venue_of(None, "KRAKEN.ws.1"), None);
         assert_eq!(rest_path("https://fapi.binance.com/fapi/v1/depth?symbol=X&limit=1000"), "/fapi/v1/depth?symbol=X&limit=1000");
         assert_eq!(default_step(60_000.0), 10.0);
         assert_eq!(default_step(7.6), 0.001);
+    }
+
+    #[test]
+    fn a_bad_record_is_counted_and_the_threaded_replay_goes_on() {
+        // More records than one hand-over batch, with a bad line in the second batch.
+        let trade = r#"{\"stream\":\"btcusdt@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":123456789,\"s\":\"BTCUSDT\",\"a\":5933014,\"p\":\"60000.5\",\"q\":\"1\",\"f\":100,\"l\":105,\"T\":123456785,\"m\":true}}"#;
+        let mut text = String::new();
+        for i in 0..150 {
+            if i == 100 {
+                text.push_str("{\"t\":\"recv\",\"conn\":\"binance.ws.1\",\"ts\":\n");
+            }
+            text.push_str(&format!("{{\"t\":\"recv\",\"conn\":\"binance.ws.1\",\"ts\":{}.5,\"data\":\"{trade}\"}}\n", 1_700_000_000 + i));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("capture.jsonl"), text).unwrap();
+        let summary = replay(dir.path(), ReplayOptions::default(), |_, _| {}).unwrap();
+        assert_eq!((summary.records, summary.bad_records, summary.messages, summary.parse_errors), (151, 1, 150, 0), "{summary:?}");
+        assert_eq!(summary.events.get("trade"), Some(&150), "{:?}", summary.events);
     }
 }

@@ -51,6 +51,24 @@ pub struct CaptureRecord {
     pub data: String,
 }
 
+impl CaptureRecord {
+    /// The record's fields borrowed.
+    pub fn view(&self) -> RecordView<'_> {
+        RecordView { ts: self.ts, conn: &self.conn, kind: self.kind, url: self.url.as_deref(), data: &self.data }
+    }
+}
+
+/// A record's fields borrowed, from a `CaptureRecord` or from a buffer holding many records'
+/// texts (replay hands records between threads that way: one allocation per batch).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RecordView<'a> {
+    pub ts: f64,
+    pub conn: &'a str,
+    pub kind: RecordKind,
+    pub url: Option<&'a str>,
+    pub data: &'a str,
+}
+
 /// Why a capture could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
