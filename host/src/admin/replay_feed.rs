@@ -55,7 +55,7 @@ impl Driver {
         if !matches!(record.kind, RecordKind::Recv | RecordKind::Http) {
             return Ok(());
         }
-        let venue = *self.venues.entry(record.conn.clone()).or_insert_with(|| venue_of(record.url.as_deref(), &record.conn));
+        let venue = *self.venues.entry(record.conn.clone()).or_insert_with(|| venue_of(record.view()));
         let Some(venue) = venue else { return Ok(()) };
         let symbol = self.symbol.clone();
         let session = self

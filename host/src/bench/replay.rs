@@ -62,11 +62,11 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
     // books), and the one-core replay below runs over all of it.
     let in_memory: Vec<CaptureRecord> = Merged::open(&files)?.filter_map(Result::ok).collect();
     let frames: Vec<(Venue, &str)> =
-        in_memory.iter().filter(|r| r.kind == RecordKind::Recv).filter_map(|r| Some((venue_of(r.url.as_deref(), &r.conn)?, r.data.as_str()))).collect();
+        in_memory.iter().filter(|r| r.kind == RecordKind::Recv).filter_map(|r| Some((venue_of(r.view())?, r.data.as_str()))).collect();
     let bytes: usize = frames.iter().map(|(_, t)| t.len()).sum();
     let mut codecs: std::collections::HashMap<Venue, _> = Venue::ALL.iter().map(|v| (*v, crate::feeds::codec(*v, SymbolMap::permissive()))).collect();
     // OKX needs its contract sizes before parsing: take them from the recorded REST answers.
-    for r in in_memory.iter().filter(|r| r.kind == RecordKind::Http && venue_of(r.url.as_deref(), &r.conn) == Some(Venue::Okx)) {
+    for r in in_memory.iter().filter(|r| r.kind == RecordKind::Http && venue_of(r.view()) == Some(Venue::Okx)) {
         let path = rest_path(r.url.as_deref().unwrap_or(""));
         let _ = codecs.get_mut(&Venue::Okx).unwrap().parse_rest(path, &r.data, &mut Vec::new());
     }

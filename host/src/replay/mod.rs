@@ -82,8 +82,8 @@ pub struct BookDetail {
 }
 
 /// The venue a record belongs to, from its URL or connection id.
-pub fn venue_of(url: Option<&str>, conn: &str) -> Option<Venue> {
-    let hay = format!("{} {}", url.unwrap_or(""), conn).to_ascii_lowercase();
+pub fn venue_of(record: RecordView<'_>) -> Option<Venue> {
+    let hay = format!("{} {}", record.url.unwrap_or(""), record.conn).to_ascii_lowercase();
     if hay.contains("binance") {
         Some(Venue::Binance)
     } else if hay.contains("bybit") {
@@ -169,10 +169,7 @@ pub fn replay_records<R: std::borrow::Borrow<CaptureRecord>, E: std::fmt::Displa
 ) -> ReplaySummary {
     let mut run = Run::new(options, on_output);
     for record in records {
-        match &record {
-            Ok(r) => run.feed(Ok::<_, &E>(r.borrow().view())),
-            Err(e) => run.feed(Err(e)),
-        }
+        run.feed(record.as_ref().map(|r| r.borrow().view()));
     }
     run.finish()
 }
@@ -252,7 +249,7 @@ impl Replayer {
         }
         let venue = match self.venues.get(record.conn) {
             Some(v) => *v,
-            None => *self.venues.entry(record.conn.to_string()).or_insert_with(|| venue_of(record.url, record.conn)),
+            None => *self.venues.entry(record.conn.to_string()).or_insert_with(|| venue_of(record)),
         };
         let Some(venue) = venue else {
             self.summary.unknown_venue += 1;
@@ -365,9 +362,10 @@ mod tests {
 
     #[test]
     fn finds_venues_and_rest_paths() {
-        assert_eq!(venue_of(None, "BINANCE_FUTURES.ws.1"), Some(Venue::Binance));
-        assert_eq!(venue_of(Some("wss://ws.okx.com:8443/ws/v5/public"), "c1"), Some(Venue::Okx));
-        assert_eq!(venue_of(None, "KRAKEN.ws.1"), None);
+        let rec = |url: Option<&str>, conn: &str| CaptureRecord { ts: 0.0, conn: conn.into(), kind: RecordKind::Recv, url: url.map(Into::into), data: String::new() };
+        assert_eq!(venue_of(rec(None, "BINANCE_FUTURES.ws.1").view()), Some(Venue::Binance));
+        assert_eq!(venue_of(rec(Some("wss://ws.okx.com:8443/ws/v5/public"), "c1").view()), Some(Venue::Okx));
+        assert_eq!(venue_of(rec(None, "KRAKEN.ws.1").view()), None);
         assert_eq!(rest_path("https://fapi.binance.com/fapi/v1/depth?symbol=X&limit=1000"), "/fapi/v1/depth?symbol=X&limit=1000");
         assert_eq!(default_step(60_000.0), 10.0);
         assert_eq!(default_step(7.6), 0.001);

@@ -56,7 +56,7 @@ impl<'a> Driver<'a> {
     pub(super) fn record(&mut self, record: &CaptureRecord) -> anyhow::Result<()> {
         let venue = match self.venues.get(record.conn.as_str()) {
             Some(v) => *v,
-            None => *self.venues.entry(record.conn.clone()).or_insert_with(|| venue_of(record.url.as_deref(), &record.conn)),
+            None => *self.venues.entry(record.conn.clone()).or_insert_with(|| venue_of(record.view())),
         };
         let Some(venue) = venue else { return Ok(()) };
         let symbols = &self.symbols;
