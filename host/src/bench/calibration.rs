@@ -52,6 +52,8 @@ pub struct RunFigures {
     pub reached: Vec<bool>,
     /// The weights the run started from (the config's prior, normalised).
     pub prior: Vec<f64>,
+    /// Liquidations of the symbol the simulator emitted during the run (calibrated run).
+    pub simulated_liquidations: u64,
 }
 
 pub struct CalibrationArgs<'a> {
@@ -110,10 +112,23 @@ fn figures(service: &Service, symbol: &str, tv_by_hour: Vec<f64>) -> anyhow::Res
         calibrator_events: v.products.calibrator.as_ref().map(|c| [c.processed_events, c.matched_events, c.unmatched_events, c.filtered_events]),
         reached: Vec::new(),
         prior: Vec::new(),
+        simulated_liquidations: 0,
     })
 }
 
 type Figures = BTreeMap<String, RunFigures>;
+
+/// Waits until every feed of every host has its connection open, then a little more for
+/// the subscriptions and book snapshots to be served.
+fn wait_until_connected(hosts: &[&Service]) -> anyhow::Result<()> {
+    let started = Instant::now();
+    while !hosts.iter().all(|h| h.feed_stats().values().all(|f| f.connected)) {
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(30), "the hosts' feeds did not connect within 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    Ok(())
+}
 
 /// Both hosts on one simulator: (calibrated, uncalibrated, hidden mix per symbol, seconds).
 fn run_paired(args: &CalibrationArgs) -> anyhow::Result<(Figures, Figures, BTreeMap<String, Vec<f64>>, f64)> {
@@ -123,6 +138,9 @@ fn run_paired(args: &CalibrationArgs) -> anyhow::Result<(Figures, Figures, BTree
         ..liqhost_sim::SimConfig::standard(args.seed, args.speed)
     };
     let sim = rt.block_on(liqhost_sim::start(sim_config)).context("starting the simulator")?;
+    // Held until both hosts are connected: a host that starts later would miss the first
+    // simulated minutes' liquidations, and the two hit rates would cover different events.
+    sim.pause();
     let scratch = tempfile::tempdir()?;
     let host_config = |calibrated: bool| {
         let mut config = Config::default();
@@ -151,6 +169,8 @@ fn run_paired(args: &CalibrationArgs) -> anyhow::Result<(Figures, Figures, BTree
     let config = host_config(true);
     let calibrated = Service::start(config.clone(), None)?;
     let uncalibrated = Service::start(host_config(false), None)?;
+    wait_until_connected(&[&calibrated, &uncalibrated])?;
+    sim.resume();
     let truth0 = sim.truth();
     let hidden: BTreeMap<String, Vec<f64>> = args
         .symbols
@@ -192,6 +212,7 @@ fn run_paired(args: &CalibrationArgs) -> anyhow::Result<(Figures, Figures, BTree
         let mut figures_c = figures(&calibrated, s, tv.remove(s).unwrap_or_default())?;
         figures_c.reached = ladder.tiers.iter().map(|t| liquidated.iter().any(|l| l.symbol == *s && l.leverage == *t)).collect();
         figures_c.prior = normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
+        figures_c.simulated_liquidations = liquidated.iter().filter(|l| l.symbol == *s).count() as u64;
         cal.insert(s.clone(), figures_c);
         uncal.insert(s.clone(), figures(&uncalibrated, s, Vec::new())?);
     }
@@ -216,7 +237,10 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         let (c, u) = (&cal[s], &uncal[s]);
         let prior_tv = c.tv_by_hour.first().copied().unwrap_or(f64::NAN);
         let final_tv = c.tv_by_hour.last().copied().unwrap_or(f64::NAN);
-        println!("\n{s}: {} liquidations ({} seen by the uncalibrated host), {} calibrations", c.liquidations, u.liquidations, c.calibrations);
+        println!(
+            "\n{s}: {} liquidations simulated, {} received by the calibrated host and {} by the uncalibrated; {} calibrations",
+            c.simulated_liquidations, c.liquidations, u.liquidations, c.calibrations
+        );
         println!("  TV to the hidden mix by hour: {}", c.tv_by_hour.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  TV prior {prior_tv:.3} -> calibrated {final_tv:.3} (target < {TARGET_TV}: {})", if final_tv < TARGET_TV { "met" } else { "not met" });
         println!("  hidden     {}", hidden[s].iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
