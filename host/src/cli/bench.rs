@@ -22,8 +22,9 @@ pub struct BenchArgs {
     /// calibration, load: the market's seed.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
-    /// replay: a capture directory to replay instead of a fresh recording; when it holds no
-    /// capture yet, the recording goes there and is kept (same bytes for before/after runs).
+    /// replay, calibration: a capture directory to replay instead of a fresh recording; when
+    /// it holds no capture yet, the recording goes there and is kept (same bytes for
+    /// before/after runs; calibration keeps the simulator's truth beside it).
     #[arg(long)]
     pub capture: Option<PathBuf>,
     /// calibration: symbols, comma-separated.
@@ -49,6 +50,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 seed: args.seed,
                 symbols: args.symbols.iter().map(|s| s.trim().to_ascii_uppercase()).collect(),
                 calibrator_params: crate::bench::calibration::parse_params(&args.calibrator_params)?,
+                capture: args.capture.as_deref(),
             };
             crate::bench::calibration::run(cal, args.json.as_deref()).map(|_| ExitCode::SUCCESS)
         }

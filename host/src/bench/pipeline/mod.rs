@@ -98,12 +98,26 @@ pub struct PipelineReplay {
 
 /// Replays `records` through fresh pipelines for `symbols` running `engines`.
 pub fn replay_pipelines(runtime: &Arc<Runtime>, engines: &Engines, records: &[CaptureRecord], symbols: &[&str]) -> anyhow::Result<PipelineReplay> {
+    let configs: BTreeMap<String, SymbolConfig> = symbols.iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
+    Ok(replay_pipelines_with(runtime, engines, records, &configs, &[])?.0)
+}
+
+/// [`replay_pipelines`] with each symbol's own config (its engines' parameters), pausing at
+/// each of `stops` (receive times, unix seconds, ascending) until every pipeline has handled
+/// what came before it, to read the views published then (one map per stop).
+pub fn replay_pipelines_with(
+    runtime: &Arc<Runtime>,
+    engines: &Engines,
+    records: &[CaptureRecord],
+    configs: &BTreeMap<String, SymbolConfig>,
+    stops: &[f64],
+) -> anyhow::Result<(PipelineReplay, Vec<BTreeMap<String, Arc<SymbolView>>>)> {
     let config = Config::default();
     let policy = SlotPolicy { checkpoint_every: config.plugins.checkpoint_every.max(1), rollback_window_calls: config.plugins.rollback_window_calls };
+    let symbols: Vec<&str> = configs.keys().map(String::as_str).collect();
     let mut pipelines = BTreeMap::new();
     let mut joins = Vec::new();
-    for symbol in symbols {
-        let sym = SymbolConfig::for_symbol(symbol);
+    for (symbol, sym) in configs {
         let mut slots = BTreeMap::new();
         for (kind, component) in engines {
             let slot = Slot::start(runtime.clone(), component.clone(), symbol, sym.engine_config(*kind), None, policy.clone())
@@ -130,9 +144,17 @@ pub fn replay_pipelines(runtime: &Arc<Runtime>, engines: &Engines, records: &[Ca
 
     let cpu_before = process_cpu_seconds();
     let started = Instant::now();
-    let mut driver = Driver::new(symbols, &pipelines, config.feeds.depth_range_pct, config.feeds.depth_publish_ms.max(1));
+    let mut driver = Driver::new(&symbols, &pipelines, config.feeds.depth_range_pct, config.feeds.depth_publish_ms.max(1));
+    let mut at_stops = Vec::with_capacity(stops.len());
+    let mut stops = stops.iter().peekable();
     for record in records {
+        while stops.next_if(|t| record.ts >= **t).is_some() {
+            at_stops.push(views_after(&mut driver, &pipelines)?);
+        }
         driver.record(record)?;
+    }
+    for _ in stops {
+        at_stops.push(views_after(&mut driver, &pipelines)?);
     }
     driver.checkpoint()?;
     driver.checkpoint()?;
@@ -168,7 +190,14 @@ pub fn replay_pipelines(runtime: &Arc<Runtime>, engines: &Engines, records: &[Ca
         cpu_seconds,
         work,
     };
-    Ok(PipelineReplay { figures, views })
+    Ok((PipelineReplay { figures, views }, at_stops))
+}
+
+/// Each pipeline's view once it has handled everything the driver sent.
+fn views_after(driver: &mut Driver, pipelines: &BTreeMap<String, PipelineHandle>) -> anyhow::Result<BTreeMap<String, Arc<SymbolView>>> {
+    driver.checkpoint()?;
+    driver.checkpoint()?;
+    pipelines.iter().map(|(s, p)| Ok((s.clone(), published_view(p)?))).collect()
 }
 
 fn work_of(v: &SymbolView) -> SymbolWork {

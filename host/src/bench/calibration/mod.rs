@@ -1,27 +1,33 @@
 //! Model quality against the simulator's ground truth: calibration accuracy, the heatmap's hit rate, zone quality.
 //!
-//! Two hosts on one seeded simulator, side by side in one run, each through its own feed
-//! connections and whole pipeline (so both see the same market, not two runs of it):
+//! Two hosts on one seeded simulator's market (so both see the same market, not two runs of it):
 //! 1. calibrated: all four engines; the calibrator's weights reach entry-inference.
 //! 2. uncalibrated: the same without a calibrator, so entry-inference keeps the prior.
 //!
 //! Figures per symbol: total-variation distance of the weights to the hidden mix (and
 //! of the prior), hourly; the hit rate (share of liquidated notional within SPEC's
 //! tolerance of a published pool of its side) of both runs; the zone quality gate.
+//!
+//! # Layout
+//! - `live`: both hosts side by side on the running simulator, each through its own feeds.
+//! - `kept`: the simulator recorded once with its truth, then replayed through both.
+//! - `simulated`: the simulator held until the hosts are connected, then run for the hours.
+
+mod kept;
+mod live;
+mod simulated;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use serde::Serialize;
 use serde_json::json;
 
 use super::stats::machine;
-use crate::config::{Config, SymbolConfig};
-use crate::pipeline::normalised;
+use crate::config::{LadderConfig, SymbolConfig};
+use crate::pipeline::{normalised, SymbolView};
 use crate::plugin::EngineKind;
-use crate::service::Service;
 
 /// The predecessor's acceptance gate (SPEC zone-manager).
 const GATE_MEDIAN_LIFESPAN_MIN: f64 = 20.0;
@@ -54,6 +60,8 @@ pub struct RunFigures {
     pub prior: Vec<f64>,
     /// Liquidations of the symbol the simulator emitted during the run (calibrated run).
     pub simulated_liquidations: u64,
+    /// The same per ladder tier (the leverage of each liquidated position).
+    pub liquidated_by_tier: Vec<u64>,
 }
 
 pub struct CalibrationArgs<'a> {
@@ -64,6 +72,9 @@ pub struct CalibrationArgs<'a> {
     pub symbols: Vec<String>,
     /// Calibrator parameters of the calibrated host (over each symbol's config).
     pub calibrator_params: toml::Table,
+    /// Replay this kept capture of the simulator instead of running it live (recorded
+    /// there first, with its ground truth, when the directory holds none).
+    pub capture: Option<&'a Path>,
 }
 
 /// `key=value` pairs (values in TOML syntax) as one table; a malformed pair is an error.
@@ -94,11 +105,10 @@ pub fn tv_distance(a: &[f64], b: &[f64]) -> f64 {
     0.5 * a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>()
 }
 
-/// The figures of one host at the end of the run.
-fn figures(service: &Service, symbol: &str, tv_by_hour: Vec<f64>) -> anyhow::Result<RunFigures> {
-    let v = service.view(symbol).context("symbol view")?;
+/// The figures of one host's symbol at the end of the run.
+fn figures(v: &SymbolView, tv_by_hour: Vec<f64>) -> RunFigures {
     let q = v.zone_quality;
-    Ok(RunFigures {
+    RunFigures {
         tv_by_hour,
         weights: v.products.weights.weights.clone(),
         bias_pct: v.products.weights.bias_pct,
@@ -113,113 +123,59 @@ fn figures(service: &Service, symbol: &str, tv_by_hour: Vec<f64>) -> anyhow::Res
         reached: Vec::new(),
         prior: Vec::new(),
         simulated_liquidations: 0,
-    })
+        liquidated_by_tier: Vec::new(),
+    }
+}
+
+/// The calibrated host's figures, completed with what the simulator knows of the run.
+fn with_truth(mut f: RunFigures, ladder: &LadderConfig, liquidated_by_tier: Vec<u64>) -> RunFigures {
+    f.reached = liquidated_by_tier.iter().map(|n| *n > 0).collect();
+    f.simulated_liquidations = liquidated_by_tier.iter().sum();
+    f.liquidated_by_tier = liquidated_by_tier;
+    f.prior = normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
+    f
+}
+
+/// Liquidations per ladder tier among `(symbol, leverage)` pairs of one symbol.
+fn by_tier<'a>(tiers: &[u32], symbol: &str, liquidations: impl Iterator<Item = (&'a str, u32)>) -> Vec<u64> {
+    let mut counts = vec![0; tiers.len()];
+    for (s, leverage) in liquidations {
+        if let Some(i) = tiers.iter().position(|t| *t == leverage).filter(|_| s == symbol) {
+            counts[i] += 1;
+        }
+    }
+    counts
+}
+
+/// The hidden mix of `symbol` over its ladder (tiers the simulator does not have get 0).
+fn hidden_over_ladder(ladder: &LadderConfig, mix: &[(u32, f64)]) -> Vec<f64> {
+    let mix: BTreeMap<u32, f64> = mix.iter().copied().collect();
+    let w: Vec<f64> = ladder.tiers.iter().map(|t| mix.get(t).copied().unwrap_or(0.0)).collect();
+    normalised(&ladder.tiers, &[], &w)
 }
 
 type Figures = BTreeMap<String, RunFigures>;
 
-/// Waits until every feed of every host has its connection open, then a little more for
-/// the subscriptions and book snapshots to be served.
-fn wait_until_connected(hosts: &[&Service]) -> anyhow::Result<()> {
-    let started = Instant::now();
-    while !hosts.iter().all(|h| h.feed_stats().values().all(|f| f.connected)) {
-        anyhow::ensure!(started.elapsed() < Duration::from_secs(30), "the hosts' feeds did not connect within 30 s");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    std::thread::sleep(Duration::from_millis(500));
-    Ok(())
+/// What a run gives: both hosts' figures per symbol, the hidden mix over each ladder.
+pub struct Outcome {
+    calibrated: Figures,
+    uncalibrated: Figures,
+    hidden: BTreeMap<String, Vec<f64>>,
+    seconds: f64,
+    /// How the run was made, for the first line of the report.
+    how: String,
 }
 
-/// Both hosts on one simulator: (calibrated, uncalibrated, hidden mix per symbol, seconds).
-fn run_paired(args: &CalibrationArgs) -> anyhow::Result<(Figures, Figures, BTreeMap<String, Vec<f64>>, f64)> {
-    let rt = tokio::runtime::Runtime::new()?;
-    let sim_config = liqhost_sim::SimConfig {
-        symbols: args.symbols.iter().map(|s| liqhost_sim::SimSymbol::standard(s)).collect(),
-        ..liqhost_sim::SimConfig::standard(args.seed, args.speed)
-    };
-    let sim = rt.block_on(liqhost_sim::start(sim_config)).context("starting the simulator")?;
-    // Held until both hosts are connected: a host that starts later would miss the first
-    // simulated minutes' liquidations, and the two hit rates would cover different events.
-    sim.pause();
-    let scratch = tempfile::tempdir()?;
-    let host_config = |calibrated: bool| {
-        let mut config = Config::default();
-        config.plugins.dir = args.plugins_dir.to_path_buf();
-        config.plugins.watch = false;
-        config.plugins.call_deadline_ms = 2_000;
-        config.storage.data_dir = scratch.path().join(if calibrated { "calibrated" } else { "uncalibrated" });
-        config.storage.persist = false;
-        config.symbols = args
-            .symbols
-            .iter()
-            .map(|s| {
-                let mut sc = SymbolConfig::for_symbol(s);
-                if calibrated {
-                    sc.params.entry(EngineKind::Calibrator).or_default().extend(args.calibrator_params.clone());
-                } else {
-                    sc.engines.insert(EngineKind::Calibrator, "no_calibrator_in_this_run".into());
-                }
-                (s.clone(), sc)
-            })
-            .collect();
-        config.feeds.use_simulator(&sim);
-        config.feeds.oi_poll_ms = 200;
-        config
-    };
-    let config = host_config(true);
-    let calibrated = Service::start(config.clone(), None)?;
-    let uncalibrated = Service::start(host_config(false), None)?;
-    wait_until_connected(&[&calibrated, &uncalibrated])?;
-    sim.resume();
-    let truth0 = sim.truth();
-    let hidden: BTreeMap<String, Vec<f64>> = args
-        .symbols
-        .iter()
-        .map(|s| {
-            let sc = &config.symbols[s];
-            let mix: BTreeMap<u32, f64> = truth0.hidden_mix[s].iter().copied().collect();
-            let w: Vec<f64> = sc.ladder().tiers.iter().map(|t| mix.get(t).copied().unwrap_or(0.0)).collect();
-            (s.clone(), normalised(&sc.ladder().tiers, &[], &w))
-        })
-        .collect();
-    let mut tv: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let minutes = (args.hours * 60.0).round() as u64;
-    let started = Instant::now();
-    let mut next_hour = 0u64;
-    loop {
-        let sim_minutes = sim.truth().minutes;
-        let done = sim_minutes >= minutes;
-        if sim_minutes >= next_hour * 60 || done {
-            for s in &args.symbols {
-                let w = calibrated.view(s).map(|v| v.products.weights.weights.clone()).unwrap_or_default();
-                tv.entry(s.clone()).or_default().push(tv_distance(&w, &hidden[s]));
-            }
-            next_hour += 1;
-        }
-        if done {
-            break;
-        }
-        anyhow::ensure!(started.elapsed() < Duration::from_secs_f64(minutes as f64 * 60.0 / args.speed * 4.0 + 60.0), "the simulation fell far behind");
-        std::thread::sleep(Duration::from_millis(50));
+/// Each symbol's config for a host of the run: the calibrated one with the calibrator
+/// parameters asked for, the uncalibrated one with no calibrator component.
+fn symbol_config(symbol: &str, calibrated: bool, calibrator_params: &toml::Table) -> SymbolConfig {
+    let mut sc = SymbolConfig::for_symbol(symbol);
+    if calibrated {
+        sc.params.entry(EngineKind::Calibrator).or_default().extend(calibrator_params.clone());
+    } else {
+        sc.engines.insert(EngineKind::Calibrator, "no_calibrator_in_this_run".into());
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    sim.pause();
-    let liquidated = sim.truth().liquidations;
-    std::thread::sleep(Duration::from_millis(500));
-    let (mut cal, mut uncal) = (BTreeMap::new(), BTreeMap::new());
-    for s in &args.symbols {
-        let ladder = config.symbols[s].ladder();
-        let mut figures_c = figures(&calibrated, s, tv.remove(s).unwrap_or_default())?;
-        figures_c.reached = ladder.tiers.iter().map(|t| liquidated.iter().any(|l| l.symbol == *s && l.leverage == *t)).collect();
-        figures_c.prior = normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
-        figures_c.simulated_liquidations = liquidated.iter().filter(|l| l.symbol == *s).count() as u64;
-        cal.insert(s.clone(), figures_c);
-        uncal.insert(s.clone(), figures(&uncalibrated, s, Vec::new())?);
-    }
-    calibrated.shutdown();
-    uncalibrated.shutdown();
-    rt.block_on(sim.shutdown());
-    Ok((cal, uncal, hidden, elapsed))
+    sc
 }
 
 fn fmt(x: Option<f64>) -> String {
@@ -231,8 +187,11 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
     if !args.calibrator_params.is_empty() {
         println!("calibrator parameters of the calibrated host: {}", args.calibrator_params);
     }
-    let (cal, uncal, hidden, seconds) = run_paired(&args)?;
-    println!("the run took {seconds:.0} s (both hosts side by side on one simulator)");
+    let Outcome { calibrated: cal, uncalibrated: uncal, hidden, seconds, how } = match args.capture {
+        Some(dir) => kept::run(&args, dir)?,
+        None => live::run(&args)?,
+    };
+    println!("{how}; the run took {seconds:.0} s");
     for s in &args.symbols {
         let (c, u) = (&cal[s], &uncal[s]);
         let prior_tv = c.tv_by_hour.first().copied().unwrap_or(f64::NAN);
@@ -243,6 +202,7 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         );
         println!("  TV to the hidden mix by hour: {}", c.tv_by_hour.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  TV prior {prior_tv:.3} -> calibrated {final_tv:.3} (target < {TARGET_TV}: {})", if final_tv < TARGET_TV { "met" } else { "not met" });
+        println!("  liquidated per tier (simulator): {}", c.liquidated_by_tier.iter().map(u64::to_string).collect::<Vec<_>>().join(" "));
         println!("  hidden     {}", hidden[s].iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  calibrated {}", c.weights.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         if let (Some(p), Some(cw)) = (tv_over(&c.prior, &hidden[s], &c.reached), tv_over(&c.weights, &hidden[s], &c.reached)) {
@@ -262,7 +222,7 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         );
     }
     if let Some(path) = json_out {
-        let doc = json!({ "machine": machine(), "hours": args.hours, "speed": args.speed, "seed": args.seed, "calibrator_params": args.calibrator_params, "hidden": hidden, "calibrated": cal, "uncalibrated": uncal });
+        let doc = json!({ "machine": machine(), "how": how, "hours": args.hours, "speed": args.speed, "seed": args.seed, "calibrator_params": args.calibrator_params, "hidden": hidden, "calibrated": cal, "uncalibrated": uncal });
         std::fs::write(path, serde_json::to_vec_pretty(&doc)?)?;
     }
     Ok(())
@@ -284,6 +244,22 @@ mod tests {
         let got = tv_over(&[0.6, 0.2, 0.2], &[0.2, 0.2, 0.6], &[false, true, true]).unwrap();
         assert!((got - 0.25).abs() < 1e-12, "{got}");
         assert_eq!(tv_over(&[1.0, 0.0], &[0.5, 0.5], &[false, true]), None);
+    }
+
+    #[test]
+    fn liquidations_are_counted_per_tier_of_the_symbol_only() {
+        let got = by_tier(&[5, 20, 50], "BTC", [("BTC", 20), ("ETH", 20), ("BTC", 50), ("BTC", 20), ("BTC", 7)].into_iter());
+        assert_eq!(got, vec![0, 2, 1]);
+    }
+
+    #[test]
+    fn the_hidden_mix_is_taken_over_the_ladder_and_normalised() {
+        let ladder = LadderConfig { tiers: vec![5, 10, 20], weights: vec![1.0; 3], disabled: vec![10], mmr: 0.004 };
+        // 10x is disabled on the ladder but the simulator has it: it stays, so a calibrator
+        // that must keep it at 0 is measured against what the market really holds; 100x
+        // (not on the ladder) is left out.
+        let got = hidden_over_ladder(&ladder, &[(5, 0.2), (10, 0.2), (20, 0.4), (100, 0.2)]);
+        assert!(got.iter().zip([0.25, 0.25, 0.5]).all(|(a, b)| (a - b).abs() < 1e-12), "{got:?}");
     }
 
     #[test]

@@ -1,0 +1,39 @@
+//! The live run: both hosts side by side on one simulator, each through its own feed connections and whole pipeline.
+
+use std::collections::BTreeMap;
+
+use super::{by_tier, figures, hidden_over_ladder, simulated, symbol_config, tv_distance, with_truth, CalibrationArgs, Outcome};
+use crate::service::Service;
+
+pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let sim = simulated::start_held(&rt, args)?;
+    let scratch = tempfile::tempdir()?;
+    let symbols = |calibrated: bool| args.symbols.iter().map(|s| (s.clone(), symbol_config(s, calibrated, &args.calibrator_params))).collect();
+    let config = simulated::host_config(args, &sim, args.plugins_dir, &scratch.path().join("calibrated"), symbols(true));
+    let calibrated = Service::start(config.clone(), None)?;
+    let uncalibrated = Service::start(simulated::host_config(args, &sim, args.plugins_dir, &scratch.path().join("uncalibrated"), symbols(false)), None)?;
+    let truth0 = sim.truth();
+    let hidden: BTreeMap<String, Vec<f64>> = args.symbols.iter().map(|s| (s.clone(), hidden_over_ladder(&config.symbols[s].ladder(), &truth0.hidden_mix[s]))).collect();
+    let mut tv: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let (seconds, _) = simulated::run_for(&sim, &[&calibrated, &uncalibrated], args, |_| {
+        for s in &args.symbols {
+            let w = calibrated.view(s).map(|v| v.products.weights.weights.clone()).unwrap_or_default();
+            tv.entry(s.clone()).or_default().push(tv_distance(&w, &hidden[s]));
+        }
+    })?;
+    let liquidated = sim.truth().liquidations;
+    let (mut cal, mut uncal) = (BTreeMap::new(), BTreeMap::new());
+    for s in &args.symbols {
+        let ladder = config.symbols[s].ladder();
+        let (Some(vc), Some(vu)) = (calibrated.view(s), uncalibrated.view(s)) else { anyhow::bail!("no view of {s}") };
+        let counts = by_tier(&ladder.tiers, s, liquidated.iter().map(|l| (l.symbol.as_str(), l.leverage)));
+        cal.insert(s.clone(), with_truth(figures(&vc, tv.remove(s).unwrap_or_default()), &ladder, counts));
+        uncal.insert(s.clone(), figures(&vu, Vec::new()));
+    }
+    calibrated.shutdown();
+    uncalibrated.shutdown();
+    rt.block_on(sim.shutdown());
+    let how = "live: both hosts side by side on one simulator, each through its own feeds (wasm engines)".to_string();
+    Ok(Outcome { calibrated: cal, uncalibrated: uncal, hidden, seconds, how })
+}

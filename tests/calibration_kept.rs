@@ -1,0 +1,47 @@
+//! The calibration benchmark's kept run: recorded once with the simulator's truth, then replayed with every simulated liquidation and the same figures every time.
+
+use std::path::Path;
+
+use liqhost::bench::calibration::{parse_params, run, CalibrationArgs};
+
+#[test]
+fn a_kept_run_replays_every_simulated_liquidation_and_gives_the_same_figures_each_time() {
+    let scratch = tempfile::tempdir().unwrap();
+    let kept = scratch.path().join("kept");
+    let symbols = ["BTC", "SOL"];
+    let replay = |json: &Path| {
+        let args = CalibrationArgs {
+            plugins_dir: Path::new("not-used-by-a-kept-run"),
+            // At 240x a debug build keeps up (much faster, a venue drops it as too slow and the
+            // report shows fewer received than simulated).
+            hours: 0.25,
+            speed: 240.0,
+            seed: 5,
+            symbols: symbols.iter().map(|s| s.to_string()).collect(),
+            // Short windows, so a quarter of an hour calibrates a few times.
+            calibrator_params: parse_params(&["window_minutes=5".into()]).unwrap(),
+            capture: Some(&kept),
+        };
+        run(args, Some(json)).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(json).unwrap()).unwrap()
+    };
+    let first = replay(&scratch.path().join("first.json"));
+    assert!(kept.join("truth.json").exists() && kept.join("capture.0000.lqc.zst").exists(), "the recording and its truth are kept");
+    let second = replay(&scratch.path().join("second.json"));
+
+    let mut simulated = 0;
+    for s in symbols {
+        let (c, u) = (&first["calibrated"][s], &first["uncalibrated"][s]);
+        let emitted = c["simulated_liquidations"].as_u64().unwrap();
+        assert_eq!(c["liquidations"].as_u64(), Some(emitted), "{s}: the calibrated replay got every simulated liquidation");
+        assert_eq!(u["liquidations"].as_u64(), Some(emitted), "{s}: the uncalibrated replay too");
+        assert_eq!(c["liquidated_by_tier"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum::<u64>(), emitted, "{s}");
+        assert!(c["calibrations"].as_u64().unwrap() >= 2, "{s}: 5-minute windows over 15 minutes: {}", c["calibrations"]);
+        simulated += emitted;
+    }
+    assert!(simulated > 0, "a quarter of an hour of the simulator liquidates something");
+    // The second run replays the same bytes: every figure is the same.
+    assert_eq!(first["calibrated"], second["calibrated"]);
+    assert_eq!(first["uncalibrated"], second["uncalibrated"]);
+    assert_eq!(first["hidden"], second["hidden"]);
+}
