@@ -13,7 +13,7 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::{by_tier, figures, hidden_over_ladder, simulated, symbol_config, tv_distance, with_truth, CalibrationArgs, Outcome};
+use super::{by_tier, figures, hidden_over_ladder, simulated, symbol_config, with_truth, CalibrationArgs, Outcome};
 use crate::bench::pipeline::{bench_runtime, load_capture, native_engines, replay_pipelines_with, Engines};
 use crate::config::SymbolConfig;
 use crate::feeds::Recorder;
@@ -79,11 +79,11 @@ pub(super) fn run(args: &CalibrationArgs, dir: &Path) -> anyhow::Result<Outcome>
         let kept = &truth.symbols[s];
         let (Some(vc), Some(vu)) = (cal_run.views.get(s), uncal_run.views.get(s)) else { anyhow::bail!("no view of {s}") };
         let prior = normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
-        let mut tv = vec![tv_distance(&prior, &kept.hidden)];
-        tv.extend(hourly.iter().map(|views| tv_distance(&views[s].products.weights.weights, &kept.hidden)));
-        tv.push(tv_distance(&vc.products.weights.weights, &kept.hidden));
-        cal.insert(s.clone(), with_truth(figures(vc, tv), &ladder, kept.liquidated_by_tier.clone()));
-        uncal.insert(s.clone(), figures(vu, Vec::new()));
+        let mut by_hour = vec![prior];
+        by_hour.extend(hourly.iter().map(|views| views[s].products.weights.weights.clone()));
+        by_hour.push(vc.products.weights.weights.clone());
+        cal.insert(s.clone(), with_truth(figures(vc, by_hour, &kept.hidden), &ladder, kept.liquidated_by_tier.clone()));
+        uncal.insert(s.clone(), figures(vu, Vec::new(), &kept.hidden));
         hidden.insert(s.clone(), kept.hidden.clone());
     }
     let how = format!(

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{by_tier, figures, hidden_over_ladder, simulated, symbol_config, tv_distance, with_truth, CalibrationArgs, Outcome};
+use super::{by_tier, figures, hidden_over_ladder, simulated, symbol_config, with_truth, CalibrationArgs, Outcome};
 use crate::service::Service;
 
 pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
@@ -15,11 +15,11 @@ pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
     let uncalibrated = Service::start(simulated::host_config(args, &sim, args.plugins_dir, &scratch.path().join("uncalibrated"), symbols(false)), None)?;
     let truth0 = sim.truth();
     let hidden: BTreeMap<String, Vec<f64>> = args.symbols.iter().map(|s| (s.clone(), hidden_over_ladder(&config.symbols[s].ladder(), &truth0.hidden_mix[s]))).collect();
-    let mut tv: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut by_hour: BTreeMap<String, Vec<Vec<f64>>> = BTreeMap::new();
     let (seconds, _) = simulated::run_for(&sim, &[&calibrated, &uncalibrated], args, |_| {
         for s in &args.symbols {
             let w = calibrated.view(s).map(|v| v.products.weights.weights.clone()).unwrap_or_default();
-            tv.entry(s.clone()).or_default().push(tv_distance(&w, &hidden[s]));
+            by_hour.entry(s.clone()).or_default().push(w);
         }
     })?;
     let liquidated = sim.truth().liquidations;
@@ -28,8 +28,8 @@ pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
         let ladder = config.symbols[s].ladder();
         let (Some(vc), Some(vu)) = (calibrated.view(s), uncalibrated.view(s)) else { anyhow::bail!("no view of {s}") };
         let counts = by_tier(&ladder.tiers, s, liquidated.iter().map(|l| (l.symbol.as_str(), l.leverage)));
-        cal.insert(s.clone(), with_truth(figures(&vc, tv.remove(s).unwrap_or_default()), &ladder, counts));
-        uncal.insert(s.clone(), figures(&vu, Vec::new()));
+        cal.insert(s.clone(), with_truth(figures(&vc, by_hour.remove(s).unwrap_or_default(), &hidden[s]), &ladder, counts));
+        uncal.insert(s.clone(), figures(&vu, Vec::new(), &hidden[s]));
     }
     calibrated.shutdown();
     uncalibrated.shutdown();

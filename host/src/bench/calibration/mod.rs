@@ -40,6 +40,8 @@ const TARGET_TV: f64 = 0.10;
 pub struct RunFigures {
     /// TV distance to the hidden mix at each simulated hour (index 0 = the prior).
     pub tv_by_hour: Vec<f64>,
+    /// The weights at each simulated hour (index 0 = the prior), as `tv_by_hour`.
+    pub weights_by_hour: Vec<Vec<f64>>,
     pub weights: Vec<f64>,
     /// The calibrator's bias at the end (fraction of price; 0 without a calibrator).
     pub bias_pct: f64,
@@ -106,10 +108,12 @@ pub fn tv_distance(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// The figures of one host's symbol at the end of the run.
-fn figures(v: &SymbolView, tv_by_hour: Vec<f64>) -> RunFigures {
+/// `weights_by_hour`: the calibrated host's weights at each hour, measured against `hidden`.
+fn figures(v: &SymbolView, weights_by_hour: Vec<Vec<f64>>, hidden: &[f64]) -> RunFigures {
     let q = v.zone_quality;
     RunFigures {
-        tv_by_hour,
+        tv_by_hour: weights_by_hour.iter().map(|w| tv_distance(w, hidden)).collect(),
+        weights_by_hour,
         weights: v.products.weights.weights.clone(),
         bias_pct: v.products.weights.bias_pct,
         calibrations: v.products.weights.calibrations,
