@@ -8,6 +8,7 @@ use super::engine::{CachedBar, CalibratorEngine};
 use super::input::MinuteSnapshot;
 use super::memory::side_key;
 use super::output::Calibration;
+use super::params::HitWeighting;
 use super::tuning::tuned_tolerance;
 use super::update::{enabled_entropy, entropy_floor, propose};
 
@@ -121,7 +122,11 @@ impl CalibratorEngine {
         let enabled = self.enabled();
         let exposure = self.window.exposure_of(&self.ladder.tiers);
         let events = self.window.indexed_events(&self.ladder.tiers);
-        let share = if self.params.learn_group_total { self.open_share.share() } else { None };
+        // Absolute rates compare hits with exposed notional, so only hits weighed in USD can
+        // set the group's total: counted hits (one per event) would read as a rate per dollar
+        // thousands of times too small and drain the reached tiers window after window.
+        let in_usd = self.weighting == HitWeighting::Notional;
+        let share = if self.params.learn_group_total && in_usd { self.open_share.share() } else { None };
         let proposal = propose(&self.weights, &enabled, &exposure, &events, self.params.learning_rate, share);
         let floor = entropy_floor(&enabled, self.params.min_entropy_ratio);
         let (entropy, updated) = match &proposal.weights {

@@ -49,6 +49,7 @@ crate::params_struct! {
         /// Move the total weight of the tiers the price reached towards what their absolute
         /// hit rates say (with the open share, see `open_share`), the other tiers taking the
         /// rest; off: that total stays where it was and only ratios within it are learned.
+        /// Needs hits in USD: with `hit_weighting = "count"` it does not act.
         learn_group_total: bool = true,
         /// What a hit weighs: "notional" (USD, SPEC's hit rate) or "count" (one per event).
         hit_weighting: String = "notional".to_string(),

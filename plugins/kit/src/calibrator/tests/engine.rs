@@ -143,6 +143,19 @@ fn moves_weight_towards_the_tier_the_liquidations_came_from_within_the_clamp_and
     assert_eq!(e.stats().weights, c.weights);
 }
 
+/// The group total (`learn_group_total`) reads hits per exposed dollar: with hits weighed in
+/// USD it moves the reached tiers' total, with counted hits (no USD scale) it stays off, so
+/// the weights are those of an engine without it.
+#[test]
+fn the_group_total_learns_from_hits_in_usd_only() {
+    let run = |weighting: &str, group: bool| {
+        let mut e = engine_with(CalibratorParams { hit_weighting: weighting.into(), learn_group_total: group, ..params() });
+        window_favouring_100x(&mut e, 200).weights
+    };
+    assert_ne!(run("notional", true), run("notional", false), "the group total acts on hits in USD");
+    assert_eq!(run("count", true), run("count", false), "and not on counted hits");
+}
+
 #[test]
 fn skips_the_update_when_the_entropy_falls_under_the_floor() {
     let mut e = engine_with(CalibratorParams { min_entropy_ratio: 0.9995, ..params() });
