@@ -13,7 +13,7 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::{by_tier, figures, hidden_over_ladder, simulated, symbol_config, with_truth, CalibrationArgs, Outcome};
+use super::{by_tier, figures, hidden_over_ladder, learning_rate, simulated, symbol_config, with_truth, CalibrationArgs, Outcome};
 use crate::bench::pipeline::{bench_runtime, load_capture, native_engines, replay_pipelines_with, Engines};
 use crate::config::SymbolConfig;
 use crate::feeds::Recorder;
@@ -82,7 +82,7 @@ pub(super) fn run(args: &CalibrationArgs, dir: &Path) -> anyhow::Result<Outcome>
         let mut by_hour = vec![prior];
         by_hour.extend(hourly.iter().map(|views| views[s].products.weights.weights.clone()));
         by_hour.push(vc.products.weights.weights.clone());
-        cal.insert(s.clone(), with_truth(figures(vc, by_hour, &kept.hidden), &ladder, kept.liquidated_by_tier.clone()));
+        cal.insert(s.clone(), with_truth(figures(vc, by_hour, &kept.hidden), &ladder, kept.liquidated_by_tier.clone(), &kept.hidden, learning_rate(args)));
         uncal.insert(s.clone(), figures(vu, Vec::new(), &kept.hidden));
         hidden.insert(s.clone(), kept.hidden.clone());
     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{by_tier, figures, hidden_over_ladder, simulated, symbol_config, with_truth, CalibrationArgs, Outcome};
+use super::{by_tier, figures, hidden_over_ladder, learning_rate, simulated, symbol_config, with_truth, CalibrationArgs, Outcome};
 use crate::service::Service;
 
 pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
@@ -28,7 +28,7 @@ pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
         let ladder = config.symbols[s].ladder();
         let (Some(vc), Some(vu)) = (calibrated.view(s), uncalibrated.view(s)) else { anyhow::bail!("no view of {s}") };
         let counts = by_tier(&ladder.tiers, s, liquidated.iter().map(|l| (l.symbol.as_str(), l.leverage)));
-        cal.insert(s.clone(), with_truth(figures(&vc, by_hour.remove(s).unwrap_or_default(), &hidden[s]), &ladder, counts));
+        cal.insert(s.clone(), with_truth(figures(&vc, by_hour.remove(s).unwrap_or_default(), &hidden[s]), &ladder, counts, &hidden[s], learning_rate(args)));
         uncal.insert(s.clone(), figures(&vu, Vec::new(), &hidden[s]));
     }
     calibrated.shutdown();

@@ -28,6 +28,8 @@ use super::stats::machine;
 use crate::config::{LadderConfig, SymbolConfig};
 use crate::pipeline::{normalised, SymbolView};
 use crate::plugin::EngineKind;
+use liqhost_kit::calibrator::update::path_to;
+use liqhost_kit::calibrator::CalibratorParams;
 
 /// The predecessor's acceptance gate (SPEC zone-manager).
 const GATE_MEDIAN_LIFESPAN_MIN: f64 = 20.0;
@@ -64,6 +66,10 @@ pub struct RunFigures {
     pub simulated_liquidations: u64,
     /// The same per ladder tier (the leverage of each liquidated position).
     pub liquidated_by_tier: Vec<u64>,
+    /// TV distance to the hidden mix of the weights the update reaches from the prior in as
+    /// many windows when every window's estimate is the hidden mix itself (calibrated run):
+    /// the best any run of this length can do with these update settings.
+    pub fastest_tv: Option<f64>,
 }
 
 pub struct CalibrationArgs<'a> {
@@ -128,16 +134,26 @@ fn figures(v: &SymbolView, weights_by_hour: Vec<Vec<f64>>, hidden: &[f64]) -> Ru
         prior: Vec::new(),
         simulated_liquidations: 0,
         liquidated_by_tier: Vec::new(),
+        fastest_tv: None,
     }
 }
 
-/// The calibrated host's figures, completed with what the simulator knows of the run.
-fn with_truth(mut f: RunFigures, ladder: &LadderConfig, liquidated_by_tier: Vec<u64>) -> RunFigures {
+/// The calibrated host's figures, completed with what the simulator knows of the run
+/// (`hidden`, liquidations per tier) and the fastest path to it at `learning_rate`.
+fn with_truth(mut f: RunFigures, ladder: &LadderConfig, liquidated_by_tier: Vec<u64>, hidden: &[f64], learning_rate: f64) -> RunFigures {
     f.reached = liquidated_by_tier.iter().map(|n| *n > 0).collect();
     f.simulated_liquidations = liquidated_by_tier.iter().sum();
     f.liquidated_by_tier = liquidated_by_tier;
     f.prior = normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
+    let enabled: Vec<bool> = ladder.tiers.iter().map(|t| !ladder.disabled.contains(t)).collect();
+    let windows = u32::try_from(f.calibrations).unwrap_or(u32::MAX);
+    f.fastest_tv = Some(tv_distance(&path_to(&f.prior, &enabled, hidden, learning_rate, windows), hidden));
     f
+}
+
+/// The calibrated host's learning rate: the parameter given, else the calibrator's default.
+fn learning_rate(args: &CalibrationArgs) -> f64 {
+    args.calibrator_params.get("learning_rate").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))).unwrap_or(CalibratorParams::default().learning_rate)
 }
 
 /// Liquidations per ladder tier among `(symbol, leverage)` pairs of one symbol.
@@ -206,6 +222,9 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         );
         println!("  TV to the hidden mix by hour: {}", c.tv_by_hour.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  TV prior {prior_tv:.3} -> calibrated {final_tv:.3} (target < {TARGET_TV}: {})", if final_tv < TARGET_TV { "met" } else { "not met" });
+        if let Some(best) = c.fastest_tv {
+            println!("  the update fed the hidden mix itself every window would be at TV {best:.3} after as many windows ({})", c.calibrations);
+        }
         println!("  liquidated per tier (simulator): {}", c.liquidated_by_tier.iter().map(u64::to_string).collect::<Vec<_>>().join(" "));
         println!("  hidden     {}", hidden[s].iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));
         println!("  calibrated {}", c.weights.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));

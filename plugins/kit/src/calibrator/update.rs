@@ -257,6 +257,21 @@ pub fn fit_box(old: &[f64], enabled: &[bool], step: &[f64]) -> Vec<f64> {
     w
 }
 
+/// The weights the update reaches from `weights` after `windows` windows whose estimate is
+/// `target` itself on every enabled tier (perfect evidence): the step `w (target / w)^lr`,
+/// then [`fit_box`] (ratio clamp, cap, floor). The fastest the anchored update can learn a
+/// mix, so what any real run can be held against.
+pub fn path_to(weights: &[f64], enabled: &[bool], target: &[f64], learning_rate: f64, windows: u32) -> Vec<f64> {
+    let mut w = weights.to_vec();
+    for _ in 0..windows {
+        let step: Vec<f64> = (0..w.len())
+            .map(|i| if enabled[i] && w[i] > 0.0 { w[i] * math::powf(target[i].max(0.0) / w[i], learning_rate) } else { 0.0 })
+            .collect();
+        w = fit_box(&w, enabled, &step);
+    }
+    w
+}
+
 /// Shannon entropy (nats) of the enabled weights, renormalised over enabled tiers.
 pub fn enabled_entropy(weights: &[f64], enabled: &[bool]) -> f64 {
     let total: f64 = weights.iter().zip(enabled).filter(|(_, on)| **on).map(|(w, _)| *w).sum();
@@ -308,6 +323,25 @@ mod tests {
             assert!((g - want).abs() < EPS, "{got:?}");
         }
         assert_eq!(p.exposed_tiers, 3);
+    }
+
+    /// Fed the target, each window takes `lr` of the way in log space (then renormalises)
+    /// and never overshoots; a far target is approached no faster than the ratio clamp.
+    #[test]
+    fn the_path_to_a_target_moves_by_the_learning_rate_within_the_clamp() {
+        let on = [true, true];
+        let one = path_to(&[0.5, 0.5], &on, &[0.45, 0.55], 0.5, 1);
+        // steps 0.5*(0.9)^0.5 and 0.5*(1.1)^0.5, normalised
+        let (a, b) = (0.9f64.sqrt(), 1.1f64.sqrt());
+        assert!((one[0] - a / (a + b)).abs() < 1e-9 && (one[1] - b / (a + b)).abs() < 1e-9, "{one:?}");
+        let tv = |w: &[f64]| 0.5 * w.iter().zip([0.45, 0.55]).map(|(x, y)| (x - y).abs()).sum::<f64>();
+        let later = path_to(&[0.5, 0.5], &on, &[0.45, 0.55], 0.5, 12);
+        assert!(tv(&later) < tv(&one) && tv(&later) < 1e-4, "{later:?}");
+        // a far target: one window moves a tier by at most the clamp
+        let far = path_to(&[0.5, 0.5], &on, &[0.05, 0.95], 1.0, 1);
+        assert!(far[0] >= 0.5 * RATIO_CLAMP_MIN - 1e-9 && far[1] <= 0.5 * RATIO_CLAMP_MAX + 1e-9, "{far:?}");
+        // disabled tiers stay 0
+        assert_eq!(path_to(&[0.5, 0.0, 0.5], &[true, false, true], &[0.3, 0.4, 0.3], 0.1, 3)[1], 0.0);
     }
 
     /// Tiers 1 and 2 exposed (X = 100 each, hits 10 and 5 with full credit), tier 0 never:
