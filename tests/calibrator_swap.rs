@@ -14,6 +14,21 @@ fn sent(truth: &liqhost_sim::GroundTruth, symbol: &str) -> u64 {
     Venue::ALL.iter().map(|v| truth.liquidations_sent.get(&(*v, symbol.to_string())).copied().unwrap_or(0)).sum()
 }
 
+/// After a pause the venues still write the frames already queued: waits until the
+/// liquidations sent have stopped changing (the same over 300 ms) and `seen` holds for them.
+fn wait_until_settled(sim: &liqhost_sim::SimHandle, what: &str, seen: impl Fn(&liqhost_sim::GroundTruth) -> bool) {
+    let started = std::time::Instant::now();
+    loop {
+        let before = sim.truth().liquidations_sent;
+        std::thread::sleep(Duration::from_millis(300));
+        let truth = sim.truth();
+        if truth.liquidations_sent == before && seen(&truth) {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+    }
+}
+
 #[test]
 fn swapping_btcs_calibrator_keeps_its_weights_and_counters_and_loses_no_event() {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -39,8 +54,8 @@ fn swapping_btcs_calibrator_keeps_its_weights_and_counters_and_loses_no_event() 
 
     // Freeze the market so before and after can be compared exactly.
     sim.pause();
-    wait_until("BTC's calibrator to see every liquidation so far", Duration::from_secs(20), || {
-        service.view("BTC").unwrap().products.calibrator.as_ref().is_some_and(|c| c.total_events == sent(&sim.truth(), "BTC"))
+    wait_until_settled(&sim, "BTC's calibrator to see every liquidation so far", |truth| {
+        service.view("BTC").unwrap().products.calibrator.as_ref().is_some_and(|c| c.total_events == sent(truth, "BTC"))
     });
     let before = service.view("BTC").unwrap();
     let eth_before = service.view("ETH").unwrap();
@@ -69,9 +84,8 @@ fn swapping_btcs_calibrator_keeps_its_weights_and_counters_and_loses_no_event() 
             && service.view("ETH").unwrap().products.counters.minutes >= eth_before.products.counters.minutes + 5
     });
     sim.pause();
-    wait_until("both calibrators to count every liquidation", Duration::from_secs(20), || {
-        let truth = sim.truth();
-        ["BTC", "ETH"].iter().all(|s| service.view(s).unwrap().products.calibrator.as_ref().is_some_and(|c| c.total_events == sent(&truth, s)))
+    wait_until_settled(&sim, "both calibrators to count every liquidation", |truth| {
+        ["BTC", "ETH"].iter().all(|s| service.view(s).unwrap().products.calibrator.as_ref().is_some_and(|c| c.total_events == sent(truth, s)))
     });
     for (venue, stats) in service.feed_stats() {
         assert_eq!(stats.reconnects, feeds_before[&venue].reconnects, "{venue}: the feeds were not touched by the swap");
