@@ -9,14 +9,14 @@ fn a_kept_run_replays_every_simulated_liquidation_and_gives_the_same_figures_eac
     let scratch = tempfile::tempdir().unwrap();
     let kept = scratch.path().join("kept");
     let symbols = ["BTC", "SOL"];
-    let replay = |json: &Path| {
+    let replay = |json: &Path, seed: u64, hours: f64| {
         let args = CalibrationArgs {
             plugins_dir: Path::new("not-used-by-a-kept-run"),
+            hours,
             // At 240x a debug build keeps up (much faster, a venue drops it as too slow and the
             // report shows fewer received than simulated).
-            hours: 0.25,
             speed: 240.0,
-            seed: 5,
+            seed,
             symbols: symbols.iter().map(|s| s.to_string()).collect(),
             // Short windows, so a quarter of an hour calibrates a few times.
             calibrator_params: parse_params(&["window_minutes=5".into()]).unwrap(),
@@ -25,9 +25,10 @@ fn a_kept_run_replays_every_simulated_liquidation_and_gives_the_same_figures_eac
         run(args, Some(json)).unwrap();
         serde_json::from_slice::<serde_json::Value>(&std::fs::read(json).unwrap()).unwrap()
     };
-    let first = replay(&scratch.path().join("first.json"));
+    let first = replay(&scratch.path().join("first.json"), 5, 0.25);
     assert!(kept.join("truth.json").exists() && kept.join("capture.0000.lqc.zst").exists(), "the recording and its truth are kept");
-    let second = replay(&scratch.path().join("second.json"));
+    // Other seed and hours asked: the kept run is what is replayed.
+    let second = replay(&scratch.path().join("second.json"), 99, 6.0);
 
     let mut simulated = 0;
     for s in symbols {
@@ -44,4 +45,8 @@ fn a_kept_run_replays_every_simulated_liquidation_and_gives_the_same_figures_eac
     assert_eq!(first["calibrated"], second["calibrated"]);
     assert_eq!(first["uncalibrated"], second["uncalibrated"]);
     assert_eq!(first["hidden"], second["hidden"]);
+    // the JSON names the run that was replayed
+    for run in [&first, &second] {
+        assert_eq!((&run["seed"], &run["hours"], &run["speed"]), (&serde_json::json!(5), &serde_json::json!(0.25), &serde_json::json!(240.0)));
+    }
 }

@@ -184,6 +184,11 @@ pub struct Outcome {
     seconds: f64,
     /// How the run was made, for the first line of the report.
     how: String,
+    /// The market's seed, simulated hours and speed of the run (a kept run's own, whatever
+    /// the arguments said).
+    seed: u64,
+    hours: f64,
+    speed: f64,
 }
 
 /// Each symbol's config for a host of the run: the calibrated one with the calibrator
@@ -203,11 +208,14 @@ fn fmt(x: Option<f64>) -> String {
 }
 
 pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()> {
-    println!("calibration benchmark: {} simulated hours at {}x, seed {}, symbols {:?}", args.hours, args.speed, args.seed, args.symbols);
+    match args.capture {
+        Some(dir) => println!("calibration benchmark: the kept run in {} (recorded first if there is none), symbols {:?}", dir.display(), args.symbols),
+        None => println!("calibration benchmark: {} simulated hours at {}x, seed {}, symbols {:?}", args.hours, args.speed, args.seed, args.symbols),
+    }
     if !args.calibrator_params.is_empty() {
         println!("calibrator parameters of the calibrated host: {}", args.calibrator_params);
     }
-    let Outcome { calibrated: cal, uncalibrated: uncal, hidden, seconds, how } = match args.capture {
+    let Outcome { calibrated: cal, uncalibrated: uncal, hidden, seconds, how, seed, hours, speed } = match args.capture {
         Some(dir) => kept::run(&args, dir)?,
         None => live::run(&args)?,
     };
@@ -245,7 +253,7 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         );
     }
     if let Some(path) = json_out {
-        let doc = json!({ "machine": machine(), "how": how, "hours": args.hours, "speed": args.speed, "seed": args.seed, "calibrator_params": args.calibrator_params, "hidden": hidden, "calibrated": cal, "uncalibrated": uncal });
+        let doc = json!({ "machine": machine(), "how": how, "hours": hours, "speed": speed, "seed": seed, "calibrator_params": args.calibrator_params, "hidden": hidden, "calibrated": cal, "uncalibrated": uncal });
         std::fs::write(path, serde_json::to_vec_pretty(&doc)?)?;
     }
     Ok(())
