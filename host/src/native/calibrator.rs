@@ -15,6 +15,12 @@ pub(super) struct Calibrator {
     symbol: String,
 }
 
+/// The parameters the calibrator runs with under `config`: its defaults overlaid with the
+/// config's parameters, as the engine itself reads them.
+pub(crate) fn params_of(config: &EngineConfig) -> Result<cal::CalibratorParams, EngineError> {
+    Ok(config_in(config, &cal::CalibratorParams::default())?.1)
+}
+
 impl Calibrator {
     pub(super) fn build(symbol: &str, config: &EngineConfig, state: Option<&[u8]>) -> Result<Self, EngineError> {
         let (ladder, params) = config_in(config, &cal::CalibratorParams::default())?;

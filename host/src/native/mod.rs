@@ -27,6 +27,7 @@ mod fault;
 mod heatmap;
 mod zones;
 
+pub(crate) use calibrator::params_of as calibrator_params;
 pub use fault::panic_on_next_call;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -13,7 +13,7 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::{by_tier, figures, hidden_over_ladder, learning_rate, simulated, symbol_config, with_truth, CalibrationArgs, Outcome};
+use super::{figures, hidden_over_ladder, learning_rate, liquidated_by_tier, simulated, symbol_configs, with_truth, CalibrationArgs, Outcome};
 use crate::bench::pipeline::{bench_runtime, load_capture, native_engines, replay_pipelines_with, Engines};
 use crate::config::SymbolConfig;
 use crate::feeds::Recorder;
@@ -55,26 +55,23 @@ pub(super) fn run(args: &CalibrationArgs, dir: &Path) -> anyhow::Result<Outcome>
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         record(args, dir).context("recording the simulator")?
     };
-    for s in &args.symbols {
+    let cal_configs = symbol_configs(args, true);
+    for (s, config) in &cal_configs {
         let kept = truth.symbols.get(s).with_context(|| format!("the kept run has no {s} (it has {:?})", truth.symbols.keys().collect::<Vec<_>>()))?;
-        anyhow::ensure!(kept.tiers == SymbolConfig::for_symbol(s).ladder().tiers, "{s}: the kept run's ladder {:?} is not the configured one", kept.tiers);
+        anyhow::ensure!(kept.tiers == config.ladder().tiers, "{s}: the kept run's ladder {:?} is not the configured one", kept.tiers);
     }
     let records = load_capture(dir)?;
     let runtime = bench_runtime()?;
     let engines = native_engines();
     let without_calibrator: Engines = engines.iter().filter(|(k, _)| **k != EngineKind::Calibrator).map(|(k, c)| (*k, c.clone())).collect();
-    let configs = |calibrated: bool| -> BTreeMap<String, SymbolConfig> {
-        args.symbols.iter().map(|s| (s.clone(), symbol_config(s, calibrated, &args.calibrator_params))).collect()
-    };
     // Stops at each whole simulated hour before the end; the end is the replay's last view.
     let stops: Vec<f64> = (1..truth.hours.ceil() as u64).map(|h| truth.released_at + h as f64 * 3600.0 / truth.speed).collect();
     let started = Instant::now();
-    let (cal_run, hourly) = replay_pipelines_with(&runtime, &engines, &records, &configs(true), &stops)?;
-    let (uncal_run, _) = replay_pipelines_with(&runtime, &without_calibrator, &records, &configs(false), &[])?;
+    let (cal_run, hourly) = replay_pipelines_with(&runtime, &engines, &records, &cal_configs, &stops)?;
+    let (uncal_run, _) = replay_pipelines_with(&runtime, &without_calibrator, &records, &symbol_configs(args, false), &[])?;
     let seconds = started.elapsed().as_secs_f64();
     let (mut cal, mut uncal, mut hidden) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-    for s in &args.symbols {
-        let config = SymbolConfig::for_symbol(s);
+    for (s, config) in &cal_configs {
         let ladder = config.ladder();
         let kept = &truth.symbols[s];
         let (Some(vc), Some(vu)) = (cal_run.views.get(s), uncal_run.views.get(s)) else { anyhow::bail!("no view of {s}") };
@@ -82,7 +79,8 @@ pub(super) fn run(args: &CalibrationArgs, dir: &Path) -> anyhow::Result<Outcome>
         let mut by_hour = vec![prior];
         by_hour.extend(hourly.iter().map(|views| views[s].products.weights.weights.clone()));
         by_hour.push(vc.products.weights.weights.clone());
-        cal.insert(s.clone(), with_truth(figures(vc, by_hour, &kept.hidden), &ladder, kept.liquidated_by_tier.clone(), &kept.hidden, learning_rate(args)));
+        let lr = learning_rate(config)?;
+        cal.insert(s.clone(), with_truth(figures(vc, by_hour, &kept.hidden), ladder, kept.liquidated_by_tier.clone(), &kept.hidden, lr));
         uncal.insert(s.clone(), figures(vu, Vec::new(), &kept.hidden));
         hidden.insert(s.clone(), kept.hidden.clone());
     }
@@ -117,8 +115,8 @@ fn record(args: &CalibrationArgs, dir: &Path) -> anyhow::Result<Truth> {
         .iter()
         .map(|(s, sc)| {
             let ladder = sc.ladder();
-            let liquidated_by_tier = by_tier(&ladder.tiers, s, liquidated.iter().map(|l| (l.symbol.as_str(), l.leverage)));
-            (s.clone(), SymbolTruth { hidden: hidden_over_ladder(&ladder, &mix[s]), tiers: ladder.tiers.clone(), liquidated_by_tier })
+            let liquidated_by_tier = liquidated_by_tier(&ladder.tiers, s, &liquidated);
+            (s.clone(), SymbolTruth { hidden: hidden_over_ladder(ladder, &mix[s]), tiers: ladder.tiers.clone(), liquidated_by_tier })
         })
         .collect();
     let truth = Truth { seed: args.seed, speed: args.speed, hours: args.hours, released_at, symbols };

@@ -2,17 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use super::{by_tier, figures, hidden_over_ladder, learning_rate, simulated, symbol_config, with_truth, CalibrationArgs, Outcome};
+use super::{figures, hidden_over_ladder, learning_rate, liquidated_by_tier, simulated, symbol_configs, with_truth, CalibrationArgs, Outcome};
 use crate::service::Service;
 
 pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
     let rt = tokio::runtime::Runtime::new()?;
     let sim = simulated::start_held(&rt, args)?;
     let scratch = tempfile::tempdir()?;
-    let symbols = |calibrated: bool| args.symbols.iter().map(|s| (s.clone(), symbol_config(s, calibrated, &args.calibrator_params))).collect();
-    let config = simulated::host_config(args, &sim, args.plugins_dir, &scratch.path().join("calibrated"), symbols(true));
+    let config = simulated::host_config(args, &sim, args.plugins_dir, &scratch.path().join("calibrated"), symbol_configs(args, true));
     let calibrated = Service::start(config.clone(), None)?;
-    let uncalibrated = Service::start(simulated::host_config(args, &sim, args.plugins_dir, &scratch.path().join("uncalibrated"), symbols(false)), None)?;
+    let uncalibrated = Service::start(simulated::host_config(args, &sim, args.plugins_dir, &scratch.path().join("uncalibrated"), symbol_configs(args, false)), None)?;
     let truth0 = sim.truth();
     let hidden: BTreeMap<String, Vec<f64>> = args.symbols.iter().map(|s| (s.clone(), hidden_over_ladder(&config.symbols[s].ladder(), &truth0.hidden_mix[s]))).collect();
     let mut by_hour: BTreeMap<String, Vec<Vec<f64>>> = BTreeMap::new();
@@ -27,8 +26,9 @@ pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
     for s in &args.symbols {
         let ladder = config.symbols[s].ladder();
         let (Some(vc), Some(vu)) = (calibrated.view(s), uncalibrated.view(s)) else { anyhow::bail!("no view of {s}") };
-        let counts = by_tier(&ladder.tiers, s, liquidated.iter().map(|l| (l.symbol.as_str(), l.leverage)));
-        cal.insert(s.clone(), with_truth(figures(&vc, by_hour.remove(s).unwrap_or_default(), &hidden[s]), &ladder, counts, &hidden[s], learning_rate(args)));
+        let counts = liquidated_by_tier(&ladder.tiers, s, &liquidated);
+        let lr = learning_rate(&config.symbols[s])?;
+        cal.insert(s.clone(), with_truth(figures(&vc, by_hour.remove(s).unwrap_or_default(), &hidden[s]), ladder, counts, &hidden[s], lr));
         uncal.insert(s.clone(), figures(&vu, Vec::new(), &hidden[s]));
     }
     calibrated.shutdown();

@@ -29,7 +29,7 @@ use crate::config::{LadderConfig, SymbolConfig};
 use crate::pipeline::{normalised, SymbolView};
 use crate::plugin::EngineKind;
 use liqhost_kit::calibrator::update::path_to;
-use liqhost_kit::calibrator::CalibratorParams;
+use liqhost_sim::TruthLiquidation;
 
 /// The predecessor's acceptance gate (SPEC zone-manager).
 const GATE_MEDIAN_LIFESPAN_MIN: f64 = 20.0;
@@ -151,9 +151,16 @@ fn with_truth(mut f: RunFigures, ladder: &LadderConfig, liquidated_by_tier: Vec<
     f
 }
 
-/// The calibrated host's learning rate: the parameter given, else the calibrator's default.
-fn learning_rate(args: &CalibrationArgs) -> f64 {
-    args.calibrator_params.get("learning_rate").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))).unwrap_or(CalibratorParams::default().learning_rate)
+/// The learning rate of a symbol's calibrator under `config`, read as the engine reads it.
+fn learning_rate(config: &SymbolConfig) -> anyhow::Result<f64> {
+    crate::native::calibrator_params(&config.engine_config(EngineKind::Calibrator))
+        .map(|p| p.learning_rate)
+        .map_err(|e| anyhow::anyhow!("the calibrator's parameters: {e:?}"))
+}
+
+/// Liquidations of `symbol` per ladder tier among the simulator's.
+fn liquidated_by_tier(tiers: &[u32], symbol: &str, liquidated: &[TruthLiquidation]) -> Vec<u64> {
+    by_tier(tiers, symbol, liquidated.iter().map(|l| (l.symbol.as_str(), l.leverage)))
 }
 
 /// Liquidations per ladder tier among `(symbol, leverage)` pairs of one symbol.
@@ -193,14 +200,17 @@ pub struct Outcome {
 
 /// Each symbol's config for a host of the run: the calibrated one with the calibrator
 /// parameters asked for, the uncalibrated one with no calibrator component.
-fn symbol_config(symbol: &str, calibrated: bool, calibrator_params: &toml::Table) -> SymbolConfig {
-    let mut sc = SymbolConfig::for_symbol(symbol);
-    if calibrated {
-        sc.params.entry(EngineKind::Calibrator).or_default().extend(calibrator_params.clone());
-    } else {
-        sc.engines.insert(EngineKind::Calibrator, "no_calibrator_in_this_run".into());
-    }
-    sc
+fn symbol_configs(args: &CalibrationArgs, calibrated: bool) -> BTreeMap<String, SymbolConfig> {
+    let config = |symbol: &str| {
+        let mut sc = SymbolConfig::for_symbol(symbol);
+        if calibrated {
+            sc.params.entry(EngineKind::Calibrator).or_default().extend(args.calibrator_params.clone());
+        } else {
+            sc.engines.insert(EngineKind::Calibrator, "no_calibrator_in_this_run".into());
+        }
+        sc
+    };
+    args.symbols.iter().map(|s| (s.clone(), config(s))).collect()
 }
 
 fn fmt(x: Option<f64>) -> String {
