@@ -106,7 +106,7 @@ fn record(args: &CalibrationArgs, dir: &Path) -> anyhow::Result<Truth> {
     let recorder = Arc::new(Recorder::create(dir, 256 << 20)?);
     let service = Service::start_with(config, None, StartOptions { recorder: Some(recorder.clone()) })?;
     let mix = sim.truth().hidden_mix;
-    let (_, released_at) = simulated::run_for(&sim, &[&service], args, |_| {})?;
+    let (_, released_at) = simulated::run_for(&sim, &[&service], args, || {})?;
     let liquidated = sim.truth().liquidations;
     service.shutdown();
     recorder.finish();

@@ -15,7 +15,7 @@ pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
     let truth0 = sim.truth();
     let hidden: BTreeMap<String, Vec<f64>> = args.symbols.iter().map(|s| (s.clone(), hidden_over_ladder(&config.symbols[s].ladder(), &truth0.hidden_mix[s]))).collect();
     let mut by_hour: BTreeMap<String, Vec<Vec<f64>>> = BTreeMap::new();
-    let (seconds, _) = simulated::run_for(&sim, &[&calibrated, &uncalibrated], args, |_| {
+    let (seconds, _) = simulated::run_for(&sim, &[&calibrated, &uncalibrated], args, || {
         for s in &args.symbols {
             let w = calibrated.view(s).map(|v| v.products.weights.weights.clone()).unwrap_or_default();
             by_hour.entry(s.clone()).or_default().push(w);

@@ -55,10 +55,10 @@ fn wait_until_connected(hosts: &[&Service]) -> anyhow::Result<()> {
 }
 
 /// Once `hosts` are connected, lets the simulator run `args.hours` simulated hours, calling
-/// `at_hour(h)` at the start (h = 0) and as each hour passes; then holds it again and gives
+/// `at_hour` at the start and as each hour passes (and once at the end); then holds it again and gives
 /// the hosts half a second to take in what was sent. Returns the real seconds it ran and
 /// the unix time (seconds) it was let go.
-pub(super) fn run_for(sim: &SimHandle, hosts: &[&Service], args: &CalibrationArgs, mut at_hour: impl FnMut(u64)) -> anyhow::Result<(f64, f64)> {
+pub(super) fn run_for(sim: &SimHandle, hosts: &[&Service], args: &CalibrationArgs, mut at_hour: impl FnMut()) -> anyhow::Result<(f64, f64)> {
     wait_until_connected(hosts)?;
     let released_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs_f64();
     sim.resume();
@@ -69,7 +69,7 @@ pub(super) fn run_for(sim: &SimHandle, hosts: &[&Service], args: &CalibrationArg
         let sim_minutes = sim.truth().minutes;
         let done = sim_minutes >= minutes;
         if sim_minutes >= next_hour * 60 || done {
-            at_hour(next_hour);
+            at_hour();
             next_hour += 1;
         }
         if done {
