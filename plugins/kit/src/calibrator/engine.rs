@@ -14,7 +14,7 @@ use super::constants::HIT_BUCKET_TOLERANCE;
 use super::input::Liquidation;
 use super::memory::LevelMemory;
 use super::output::CalibratorStats;
-use super::params::{CalibratorParams, HitWeighting};
+use super::params::{CalibratorParams, HitWeighting, OpenedNotional};
 use super::vol::Volatility;
 use super::window::Window;
 
@@ -55,6 +55,7 @@ pub struct CalibratorEngine {
     pub(super) ladder: Ladder,
     pub(super) params: CalibratorParams,
     pub(super) weighting: HitWeighting,
+    pub(super) opened_from: OpenedNotional,
     /// Current weights, one per tier: normalised, disabled tiers exactly 0.
     pub(super) weights: Vec<f64>,
     pub(super) bias: Bias,
@@ -94,6 +95,7 @@ impl CalibratorEngine {
         ladder.validate()?;
         params.validate()?;
         let weighting = params.hit_weighting()?;
+        let opened_from = params.opened_notional()?;
         Ok(CalibratorEngine {
             start_book: None,
             open_share: OpenShare::default(),
@@ -103,6 +105,7 @@ impl CalibratorEngine {
             ladder,
             params,
             weighting,
+            opened_from,
             bias: Bias::default(),
             vol: Volatility::default(),
             bars: VecDeque::new(),
@@ -129,6 +132,7 @@ impl CalibratorEngine {
         ladder.validate()?;
         params.validate()?;
         self.weighting = params.hit_weighting()?;
+        self.opened_from = params.opened_notional()?;
         self.weights = if ladder.tiers == self.ladder.tiers {
             Ladder { weights: self.weights.clone(), ..ladder.clone() }.normalized_weights()
         } else {

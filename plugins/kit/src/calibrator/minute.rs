@@ -8,7 +8,7 @@ use super::engine::{CachedBar, CalibratorEngine};
 use super::input::MinuteSnapshot;
 use super::memory::side_key;
 use super::output::Calibration;
-use super::params::HitWeighting;
+use super::params::{HitWeighting, OpenedNotional};
 use super::tuning::tuned_tolerance;
 use super::update::{enabled_entropy, entropy_floor, propose};
 
@@ -68,29 +68,19 @@ impl CalibratorEngine {
         Ok(None)
     }
 
-    /// Remembers each enabled tier's raw implied levels with the side's opened notional:
-    /// `sum notional / sum weight` over the side's levels of enabled tiers (the levels split
-    /// the side's new notional by weight, so this undoes the split). The minute's entries
-    /// are taken as spread evenly over the bar's range, so the notional is spread over the
-    /// buckets from the level of an entry at the low to that of an entry at the high.
-    /// Returns the opened notional per side (indexed by `side_key`).
+    /// Remembers each enabled tier's raw implied levels with the side's opened notional
+    /// ([`Self::opened_on`]). The minute's entries are taken as spread evenly over the bar's
+    /// range, so the notional is spread over the buckets from the level of an entry at the
+    /// low to that of an entry at the high. Returns the opened notional per side (indexed by
+    /// `side_key`).
     fn remember_levels(&mut self, snap: &MinuteSnapshot) -> [f64; 2] {
         let mut out = [0.0; 2];
         let enabled = self.enabled();
         for side in [Side::Long, Side::Short] {
-            let (mut usd, mut weight) = (0.0, 0.0);
-            for level in snap.levels.iter().filter(|l| l.side == side) {
-                if let Some(i) = self.ladder.tiers.iter().position(|t| *t == level.leverage) {
-                    if enabled[i] && self.weights[i] > 0.0 {
-                        usd += level.notional_usd;
-                        weight += self.weights[i];
-                    }
-                }
-            }
-            if !(usd > 0.0 && weight > 0.0) {
+            let opened = self.opened_on(side, snap, &enabled);
+            if !(opened.is_finite() && opened > 0.0) {
                 continue;
             }
-            let opened = usd / weight;
             out[usize::from(side_key(side))] = opened;
             let mmr = self.ladder.mmr;
             for (i, &tier) in self.ladder.tiers.iter().enumerate() {
@@ -101,6 +91,35 @@ impl CalibratorEngine {
             }
         }
         out
+    }
+
+    /// The notional opened on `side` in the snapshot's minute, as `opened_notional` says:
+    ///
+    /// - turnover: `oi_usd (1 - level_decay_per_minute) / 2`, the positions that replace
+    ///   the ones the memory's decay assumes closed (so in steady state the memory holds the
+    ///   open interest), half a side. Falls back to the OI deltas while the open interest is
+    ///   unknown (0).
+    /// - OI deltas: `sum notional / sum weight` over the side's levels of enabled tiers
+    ///   (entry-inference splits the side's new notional by weight; this undoes the split).
+    ///   Net rises only: a minute whose opens and closes balance opens nothing here.
+    fn opened_on(&self, side: Side, snap: &MinuteSnapshot, enabled: &[bool]) -> f64 {
+        if self.opened_from == OpenedNotional::Turnover && snap.oi_usd.is_finite() && snap.oi_usd > 0.0 {
+            return snap.oi_usd * (1.0 - self.params.level_decay_per_minute) / 2.0;
+        }
+        let (mut usd, mut weight) = (0.0, 0.0);
+        for level in snap.levels.iter().filter(|l| l.side == side) {
+            if let Some(i) = self.ladder.tiers.iter().position(|t| *t == level.leverage) {
+                if enabled[i] && self.weights[i] > 0.0 {
+                    usd += level.notional_usd;
+                    weight += self.weights[i];
+                }
+            }
+        }
+        if usd > 0.0 && weight > 0.0 {
+            usd / weight
+        } else {
+            0.0
+        }
     }
 
     /// Sweeps every enabled tier's levels the bar crossed; the swept notional is exposure.
@@ -127,7 +146,7 @@ impl CalibratorEngine {
         // thousands of times too small and drain the reached tiers window after window.
         let in_usd = self.weighting == HitWeighting::Notional;
         let share = if self.params.learn_group_total && in_usd { self.open_share.share() } else { None };
-        let proposal = propose(&self.weights, &enabled, &exposure, &events, self.params.learning_rate, share);
+        let proposal = propose(&self.weights, &enabled, &exposure, &events, self.params.learning_rate, share, self.params.estimate_prior_events);
         let floor = entropy_floor(&enabled, self.params.min_entropy_ratio);
         let (entropy, updated) = match &proposal.weights {
             Some(w) => {

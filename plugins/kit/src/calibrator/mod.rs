@@ -29,9 +29,20 @@
 //!
 //! ## Level memory ([`memory`])
 //!
-//! entry-inference's `levels` split the side's new notional by the snapshot weights; the
-//! calibrator undoes the split (`opened = sum notional / sum weight` over the side's enabled
-//! levels) and remembers, for every enabled tier, the *raw* implied levels of entries spread
+//! Each minute the calibrator takes a notional as opened on each side (`opened_notional`):
+//!
+//! - `"turnover"` (the default): `oi_usd · (1 - level_decay_per_minute) / 2`, the positions
+//!   that replace those the memory's decay takes as closed, so in steady state the memory
+//!   holds the open interest. Opens go on whether the open interest rises or not.
+//! - `"oi_deltas"`: entry-inference's `levels` split the side's new notional (from net
+//!   open-interest rises) by the snapshot weights; the calibrator undoes the split
+//!   (`opened = sum notional / sum weight` over the side's enabled levels). A minute whose
+//!   opens and closes balance opens nothing here, so the memory places entries only where
+//!   the open interest happened to rise, a noisy sample of where positions were opened.
+//!   On the host's simulator (eight seeds) turnover was the better of the two; on the
+//!   calibrator's own four-tier market the OI deltas were (see `tests::convergence`).
+//!
+//! It remembers, for every enabled tier, the *raw* implied levels of entries spread
 //! evenly over the bar's range (`[level(low), level(high)]`, at most 16 buckets), computed
 //! from the ladder's `mmr` with SPEC's formula, not the level prices entry-inference sent
 //! (those carry its bias and its minimum-distance buffer; measuring misses against them would
@@ -99,11 +110,15 @@
 //! events of this window plus older ones decayed by `evidence_decay_per_window` per window,
 //! so an estimate rests on a few windows, not the handful of events of one):
 //!
-//! 1. **Estimate**: EM over the kept events, `ŵ_L ∝ H_L(ŵ) / X_L` over the exposed tiers
-//!    `E` (hits re-attributed under `ŵ` at each pass), keeping `sum_E ŵ = sum_E w`: the
-//!    maximum-likelihood mix of the Poisson model, whatever weights the events were first
-//!    attributed with. (One pass would be SPEC's per-window hit rates; with tiers whose
-//!    levels overlap, one pass only moves part of the way.)
+//! 1. **Estimate**: EM over the kept events, `ŵ_L ∝ H_L(ŵ) / (P X_L) + s w_L` over the
+//!    exposed tiers `E` (hits re-attributed under `ŵ` at each pass), keeping
+//!    `sum_E ŵ = sum_E w`: the posterior mix of the Poisson model with the current weights
+//!    as a prior worth `estimate_prior_events` events per exposed tier (`P` the pooled rate
+//!    the current weights predict, `s` that prior over the window's events; see
+//!    [`update::propose`]). With no prior it is the maximum-likelihood mix, which runs to a
+//!    corner between tiers whose levels lie close together (they share most events and the
+//!    likelihood hardly tells them apart). (One pass would be SPEC's per-window hit rates;
+//!    with tiers whose levels overlap, one pass only moves part of the way.)
 //! 2. **Evidence ratio** `ratio_L = (P ŵ_L X_L + c) / (P w_L X_L + c)`, `P` the pooled rate,
 //!    `c` = [`PSEUDO_EVENTS`] average events: `ŵ_L / w_L` with ample evidence, near 1 with a
 //!    couple of events.
@@ -191,5 +206,5 @@ pub use engine::{CalibratorEngine, Counters};
 pub use input::{validate_events, Liquidation, MinuteSnapshot};
 pub use minute::implied_level;
 pub use output::{Calibration, CalibratorStats};
-pub use params::{CalibratorParams, HitWeighting, DEFAULT_MAX_REMEMBERED_LEVELS, DEFAULT_MAX_WINDOW_EVENTS};
+pub use params::{CalibratorParams, HitWeighting, OpenedNotional, DEFAULT_MAX_REMEMBERED_LEVELS, DEFAULT_MAX_WINDOW_EVENTS};
 pub use window::{EventTerm, Window, WindowEvent};

@@ -1,10 +1,12 @@
 //! The share of the market's open notional the level memory sees: its decayed intake over
 //! the open interest.
 //!
-//! The memory remembers what entry-inference says was opened, and entry-inference infers
-//! that from net open-interest rises: a share `k` of the real flow, unknown and far from 1
-//! (about a quarter on the simulators). Hits per exposed notional estimate `w_L / k`, so
-//! without `k` only ratios between tiers are identified. The memory's intake, decayed as its
+//! With `opened_notional = "oi_deltas"` the memory remembers what entry-inference says was
+//! opened, and entry-inference infers that from net open-interest rises: a share `k` of the
+//! real flow, unknown and far from 1 (about a quarter on the simulators). With `"turnover"`
+//! the intake is the open interest's replaced share and `k` is near 1 by construction (more
+//! while the start book, sized on the first minutes, is in it). Hits per exposed notional
+//! estimate `w_L / k`, so without `k` only ratios between tiers are identified. The memory's intake, decayed as its
 //! levels are (`level_decay_per_minute`, the positions' assumed lifetime), is in steady state
 //! `k` times the open notional of all tiers, which the venues publish as open interest: their
 //! ratio estimates `k`, as far as the assumed lifetime is the real one.

@@ -19,6 +19,10 @@ pub const DEFAULT_MAX_REMEMBERED_LEVELS: usize = 20_000;
 /// Largest level-memory bound a config may ask for.
 pub const MAX_REMEMBERED_LEVELS_LIMIT: usize = 200_000;
 
+/// Largest `estimate_prior_events` a config may ask for (beyond it the estimate is the
+/// current weights whatever the data).
+pub const MAX_ESTIMATE_PRIOR_EVENTS: f64 = 10_000.0;
+
 /// Longest calibration window a config may ask for (a week).
 pub const MAX_WINDOW_MINUTES: u32 = 10_080;
 
@@ -53,6 +57,15 @@ crate::params_struct! {
         learn_group_total: bool = true,
         /// What a hit weighs: "notional" (USD, SPEC's hit rate) or "count" (one per event).
         hit_weighting: String = "notional".to_string(),
+        /// Where the memory's opened notional comes from: "turnover" (the open interest
+        /// times `1 - level_decay_per_minute` a minute, half a side: the positions that
+        /// replace those closing) or "oi_deltas" (entry-inference's levels, split undone:
+        /// net open-interest rises only). See the module docs.
+        opened_notional: String = "turnover".to_string(),
+        /// Weight of the current weights in a window's estimate, in events per exposed
+        /// tier (placed where the current weights predict them); 0 is the plain
+        /// maximum-likelihood estimate. See `update::propose`.
+        estimate_prior_events: f64 = 20.0,
         /// Entropy floor as a share of the largest possible entropy, ln(enabled tiers).
         min_entropy_ratio: f64 = 0.5,
         /// Suggest a buffer (typical absolute miss) with every calibration.
@@ -65,6 +78,15 @@ crate::params_struct! {
         /// Most remembered levels; the smallest are forgotten first beyond it.
         max_remembered_levels: usize = DEFAULT_MAX_REMEMBERED_LEVELS,
     }
+}
+
+/// Where the level memory's opened notional comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenedNotional {
+    /// The open interest times `1 - level_decay_per_minute` a minute, half a side.
+    Turnover,
+    /// entry-inference's levels of the minute, its split by weight undone.
+    OiDeltas,
 }
 
 /// How much one liquidation weighs in hit rates.
@@ -107,6 +129,11 @@ impl CalibratorParams {
             return invalid(format!("start_book_after_minutes must be in 1..={MAX_WINDOW_MINUTES}, got {}", self.start_book_after_minutes));
         }
         self.hit_weighting()?;
+        self.opened_notional()?;
+        let c = self.estimate_prior_events;
+        if !(c.is_finite() && (0.0..=MAX_ESTIMATE_PRIOR_EVENTS).contains(&c)) {
+            return invalid(format!("estimate_prior_events must be in [0, {MAX_ESTIMATE_PRIOR_EVENTS}], got {c}"));
+        }
         if !(self.min_entropy_ratio >= 0.0 && self.min_entropy_ratio < 1.0) {
             return invalid(format!("min_entropy_ratio must be in [0, 1), got {}", self.min_entropy_ratio));
         }
@@ -130,6 +157,15 @@ impl CalibratorParams {
             other => invalid(format!("hit_weighting must be \"notional\" or \"count\", got {other:?}")),
         }
     }
+
+    /// The parsed `opened_notional`.
+    pub fn opened_notional(&self) -> Result<OpenedNotional, EngineError> {
+        match self.opened_notional.as_str() {
+            "turnover" => Ok(OpenedNotional::Turnover),
+            "oi_deltas" => Ok(OpenedNotional::OiDeltas),
+            other => invalid(format!("opened_notional must be \"turnover\" or \"oi_deltas\", got {other:?}")),
+        }
+    }
 }
 
 fn invalid<T>(msg: String) -> Result<T, EngineError> {
@@ -148,6 +184,7 @@ mod tests {
         assert_eq!((p.window_minutes, p.learning_rate, p.step), (30, 0.10, 20.0));
         assert!(!p.enable_buffer_tuning && !p.enable_tolerance_tuning);
         assert_eq!(p.hit_weighting(), Ok(HitWeighting::Notional));
+        assert_eq!(p.opened_notional(), Ok(OpenedNotional::Turnover));
     }
 
     #[test]
@@ -173,6 +210,9 @@ mod tests {
             ("TC4: learning rate above 1", CalibratorParams { learning_rate: 1.5, ..d.clone() }),
             ("TC5: decay above 1", CalibratorParams { level_decay_per_minute: 1.01, ..d.clone() }),
             ("TC6: unknown weighting", CalibratorParams { hit_weighting: "usd".into(), ..d.clone() }),
+            ("TC6b: unknown opened notional", CalibratorParams { opened_notional: "volume".into(), ..d.clone() }),
+            ("TC6c: negative prior events", CalibratorParams { estimate_prior_events: -1.0, ..d.clone() }),
+            ("TC6d: NaN prior events", CalibratorParams { estimate_prior_events: f64::NAN, ..d.clone() }),
             ("TC7: entropy ratio 1", CalibratorParams { min_entropy_ratio: 1.0, ..d.clone() }),
             ("TC8: no event room", CalibratorParams { max_window_events: 0, ..d.clone() }),
             ("TC10: evidence never fades", CalibratorParams { evidence_decay_per_window: 1.0, ..d.clone() }),

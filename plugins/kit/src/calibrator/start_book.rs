@@ -141,7 +141,7 @@ mod tests {
     /// nothing before or after that minute.
     #[test]
     fn remembers_the_steady_state_book_once_at_the_chosen_minute() {
-        let params = CalibratorParams { step: 0.01, start_book_after_minutes: 5, level_decay_per_minute: 0.99, ..CalibratorParams::default() };
+        let params = CalibratorParams { step: 0.01, opened_notional: "oi_deltas".into(), start_book_after_minutes: 5, level_decay_per_minute: 0.99, ..CalibratorParams::default() };
         let mut with = CalibratorEngine::new("T", ladder(), params.clone()).unwrap();
         let mut without = CalibratorEngine::new("T", ladder(), CalibratorParams { start_book_spread_pct: 0.0, ..params }).unwrap();
         for seq in 1..=8 {
@@ -164,7 +164,7 @@ mod tests {
     /// as an engine that will not add one.
     #[test]
     fn the_pending_book_survives_a_restore_and_older_states_get_none() {
-        let params = CalibratorParams { step: 0.01, start_book_after_minutes: 5, ..CalibratorParams::default() };
+        let params = CalibratorParams { step: 0.01, opened_notional: "oi_deltas".into(), start_book_after_minutes: 5, ..CalibratorParams::default() };
         let mut straight = CalibratorEngine::new("T", ladder(), params.clone()).unwrap();
         for seq in 1..=3 {
             straight.on_minute(&minute(seq, 1000.0)).unwrap();
@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn a_spread_of_zero_remembers_none() {
-        let params = CalibratorParams { start_book_spread_pct: 0.0, start_book_after_minutes: 1, ..CalibratorParams::default() };
+        let params = CalibratorParams { opened_notional: "oi_deltas".into(), start_book_spread_pct: 0.0, start_book_after_minutes: 1, ..CalibratorParams::default() };
         let mut engine = CalibratorEngine::new("T", ladder(), params).unwrap();
         engine.on_minute(&minute(1, 1000.0)).unwrap();
         // one minute's own levels only: 1000 per side per tier, spread over the bar

@@ -6,9 +6,18 @@
 use super::sim::{tv, Market, Projection};
 use crate::calibrator::CalibratorParams;
 
-/// The fast build's settings (plugins/calibrator-fast): no start book, no group total, see its docs.
+/// The fast build's settings (plugins/calibrator-fast): no start book, no group total, OI
+/// deltas, the plain maximum-likelihood estimate; see its docs.
 fn fast() -> CalibratorParams {
-    CalibratorParams { learning_rate: 0.25, window_minutes: 15, start_book_spread_pct: 0.0, learn_group_total: false, ..CalibratorParams::default() }
+    CalibratorParams {
+        learning_rate: 0.25,
+        window_minutes: 15,
+        start_book_spread_pct: 0.0,
+        learn_group_total: false,
+        opened_notional: "oi_deltas".into(),
+        estimate_prior_events: 0.0,
+        ..CalibratorParams::default()
+    }
 }
 
 /// TV distance to the hidden mix at hours 0, 2, 6 and 12 of one run.
@@ -33,19 +42,45 @@ fn reachable_market(seed: u64) -> Market {
 
 #[test]
 fn learns_a_reachable_mix_on_a_simulated_market() {
-    let runs: Vec<[f64; 4]> = (1..=4).map(|seed| figures(&reachable_market(seed))).collect();
-    for (seed, f) in runs.iter().enumerate() {
-        println!("reachable mix, seed {}: TV h0 {:.3} h2 {:.3} h6 {:.3} h12 {:.3}", seed + 1, f[0], f[1], f[2], f[3]);
+    let mean = |runs: &[[f64; 4]], h: usize| runs.iter().map(|f| f[h]).sum::<f64>() / runs.len() as f64;
+    let mut by_model = Vec::new();
+    for opened in ["turnover", "oi_deltas"] {
+        let runs: Vec<[f64; 4]> = (1..=4)
+            .map(|seed| {
+                let mut m = reachable_market(seed);
+                m.params.opened_notional = opened.into();
+                figures(&m)
+            })
+            .collect();
+        for (seed, f) in runs.iter().enumerate() {
+            println!("reachable mix, {opened}, seed {}: TV h0 {:.3} h2 {:.3} h6 {:.3} h12 {:.3}", seed + 1, f[0], f[1], f[2], f[3]);
+        }
+        println!("reachable mix, {opened}: means h2 {:.3} h6 {:.3} h12 {:.3}", mean(&runs, 1), mean(&runs, 2), mean(&runs, 3));
+        by_model.push(runs);
     }
-    let start = runs[0][0];
+    let start = by_model[0][0][0];
     assert!((start - 0.30).abs() < 1e-9, "prior TV {start}");
-    let mean = |h: usize| runs.iter().map(|f| f[h]).sum::<f64>() / runs.len() as f64;
-    // clearly better after 6 hours, within 0.4 of the prior's distance on average at 12 and
-    // within 0.7 on every seed (moving the group total of the tiers reached so far costs
-    // this market a little early on: means h6 0.155 -> 0.187, h12 0.068 -> 0.085 on these
-    // seeds; BTC gains far more, see below)
-    assert!(mean(1) < 0.9 * start && mean(2) < 0.65 * start && mean(3) < 0.4 * start, "means h2 {:.3} h6 {:.3} h12 {:.3}", mean(1), mean(2), mean(3));
-    assert!(runs.iter().all(|f| f[3] < 0.7 * start), "{runs:?}");
+    // Every model clearly better than the prior after 6 and 12 hours, and on every seed
+    // (seed 4: 20x is not reached for hours, the group total drains it meanwhile, and it
+    // climbs back at the clamp's pace).
+    for runs in &by_model {
+        assert!(runs.iter().all(|f| f[3] < 0.85 * start), "{runs:?}");
+    }
+    // The default, turnover, learns this market more slowly than the OI deltas (means h6
+    // 0.213 vs 0.190, h12 0.131 vs 0.091 on these seeds; 0.214 vs 0.176 and 0.125 vs 0.088
+    // over sixteen), though on the host's simulator it is the better one (README, "Model
+    // quality"). Fed the true opens (`Projection::Ideal`) the OI-delta model does no better
+    // than turnover here (h12 0.104 over sixteen seeds): the deltas' lead on this market is
+    // not from seeing the flow better.
+    let (turnover, deltas) = (&by_model[0], &by_model[1]);
+    assert!(mean(turnover, 2) < 0.8 * start && mean(turnover, 3) < 0.5 * start, "turnover h6 {:.3} h12 {:.3}", mean(turnover, 2), mean(turnover, 3));
+    assert!(
+        mean(deltas, 1) < 0.9 * start && mean(deltas, 2) < 0.65 * start && mean(deltas, 3) < 0.4 * start,
+        "OI deltas h2 {:.3} h6 {:.3} h12 {:.3}",
+        mean(deltas, 1),
+        mean(deltas, 2),
+        mean(deltas, 3)
+    );
 }
 
 #[test]
@@ -97,8 +132,9 @@ fn btc_figures_and_the_unreachable_tiers() {
 /// true weight, after 6 hours of BTC's market with ideal entries. The EM estimate is
 /// proportional to hits per exposure, so these ratios must not trend with the tier for it to
 /// land on the true mix (their common scale is the unknown `k` of the module docs).
-fn hits_per_exposure_over_truth(seed_book: bool) -> Vec<(u32, f64)> {
+fn hits_per_exposure_over_truth(seed_book: bool, opened: &str) -> Vec<(u32, f64)> {
     let mut m = Market { seed_book, ..Market::btc(Projection::Ideal, 1) };
+    m.params.opened_notional = opened.into();
     // the engine assumes a start book only where the market has one
     if !seed_book {
         m.params.start_book_spread_pct = 0.0;
@@ -116,18 +152,22 @@ fn hits_per_exposure_over_truth(seed_book: bool) -> Vec<(u32, f64)> {
 /// simulator starts with) once the engine remembers a start book. Without it, their
 /// liquidations landed on remembered levels and inflated the tiers with little exposure:
 /// the ratios fell from 1.5 at 50x to 0.7 at 250x (`start_book_spread_pct = 0` shows it).
+/// "Seen" means the memory takes the opens from entry-inference's levels (`oi_deltas`, fed
+/// the true opens here); the default, turnover, assumes instead that positions open at a
+/// steady rate, which this market (whose open interest is steered to a target) also does
+/// once it has its starting book: the third line.
 #[test]
 fn hits_per_exposure_follow_the_true_mix_when_every_position_was_seen() {
     let show = |ratios: &[(u32, f64)]| ratios.iter().map(|(t, r)| format!("{t}x {r:.2}")).collect::<Vec<_>>().join(", ");
-    let seen = hits_per_exposure_over_truth(false);
-    let with_book = hits_per_exposure_over_truth(true);
+    let seen = hits_per_exposure_over_truth(false, "oi_deltas");
+    let with_book = hits_per_exposure_over_truth(true, "oi_deltas");
+    let turnover = hits_per_exposure_over_truth(true, "turnover");
     println!("hits per exposure over truth, every position seen: {}", show(&seen));
     println!("hits per exposure over truth, with the starting book: {}", show(&with_book));
-    for ratios in [&seen, &with_book] {
+    println!("hits per exposure over truth, with the starting book, turnover: {}", show(&turnover));
+    for ratios in [&seen, &with_book, &turnover] {
         assert!(ratios.len() >= 5, "exposed tiers: {ratios:?}");
         let mean = ratios.iter().map(|(_, r)| r).sum::<f64>() / ratios.len() as f64;
         assert!(ratios.iter().all(|(_, r)| (r / mean - 1.0).abs() < 0.3), "{}", show(ratios));
     }
 }
-
-

@@ -10,8 +10,9 @@ fn ladder() -> Ladder {
     Ladder { tiers: vec![10, 20, 50, 100], weights: vec![1.0; 4], disabled: vec![10], mmr: 0.004 }
 }
 
+/// Levels are the memory's input here: the snapshots' levels say what was opened.
 fn params() -> CalibratorParams {
-    CalibratorParams { step: 1.0, window_minutes: 2, ..CalibratorParams::default() }
+    CalibratorParams { step: 1.0, window_minutes: 2, opened_notional: "oi_deltas".into(), ..CalibratorParams::default() }
 }
 
 fn engine_with(params: CalibratorParams) -> CalibratorEngine {
@@ -314,4 +315,23 @@ fn refuses_state_bytes_it_cannot_read_or_that_belong_to_another_symbol() {
         assert!(matches!(CalibratorEngine::restore("BTC", ladder(), p.clone(), b), Err(EngineError::BadState(_))), "{label}");
     }
     assert!(matches!(CalibratorEngine::restore("ETH", ladder(), p, &bytes), Err(EngineError::BadState(m)) if m.contains("BTC")));
+}
+
+/// Turnover (the default): every minute the memory takes `oi (1 - decay) / 2` a side for each
+/// enabled tier, whatever the levels say; while the open interest is unknown (0), the
+/// levels' split undone.
+#[test]
+fn turnover_remembers_the_replaced_share_of_the_open_interest_a_side() {
+    let turnover = CalibratorParams { opened_notional: "turnover".into(), start_book_spread_pct: 0.0, ..params() };
+    let open_usd = |e: &CalibratorEngine| e.memory.entries.values().map(|x| x.open_usd).sum::<f64>();
+    let mut e = engine_with(turnover.clone());
+    e.on_minute(&quiet(0, vec![])).unwrap();
+    let per_side = 1e8 * (1.0 - turnover.level_decay_per_minute) / 2.0;
+    // three enabled tiers, two sides; the disabled 10x takes nothing
+    assert!((open_usd(&e) - 6.0 * per_side).abs() < 1e-6 * per_side, "{} vs {}", open_usd(&e), 6.0 * per_side);
+    assert!(e.memory.entries.keys().all(|k| k.leverage != 10));
+    let mut unknown = engine_with(turnover);
+    unknown.on_minute(&MinuteSnapshot { oi_usd: 0.0, ..quiet(0, levels()) }).unwrap();
+    // 300 a side over weights summing to 1: 300 a side for each of the three tiers
+    assert!((open_usd(&unknown) - 6.0 * 300.0).abs() < 1e-9, "{}", open_usd(&unknown));
 }
