@@ -197,6 +197,7 @@ pub mod start_book;
 pub mod tuning;
 pub mod update;
 pub mod vol;
+pub mod weight_box;
 pub mod window;
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The weight update of a closed window: evidence ratios, the multiplicative step, the
 //! per-update clamp and tier cap, normalisation, and the entropy check.
 
-use super::constants::{MAX_TIER_WEIGHT, MIN_TIER_WEIGHT, MIN_TIER_WEIGHT_TOTAL, PSEUDO_EVENTS, RATIO_CLAMP_MAX, RATIO_CLAMP_MIN};
+use super::constants::{PSEUDO_EVENTS, RATIO_CLAMP_MAX, RATIO_CLAMP_MIN};
+use super::weight_box::{fit_box, fit_group};
 use super::window::IndexedEvent;
 
 use crate::math;
@@ -74,7 +75,7 @@ fn hits_under(weights: &[f64], events: &[IndexedEvent], with_credit: bool) -> Ve
 ///    when the tier's evidence is ample, pulled towards 1 when it is a couple of events.
 /// 3. **Step**: `u_L = w_L ratio_L^lr` over `E`, then `new / old` clamped to
 ///    `[RATIO_CLAMP_MIN, RATIO_CLAMP_MAX]`, capped at `MAX_TIER_WEIGHT`, floored at
-///    [`tier_floor`] and scaled to keep `sum_E new = sum_E w`, unexposed tiers unchanged
+///    [`tier_floor`](super::weight_box::tier_floor) and scaled to keep `sum_E new = sum_E w`, unexposed tiers unchanged
 ///    (`fit_group`); when that box is infeasible, [`fit_box`] over all enabled tiers.
 /// 4. **Group total**, when the memory's share `k` of the market's open notional is known
 ///    (`open_share`) and some enabled tier is unexposed: hits per exposed notional, counted
@@ -103,6 +104,8 @@ pub fn propose(
     let mut est = weights.to_vec();
     let mut hits = attributed_hits(&est, events);
     let informative: f64 = events.iter().filter(|e| e.terms.iter().any(|(i, _, _)| in_e(*i))).map(|e| e.count).sum();
+    // `P` and `s` of step 1; `P` is positive and finite whenever the first pass goes on
+    // (its hits are the ones `P` is made of), and with `s = 0` it cancels in the scaling.
     let expected: f64 = (0..est.len()).filter(|&i| in_e(i)).map(|i| weights[i] * exposure[i]).sum();
     let predicted_rate = (0..est.len()).filter(|&i| in_e(i)).map(|i| hits[i]).sum::<f64>() / expected;
     let prior_share = if informative > 0.0 { prior_events * f64::from(exposed_tiers) / informative } else { 0.0 };
@@ -111,14 +114,10 @@ pub fn propose(
         if total_rate.is_nan() || total_rate <= 0.0 {
             return none;
         }
-        let next = if prior_share > 0.0 && predicted_rate.is_finite() && predicted_rate > 0.0 {
-            let raw: Vec<f64> =
-                (0..est.len()).map(|i| if in_e(i) { hits[i] / (predicted_rate * exposure[i]) + prior_share * weights[i] } else { est[i] }).collect();
-            let sum: f64 = (0..est.len()).filter(|&i| in_e(i)).map(|i| raw[i]).sum();
-            (0..est.len()).map(|i| if in_e(i) { group * raw[i] / sum } else { raw[i] }).collect()
-        } else {
-            (0..est.len()).map(|i| if in_e(i) { group * hits[i] / exposure[i] / total_rate } else { est[i] }).collect::<Vec<f64>>()
-        };
+        let raw: Vec<f64> =
+            (0..est.len()).map(|i| if in_e(i) { hits[i] / (predicted_rate * exposure[i]) + prior_share * weights[i] } else { est[i] }).collect();
+        let sum: f64 = (0..est.len()).filter(|&i| in_e(i)).map(|i| raw[i]).sum();
+        let next: Vec<f64> = (0..est.len()).map(|i| if in_e(i) { group * raw[i] / sum } else { raw[i] }).collect();
         let change = next.iter().zip(&est).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         est = next;
         hits = attributed_hits(&est, events);
@@ -184,98 +183,6 @@ fn group_target(est: &[f64], exposed: &[bool], exposure: &[f64], events: &[Index
     Some((group * math::powf(absolute / group, learning_rate)).clamp(group * RATIO_CLAMP_MIN, upper.max(group)))
 }
 
-/// [`fit_box`] over the exposed group only, to its old total, the other tiers unchanged: the
-/// clamp and cap then cannot shift mass between what the data informs and what it does not.
-/// `None` when that is not possible (an unexposed tier over the cap, or a group whose box
-/// cannot hold its total); the caller then normalises over every tier.
-fn fit_group(old: &[f64], enabled: &[bool], exposed: &[bool], step: &[f64], group: f64) -> Option<Vec<f64>> {
-    let n_enabled = enabled.iter().filter(|x| **x).count();
-    let floor = tier_floor(n_enabled);
-    if (0..old.len()).any(|i| enabled[i] && !exposed[i] && old[i] > MAX_TIER_WEIGHT) {
-        return None;
-    }
-    let lo: Vec<f64> = (0..old.len()).map(|i| if exposed[i] { (RATIO_CLAMP_MIN * old[i]).max(floor) } else { 0.0 }).collect();
-    let hi: Vec<f64> =
-        (0..old.len()).map(|i| if exposed[i] { (RATIO_CLAMP_MAX * old[i]).min(MAX_TIER_WEIGHT).max(lo[i]) } else { 0.0 }).collect();
-    if lo.iter().sum::<f64>() > group || hi.iter().sum::<f64>() < group {
-        return None;
-    }
-    let at = |k: f64| -> Vec<f64> { (0..old.len()).map(|i| if exposed[i] { (k * step[i]).clamp(lo[i], hi[i]) } else { 0.0 }).collect() };
-    let k = solve_scale(&at, step, &hi, group);
-    let fitted = at(k);
-    let mut w: Vec<f64> = (0..old.len())
-        .map(|i| {
-            if exposed[i] {
-                fitted[i]
-            } else if enabled[i] {
-                old[i]
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let total: f64 = w.iter().sum();
-    w.iter_mut().for_each(|x| *x /= total);
-    Some(w)
-}
-
-/// The scale `k` at which `sum at(k)` reaches `target` (bisection: the sum is monotone in `k`).
-fn solve_scale(at: &dyn Fn(f64) -> Vec<f64>, step: &[f64], hi: &[f64], target: f64) -> f64 {
-    let mut top = step.iter().zip(hi).filter(|(s, _)| **s > 0.0).map(|(s, h)| h / s).fold(0.0, f64::max);
-    if !(top > 0.0 && top.is_finite()) {
-        top = 1.0;
-    }
-    let (mut a, mut b) = (0.0, top * 2.0);
-    for _ in 0..200 {
-        let mid = 0.5 * (a + b);
-        if at(mid).iter().sum::<f64>() < target {
-            a = mid;
-        } else {
-            b = mid;
-        }
-    }
-    b
-}
-
-/// Smallest weight an enabled tier keeps: [`MIN_TIER_WEIGHT`], or less on a long ladder
-/// so the floors never sum above [`MIN_TIER_WEIGHT_TOTAL`].
-pub fn tier_floor(enabled_tiers: usize) -> f64 {
-    MIN_TIER_WEIGHT.min(MIN_TIER_WEIGHT_TOTAL / enabled_tiers.max(1) as f64)
-}
-
-/// Normalises `step` onto the box of allowed weights: `new_L = clamp(k * step_L, lo_L, hi_L)`
-/// with the one scalar `k` that makes enabled weights sum to 1 (found by bisection; the sum
-/// is monotone in `k`). `lo_L = max(RATIO_CLAMP_MIN old_L, floor)`,
-/// `hi_L = max(min(RATIO_CLAMP_MAX old_L, MAX_TIER_WEIGHT), lo_L)`. If the cap makes the box
-/// infeasible (too few enabled tiers, or old weights already over it) the cap yields and
-/// only the ratio clamp stays. Disabled tiers are exactly 0.
-pub fn fit_box(old: &[f64], enabled: &[bool], step: &[f64]) -> Vec<f64> {
-    let n_enabled = enabled.iter().filter(|x| **x).count();
-    if n_enabled == 0 {
-        return vec![0.0; old.len()];
-    }
-    let floor = tier_floor(n_enabled);
-    let lo: Vec<f64> = old.iter().zip(enabled).map(|(w, on)| if *on { (RATIO_CLAMP_MIN * w).max(floor) } else { 0.0 }).collect();
-    let capped: Vec<f64> = old
-        .iter()
-        .zip(enabled)
-        .zip(&lo)
-        .map(|((w, on), l)| if *on { (RATIO_CLAMP_MAX * w).min(MAX_TIER_WEIGHT).max(*l) } else { 0.0 })
-        .collect();
-    let hi = if capped.iter().sum::<f64>() >= 1.0 {
-        capped
-    } else {
-        old.iter().zip(enabled).zip(&lo).map(|((w, on), l)| if *on { (RATIO_CLAMP_MAX * w).max(*l) } else { 0.0 }).collect()
-    };
-    let at = |k: f64| -> Vec<f64> { (0..old.len()).map(|i| if enabled[i] { (k * step[i]).clamp(lo[i], hi[i]) } else { 0.0 }).collect() };
-    let mut w = at(solve_scale(&at, step, &hi, 1.0));
-    let total: f64 = w.iter().sum();
-    if total > 0.0 {
-        w.iter_mut().for_each(|x| *x /= total);
-    }
-    w
-}
-
 /// The weights the update reaches from `weights` after `windows` windows whose estimate is
 /// `target` itself on every enabled tier (perfect evidence): the step `w (target / w)^lr`,
 /// then [`fit_box`] (ratio clamp, cap, floor). The fastest the anchored update can learn a
@@ -320,6 +227,7 @@ pub fn entropy_floor(enabled: &[bool], ratio: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calibrator::constants::{MAX_TIER_WEIGHT, MIN_TIER_WEIGHT};
 
     const EPS: f64 = 1e-12;
 
