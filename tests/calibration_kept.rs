@@ -38,6 +38,11 @@ fn a_kept_run_replays_every_simulated_liquidation_and_gives_the_same_figures_eac
         assert_eq!(u["liquidations"].as_u64(), Some(emitted), "{s}: the uncalibrated replay too");
         assert_eq!(c["liquidated_by_tier"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum::<u64>(), emitted, "{s}");
         assert!(c["calibrations"].as_u64().unwrap() >= 2, "{s}: 5-minute windows over 15 minutes: {}", c["calibrations"]);
+        // the reference path is fed the hidden mix on the tiers liquidated 20 times or more
+        let shown = c["liquidated_by_tier"].as_array().unwrap().iter().filter(|n| n.as_u64().unwrap() >= 20).count();
+        assert_eq!(c["informed_tiers"].as_u64(), Some(shown as u64), "{s}");
+        let (fastest, informed) = (c["fastest_tv"].as_f64().unwrap(), c["informed_tv"].as_f64().unwrap());
+        assert!((0.0..=1.0).contains(&fastest) && (0.0..=1.0).contains(&informed), "{s}: {fastest} {informed}");
         simulated += emitted;
     }
     assert!(simulated > 0, "a quarter of an hour of the simulator liquidates something");

@@ -28,7 +28,7 @@ use super::stats::machine;
 use crate::config::{LadderConfig, SymbolConfig};
 use crate::pipeline::{normalised, SymbolView};
 use crate::plugin::EngineKind;
-use liqhost_kit::calibrator::update::path_to;
+use liqhost_kit::calibrator::update::{informed_path_to, path_to};
 use liqhost_sim::TruthLiquidation;
 
 /// The predecessor's acceptance gate (SPEC zone-manager).
@@ -37,6 +37,10 @@ const GATE_SWEPT_RATE: f64 = 0.40;
 const GATE_VANISH_BEFORE_TOUCH: f64 = 0.30;
 /// The target after six simulated hours.
 const TARGET_TV: f64 = 0.10;
+/// Liquidations of a tier in a run before the run counts as showing its weight: the
+/// calibrator's default prior is worth 20 events a tier, so a tier with fewer of its own
+/// is still mostly where the prior put it, by design.
+const INFORMED_MIN_LIQUIDATIONS: u64 = 20;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RunFigures {
@@ -68,8 +72,18 @@ pub struct RunFigures {
     pub liquidated_by_tier: Vec<u64>,
     /// TV distance to the hidden mix of the weights the update reaches from the prior in as
     /// many windows when every window's estimate is the hidden mix itself (calibrated run):
-    /// the best any run of this length can do with these update settings.
+    /// where perfect estimates take the weights in a run of this length with these update
+    /// settings (an estimate that overshoots in the right direction can end nearer).
     pub fastest_tv: Option<f64>,
+    /// As `fastest_tv`, but with every window's estimate the hidden mix only on the tiers the
+    /// simulator liquidated at least `INFORMED_MIN_LIQUIDATIONS` times, the other tiers
+    /// sharing the rest in their current proportions (what the update does with tiers it has
+    /// no evidence on): where perfect estimates of what this market showed would end. Not a
+    /// hard floor: a tier's few events, or an estimate wrong in a lucky direction, can move
+    /// the others' split the right way.
+    pub informed_tv: Option<f64>,
+    /// How many tiers that counts as shown.
+    pub informed_tiers: Option<usize>,
 }
 
 pub struct CalibrationArgs<'a> {
@@ -135,6 +149,8 @@ fn figures(v: &SymbolView, weights_by_hour: Vec<Vec<f64>>, hidden: &[f64]) -> Ru
         simulated_liquidations: 0,
         liquidated_by_tier: Vec::new(),
         fastest_tv: None,
+        informed_tv: None,
+        informed_tiers: None,
     }
 }
 
@@ -148,6 +164,9 @@ fn with_truth(mut f: RunFigures, ladder: &LadderConfig, liquidated_by_tier: Vec<
     let enabled: Vec<bool> = ladder.tiers.iter().map(|t| !ladder.disabled.contains(t)).collect();
     let windows = u32::try_from(f.calibrations).unwrap_or(u32::MAX);
     f.fastest_tv = Some(tv_distance(&path_to(&f.prior, &enabled, hidden, learning_rate, windows), hidden));
+    let informed: Vec<bool> = f.liquidated_by_tier.iter().map(|n| *n >= INFORMED_MIN_LIQUIDATIONS).collect();
+    f.informed_tiers = Some(informed.iter().filter(|x| **x).count());
+    f.informed_tv = Some(tv_distance(&informed_path_to(&f.prior, &enabled, hidden, &informed, learning_rate, windows), hidden));
     f
 }
 
@@ -242,6 +261,11 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
         println!("  TV prior {prior_tv:.3} -> calibrated {final_tv:.3} (target < {TARGET_TV}: {})", if final_tv < TARGET_TV { "met" } else { "not met" });
         if let Some(best) = c.fastest_tv {
             println!("  the update fed the hidden mix itself every window would be at TV {best:.3} after as many windows ({})", c.calibrations);
+        }
+        if let (Some(best), Some(n)) = (c.informed_tv, c.informed_tiers) {
+            println!(
+                "  fed it only on the {n} tiers liquidated at least {INFORMED_MIN_LIQUIDATIONS} times (the others sharing the rest as they stand), at TV {best:.3}"
+            );
         }
         println!("  liquidated per tier (simulator): {}", c.liquidated_by_tier.iter().map(u64::to_string).collect::<Vec<_>>().join(" "));
         println!("  hidden     {}", hidden[s].iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "));

@@ -188,8 +188,38 @@ fn group_target(est: &[f64], exposed: &[bool], exposure: &[f64], events: &[Index
 /// then [`fit_box`] (ratio clamp, cap, floor). The fastest the anchored update can learn a
 /// mix, so what any real run can be held against.
 pub fn path_to(weights: &[f64], enabled: &[bool], target: &[f64], learning_rate: f64, windows: u32) -> Vec<f64> {
+    path_with(weights, enabled, learning_rate, windows, |_| target.to_vec())
+}
+
+/// [`path_to`] when only the tiers in `informed` show their `target` weights: every window's
+/// estimate is `target` on them, and the other enabled tiers share the rest
+/// (`1 - sum target` over the informed ones) in their current proportions, the way the
+/// update keeps tiers it has no evidence on: where perfect estimates of the tiers a market
+/// showed would take the weights.
+pub fn informed_path_to(weights: &[f64], enabled: &[bool], target: &[f64], informed: &[bool], learning_rate: f64, windows: u32) -> Vec<f64> {
+    let rest = 1.0 - (0..target.len()).filter(|&i| informed[i]).map(|i| target[i]).sum::<f64>();
+    path_with(weights, enabled, learning_rate, windows, |w| {
+        let others: f64 = (0..w.len()).filter(|&i| enabled[i] && !informed[i]).map(|i| w[i]).sum();
+        (0..w.len())
+            .map(|i| {
+                if informed[i] {
+                    target[i]
+                } else if others > 0.0 {
+                    w[i] / others * rest.max(0.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    })
+}
+
+/// The update's path from `weights` over `windows` windows whose estimate is
+/// `estimate(current weights)`: the step `w (estimate / w)^lr`, then [`fit_box`].
+fn path_with(weights: &[f64], enabled: &[bool], learning_rate: f64, windows: u32, estimate: impl Fn(&[f64]) -> Vec<f64>) -> Vec<f64> {
     let mut w = weights.to_vec();
     for _ in 0..windows {
+        let target = estimate(&w);
         let step: Vec<f64> = (0..w.len())
             .map(|i| if enabled[i] && w[i] > 0.0 { w[i] * math::powf(target[i].max(0.0) / w[i], learning_rate) } else { 0.0 })
             .collect();
@@ -290,6 +320,22 @@ mod tests {
         assert!(far[0] >= 0.5 * RATIO_CLAMP_MIN - 1e-9 && far[1] <= 0.5 * RATIO_CLAMP_MAX + 1e-9, "{far:?}");
         // disabled tiers stay 0
         assert_eq!(path_to(&[0.5, 0.0, 0.5], &[true, false, true], &[0.3, 0.4, 0.3], 0.1, 3)[1], 0.0);
+    }
+
+    /// Shown only tiers 2 and 3, the path reaches them and leaves tiers 0 and 1 the rest in
+    /// the proportions they started with (2:1), whatever their own hidden split; shown every
+    /// tier, it is the path to the target.
+    #[test]
+    fn the_informed_path_learns_the_shown_tiers_and_keeps_the_others_proportions() {
+        let (w, on, target) = ([0.4, 0.2, 0.2, 0.2], [true; 4], [0.1, 0.25, 0.35, 0.3]);
+        let shown = informed_path_to(&w, &on, &target, &[false, false, true, true], 1.0, 200);
+        let want = [0.35 * 2.0 / 3.0, 0.35 / 3.0, 0.35, 0.3];
+        assert!(shown.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-9), "{shown:?}");
+        let all = informed_path_to(&w, &on, &target, &[true; 4], 0.1, 12);
+        assert_eq!(all, path_to(&w, &on, &target, 0.1, 12));
+        // a disabled tier stays 0 and is not one of those sharing the rest
+        let off = informed_path_to(&[0.5, 0.0, 0.5], &[true, false, true], &[0.3, 0.4, 0.3], &[false, false, true], 1.0, 200);
+        assert!(off[1] == 0.0 && (off[0] - 0.7).abs() < 1e-9, "{off:?}");
     }
 
     /// Tiers 1 and 2 exposed (X = 100 each, hits 10 and 5 with full credit), tier 0 never:
