@@ -48,8 +48,12 @@ crate::params_struct! {
         /// Standard deviation, in percent of price, of the entries of the positions already
         /// open when the engine starts (see the start book); 0 remembers none.
         start_book_spread_pct: f64 = 0.9,
-        /// Snapshots whose opened notional sizes the start book before it is remembered.
-        start_book_after_minutes: u32 = 30,
+        /// Snapshots whose opened notional sizes the start book before it is remembered. With
+        /// `opened_notional = "turnover"` the opening rate is the open interest's, known from
+        /// the first snapshot, so 1 remembers the book at once and gives the liquidations of
+        /// the first minutes exposure of their own; with `"oi_deltas"` the rate has to be
+        /// measured first (30 minutes before this version's default).
+        start_book_after_minutes: u32 = 1,
         /// Move the total weight of the tiers the price reached towards what their absolute
         /// hit rates say (with the open share, see `open_share`), the other tiers taking the
         /// rest; off: that total stays where it was and only ratios within it are learned.

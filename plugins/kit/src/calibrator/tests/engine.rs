@@ -12,7 +12,7 @@ fn ladder() -> Ladder {
 
 /// Levels are the memory's input here: the snapshots' levels say what was opened.
 fn params() -> CalibratorParams {
-    CalibratorParams { step: 1.0, window_minutes: 2, opened_notional: "oi_deltas".into(), ..CalibratorParams::default() }
+    CalibratorParams { step: 1.0, window_minutes: 2, opened_notional: "oi_deltas".into(), start_book_after_minutes: 30, ..CalibratorParams::default() }
 }
 
 fn engine_with(params: CalibratorParams) -> CalibratorEngine {
