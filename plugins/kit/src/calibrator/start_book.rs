@@ -15,8 +15,9 @@
 //! `start_book_spread_pct`, sixteen quantiles of a sixteenth each; per tier, only entries
 //! whose level the price has not crossed since the start are kept (the others would have
 //! been liquidated already), and the tier's notional is shared among them. The opened
-//! notional is measured the way the memory measures it (entry-inference's split undone), so
-//! the book and the memory are on one scale whatever share of the real flow entry-inference sees.
+//! notional is the memory's own (`opened_notional`: turnover, or entry-inference's split
+//! undone), so the book and the memory are on one scale whatever share of the real flow
+//! the OI deltas see.
 //!
 //! With turnover the opened notional is the open interest's replaced share, known from the
 //! first snapshot: the default remembers the book there. Waiting 30 minutes (as with the OI

@@ -110,8 +110,9 @@ pub fn propose(
     let predicted_rate = (0..est.len()).filter(|&i| in_e(i)).map(|i| hits[i]).sum::<f64>() / expected;
     let prior_share = if informative > 0.0 { prior_events * f64::from(exposed_tiers) / informative } else { 0.0 };
     for _ in 0..EM_MAX_ITERATIONS {
-        let total_rate: f64 = (0..est.len()).filter(|&i| in_e(i)).map(|i| hits[i] / exposure[i]).sum();
-        if total_rate.is_nan() || total_rate <= 0.0 {
+        // no hit on an exposed tier: nothing to estimate from
+        let exposed_hits: f64 = (0..est.len()).filter(|&i| in_e(i)).map(|i| hits[i]).sum();
+        if !(exposed_hits > 0.0) {
             return none;
         }
         let raw: Vec<f64> =
