@@ -16,6 +16,11 @@ pub struct SymbolConfig {
     pub step: Option<f64>,
     #[serde(default)]
     pub ladder: Option<LadderConfig>,
+    /// USD per unit of zone weight, passed to the zone manager as `weight_to_notional_usd`
+    /// unless its own params set one (BTC 100,000, the predecessor's; ETH 50,000; SOL
+    /// 20,000; others 100,000). See [`default_zone_unit_usd`].
+    #[serde(default)]
+    pub zone_unit_usd: Option<f64>,
     /// Depth frames cover ±this fraction of the mid.
     #[serde(default = "default_depth_range_pct")]
     pub depth_range_pct: f64,
@@ -28,6 +33,23 @@ pub struct SymbolConfig {
     pub params: BTreeMap<EngineKind, toml::Table>,
 }
 
+/// The zone manager's weight unit for a symbol, scaled to the size of its market.
+///
+/// A zone's weight bounds are fixed (it is born above 0.05 and capped at 5), so the unit
+/// sets the notionals a zone stands for: 5,000 to 500,000 USD at 100,000. A smaller market
+/// puts less notional on each level, and at BTC's unit its zones are born just above the
+/// minimum and fade out before price reaches them: on the simulator (open interest
+/// BTC 200, ETH 100, SOL 40 million USD) SOL's zones ended swept in 0.08-0.46 of cases
+/// over eleven kept runs at 100,000, 0.45-0.79 at 20,000. The venues' open interest stands
+/// roughly in the same order, so the defaults follow it.
+pub fn default_zone_unit_usd(symbol: &str) -> f64 {
+    match symbol {
+        "ETH" => 50_000.0,
+        "SOL" => 20_000.0,
+        _ => 100_000.0,
+    }
+}
+
 /// SPEC: order-book frames span ±10 % around the mid.
 fn default_depth_range_pct() -> f64 {
     0.10
@@ -35,7 +57,7 @@ fn default_depth_range_pct() -> f64 {
 
 impl SymbolConfig {
     pub fn for_symbol(symbol: &str) -> Self {
-        let mut s = SymbolConfig { step: None, ladder: None, depth_range_pct: default_depth_range_pct(), engines: BTreeMap::new(), params: BTreeMap::new() };
+        let mut s = SymbolConfig { step: None, ladder: None, zone_unit_usd: None, depth_range_pct: default_depth_range_pct(), engines: BTreeMap::new(), params: BTreeMap::new() };
         s.fill_defaults(symbol);
         s
     }
@@ -52,6 +74,9 @@ impl SymbolConfig {
         if self.ladder.is_none() {
             self.ladder = Some(LadderConfig::for_symbol(symbol));
         }
+        if self.zone_unit_usd.is_none() {
+            self.zone_unit_usd = Some(default_zone_unit_usd(symbol));
+        }
     }
 
     pub fn ladder(&self) -> &LadderConfig {
@@ -65,7 +90,8 @@ impl SymbolConfig {
 
     /// What the engine is constructed and configured with.
     /// Entry-inference and the calibrator bucket prices with the symbol's `step` unless
-    /// their own params set one, so every engine of a symbol shares one grid.
+    /// their own params set one, so every engine of a symbol shares one grid; the zone
+    /// manager takes the symbol's `zone_unit_usd` as its `weight_to_notional_usd` the same way.
     pub fn engine_config(&self, kind: EngineKind) -> EngineConfig {
         let mut params = self.params.get(&kind).map(|t| to_params(t).expect("checked by Config::normalise")).unwrap_or_default();
         let uses_step = matches!(kind, EngineKind::EntryInference | EngineKind::Calibrator);
@@ -74,11 +100,19 @@ impl SymbolConfig {
                 params.push(Param { key: "step".into(), value: ParamValue::Number(step) });
             }
         }
+        if let (EngineKind::ZoneManager, Some(unit)) = (kind, self.zone_unit_usd) {
+            if !params.iter().any(|p| p.key == "weight_to_notional_usd") {
+                params.push(Param { key: "weight_to_notional_usd".into(), value: ParamValue::Number(unit) });
+            }
+        }
         EngineConfig { ladder: self.ladder().to_wit(), params }
     }
 
     /// Checks every engine's parameters convert to WIT values (the engine checks meaning).
     pub(super) fn check_params(&self) -> anyhow::Result<()> {
+        if let Some(unit) = self.zone_unit_usd {
+            anyhow::ensure!(unit.is_finite() && unit > 0.0, "zone_unit_usd must be finite and > 0, got {unit}");
+        }
         for (kind, table) in &self.params {
             to_params(table).map_err(|e| anyhow::anyhow!("params.{kind}: {e}"))?;
         }
@@ -159,6 +193,29 @@ mod tests {
         assert_eq!(live.storage, defaults.storage, "config/default.toml documents the storage defaults");
         assert_eq!(live.logging, defaults.logging, "config/default.toml documents the logging defaults");
         assert_eq!(live.capture, defaults.capture, "config/default.toml documents the capture defaults");
+    }
+
+    /// The symbol's zone unit reaches the zone manager as its scale, per symbol, unless the
+    /// zone manager's own params set one; a bad unit is refused with the config.
+    #[test]
+    fn passes_the_symbol_s_zone_unit_to_the_zone_manager() {
+        let scale = |config: &Config, symbol: &str| {
+            let params = config.symbols[symbol].engine_config(EngineKind::ZoneManager).params;
+            let found: Vec<ParamValue> = params.iter().filter(|p| p.key == "weight_to_notional_usd").map(|p| p.value.clone()).collect();
+            found
+        };
+        let config = Config::parse("[symbols.BTC]\n[symbols.SOL]\n[symbols.ETH]\nzone_unit_usd = 30000\n[symbols.XRP]\n[symbols.DOGE.params.zone-manager]\nweight_to_notional_usd = 7000.0\n").unwrap();
+        assert_eq!(scale(&config, "BTC"), vec![ParamValue::Number(100_000.0)]);
+        assert_eq!(scale(&config, "SOL"), vec![ParamValue::Number(20_000.0)]);
+        assert_eq!(scale(&config, "ETH"), vec![ParamValue::Number(30_000.0)]);
+        assert_eq!(scale(&config, "XRP"), vec![ParamValue::Number(100_000.0)]);
+        assert_eq!(scale(&config, "DOGE"), vec![ParamValue::Number(7_000.0)], "the engine's own param wins");
+        let no_unit = |kind| config.symbols["SOL"].engine_config(kind).params.iter().all(|p| p.key != "weight_to_notional_usd");
+        assert!(no_unit(EngineKind::Calibrator) && no_unit(EngineKind::EntryInference) && no_unit(EngineKind::Heatmap));
+        for bad in ["0", "-5.0", "nan"] {
+            let error = format!("{:#}", Config::parse(&format!("[symbols.SOL]\nzone_unit_usd = {bad}\n")).unwrap_err());
+            assert!(error.contains("symbol SOL") && error.contains("zone_unit_usd"), "{bad}: {error}");
+        }
     }
 
     #[test]
