@@ -43,6 +43,10 @@ fn a_kept_run_replays_every_simulated_liquidation_and_gives_the_same_figures_eac
         assert_eq!(c["informed_tiers"].as_u64(), Some(shown as u64), "{s}");
         let (fastest, informed) = (c["fastest_tv"].as_f64().unwrap(), c["informed_tv"].as_f64().unwrap());
         assert!((0.0..=1.0).contains(&fastest) && (0.0..=1.0).contains(&informed), "{s}: {fastest} {informed}");
+        // the vanished share is a count of the strong zones that ended
+        let (strong, ended) = (c["strong_ended"].as_u64().unwrap(), c["zones_ended"].as_u64().unwrap());
+        let vanished = c["strong_vanished_before_touch"].as_f64().unwrap() * strong as f64;
+        assert!(strong <= ended && (vanished - vanished.round()).abs() < 1e-9, "{s}: {strong} strong of {ended}, {vanished} vanished");
         simulated += emitted;
     }
     assert!(simulated > 0, "a quarter of an hour of the simulator liquidates something");

@@ -57,6 +57,8 @@ pub struct RunFigures {
     pub median_lifespan_minutes: Option<f64>,
     pub swept_rate: Option<f64>,
     pub strong_vanished_before_touch: Option<f64>,
+    /// Ended zones that were strong: what `strong_vanished_before_touch` is a share of.
+    pub strong_ended: Option<u32>,
     pub zones_ended: Option<u32>,
     /// The calibrator's own accounting of the events it received (calibrated host only):
     /// processed, matched to a remembered level, unmatched, filtered by the approach rule.
@@ -142,6 +144,7 @@ fn figures(v: &SymbolView, weights_by_hour: Vec<Vec<f64>>, hidden: &[f64]) -> Ru
         median_lifespan_minutes: q.map(|q| q.median_lifespan_minutes),
         swept_rate: q.map(|q| q.swept_rate),
         strong_vanished_before_touch: q.map(|q| q.strong_vanished_before_touch),
+        strong_ended: q.map(|q| q.strong_ended),
         zones_ended: q.map(|q| q.ended),
         calibrator_events: v.products.calibrator.as_ref().map(|c| [c.processed_events, c.matched_events, c.unmatched_events, c.filtered_events]),
         reached: Vec::new(),
@@ -279,10 +282,11 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
             println!("  calibrator events: {processed} processed, {matched} matched to a remembered level, {unmatched} unmatched, {filtered} filtered (approach)");
         }
         println!(
-            "  zones (calibrated run): median lifespan {} min (gate > {GATE_MEDIAN_LIFESPAN_MIN}), swept rate {} (gate > {GATE_SWEPT_RATE}), strong vanished before touch {} (gate < {GATE_VANISH_BEFORE_TOUCH}), {} ended",
+            "  zones (calibrated run): median lifespan {} min (gate > {GATE_MEDIAN_LIFESPAN_MIN}), swept rate {} (gate > {GATE_SWEPT_RATE}), strong vanished before touch {} of {} strong (gate < {GATE_VANISH_BEFORE_TOUCH}), {} ended",
             fmt(c.median_lifespan_minutes),
             fmt(c.swept_rate),
             fmt(c.strong_vanished_before_touch),
+            c.strong_ended.unwrap_or(0),
             c.zones_ended.unwrap_or(0)
         );
     }
