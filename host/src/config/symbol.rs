@@ -17,8 +17,7 @@ pub struct SymbolConfig {
     #[serde(default)]
     pub ladder: Option<LadderConfig>,
     /// USD per unit of zone weight, passed to the zone manager as `weight_to_notional_usd`
-    /// unless its own params set one (BTC 100,000, the predecessor's; ETH 50,000; SOL
-    /// 20,000; others 100,000). See [`default_zone_unit_usd`].
+    /// unless its own params set one. Default: [`default_zone_unit_usd`].
     #[serde(default)]
     pub zone_unit_usd: Option<f64>,
     /// Depth frames cover ±this fraction of the mid.
@@ -94,16 +93,13 @@ impl SymbolConfig {
     /// manager takes the symbol's `zone_unit_usd` as its `weight_to_notional_usd` the same way.
     pub fn engine_config(&self, kind: EngineKind) -> EngineConfig {
         let mut params = self.params.get(&kind).map(|t| to_params(t).expect("checked by Config::normalise")).unwrap_or_default();
-        let uses_step = matches!(kind, EngineKind::EntryInference | EngineKind::Calibrator);
-        if let (true, Some(step)) = (uses_step, self.step) {
-            if !params.iter().any(|p| p.key == "step") {
-                params.push(Param { key: "step".into(), value: ParamValue::Number(step) });
-            }
-        }
-        if let (EngineKind::ZoneManager, Some(unit)) = (kind, self.zone_unit_usd) {
-            if !params.iter().any(|p| p.key == "weight_to_notional_usd") {
-                params.push(Param { key: "weight_to_notional_usd".into(), value: ParamValue::Number(unit) });
-            }
+        let symbol_wide = match kind {
+            EngineKind::EntryInference | EngineKind::Calibrator => self.step.map(|step| ("step", step)),
+            EngineKind::ZoneManager => self.zone_unit_usd.map(|unit| ("weight_to_notional_usd", unit)),
+            EngineKind::Heatmap => None,
+        };
+        if let Some((key, value)) = symbol_wide.filter(|(key, _)| !params.iter().any(|p| p.key == *key)) {
+            params.push(Param { key: key.into(), value: ParamValue::Number(value) });
         }
         EngineConfig { ladder: self.ladder().to_wit(), params }
     }
@@ -199,10 +195,9 @@ mod tests {
     /// zone manager's own params set one; a bad unit is refused with the config.
     #[test]
     fn passes_the_symbol_s_zone_unit_to_the_zone_manager() {
-        let scale = |config: &Config, symbol: &str| {
+        let scale = |config: &Config, symbol: &str| -> Vec<ParamValue> {
             let params = config.symbols[symbol].engine_config(EngineKind::ZoneManager).params;
-            let found: Vec<ParamValue> = params.iter().filter(|p| p.key == "weight_to_notional_usd").map(|p| p.value.clone()).collect();
-            found
+            params.into_iter().filter(|p| p.key == "weight_to_notional_usd").map(|p| p.value).collect()
         };
         let config = Config::parse("[symbols.BTC]\n[symbols.SOL]\n[symbols.ETH]\nzone_unit_usd = 30000\n[symbols.XRP]\n[symbols.DOGE.params.zone-manager]\nweight_to_notional_usd = 7000.0\n").unwrap();
         assert_eq!(scale(&config, "BTC"), vec![ParamValue::Number(100_000.0)]);
