@@ -2,7 +2,64 @@
 
 use std::path::Path;
 
-use liqhost::bench::calibration::{parse_params, run, CalibrationArgs};
+use liqhost::bench::calibration::{parse_params, run, run_seeds, CalibrationArgs};
+
+/// The benchmark's arguments for a quarter of an hour of BTC and SOL kept under `capture`.
+fn quarter_hour(capture: &Path, seed: u64) -> CalibrationArgs<'_> {
+    CalibrationArgs {
+        plugins_dir: Path::new("not-used-by-a-kept-run"),
+        hours: 0.25,
+        speed: 240.0,
+        seed,
+        symbols: vec!["BTC".into(), "SOL".into()],
+        calibrator_params: parse_params(&["window_minutes=5".into()]).unwrap(),
+        capture: Some(capture),
+    }
+}
+
+/// Several seeds: each kept in its own directory, each run's figures the same as a run of
+/// that seed alone, and the summary counting what the runs show.
+#[test]
+fn several_seeds_are_kept_apart_and_summed_up_from_their_own_figures() {
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path().join("kept");
+    let json = scratch.path().join("seeds.json");
+    run_seeds(quarter_hour(&root, 0), &[5, 6], Some(&json)).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    for seed in [5, 6] {
+        assert!(root.join(format!("seed-{seed}")).join("truth.json").exists(), "seed {seed} is kept in its own directory");
+    }
+    let runs = doc["runs"].as_array().unwrap();
+    assert_eq!(runs.iter().map(|r| r["seed"].as_u64().unwrap()).collect::<Vec<_>>(), vec![5, 6]);
+    // the two markets differ
+    assert_ne!(runs[0]["calibrated"]["BTC"]["liquidated_by_tier"], runs[1]["calibrated"]["BTC"]["liquidated_by_tier"]);
+
+    // a run of seed 6 alone (replaying its kept directory) gives the same figures
+    let alone = scratch.path().join("alone.json");
+    run(quarter_hour(&root.join("seed-6"), 6), Some(&alone)).unwrap();
+    let alone: serde_json::Value = serde_json::from_slice(&std::fs::read(&alone).unwrap()).unwrap();
+    assert_eq!(alone["calibrated"], runs[1]["calibrated"]);
+    assert_eq!(alone["uncalibrated"], runs[1]["uncalibrated"]);
+
+    for s in ["BTC", "SOL"] {
+        let sum = &doc["summary"][s];
+        let last_tv = |r: &serde_json::Value| r["calibrated"][s]["tv_by_hour"].as_array().unwrap().last().unwrap().as_f64().unwrap();
+        let tvs: Vec<f64> = runs.iter().map(last_tv).collect();
+        let got: Vec<f64> = sum["final_tv"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        assert_eq!(got, tvs, "{s}");
+        assert!((sum["mean_final_tv"].as_f64().unwrap() - (tvs[0] + tvs[1]) / 2.0).abs() < 1e-12, "{s}");
+        assert_eq!(sum["tv_met"].as_u64(), Some(tvs.iter().filter(|tv| **tv < 0.10).count() as u64), "{s}");
+        let above = runs
+            .iter()
+            .filter(|r| match (r["calibrated"][s]["hit_rate"].as_f64(), r["uncalibrated"][s]["hit_rate"].as_f64()) {
+                (Some(c), Some(u)) => c > u,
+                _ => false,
+            })
+            .count();
+        assert_eq!(sum["hit_rate_above"].as_u64(), Some(above as u64), "{s}");
+        assert_eq!(sum["short_runs"].as_u64(), Some(0), "{s}: the kept replays get every simulated liquidation");
+    }
+}
 
 #[test]
 fn a_kept_run_replays_every_simulated_liquidation_and_gives_the_same_figures_each_time() {

@@ -23,6 +23,11 @@ pub struct BenchArgs {
     /// calibration, load: the market's seed.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// calibration: several seeds, comma-separated, run in turn and summed up per symbol
+    /// (target met in how many runs, hit rate, zone gate); with `--capture DIR`, each seed's
+    /// kept run is in `DIR/seed-N`.
+    #[arg(long, value_delimiter = ',', conflicts_with = "seed")]
+    pub seeds: Vec<u64>,
     /// replay, calibration: a capture directory to replay instead of a fresh recording; when
     /// it holds no capture yet, the recording goes there and is kept (same bytes for
     /// before/after runs; calibration keeps the simulator's truth beside it).
@@ -53,7 +58,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 calibrator_params: crate::bench::calibration::parse_params(&args.calibrator_params)?,
                 capture: args.capture.as_deref(),
             };
-            crate::bench::calibration::run(cal, args.json.as_deref()).map(|_| ExitCode::SUCCESS)
+            if args.seeds.is_empty() {
+                crate::bench::calibration::run(cal, args.json.as_deref())
+            } else {
+                crate::bench::calibration::run_seeds(cal, &args.seeds, args.json.as_deref())
+            }
+            .map(|_| ExitCode::SUCCESS)
         }
         "load" => crate::bench::load::run(&args.plugins_dir, args.seed, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
         other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load)"),

@@ -16,9 +16,10 @@
 mod kept;
 mod live;
 mod simulated;
+mod summary;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::Serialize;
@@ -239,7 +240,51 @@ fn fmt(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "-".into())
 }
 
+/// One run (the seed of `args`), reported; `--json` also gets its figures.
 pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()> {
+    let outcome = run_one(&args)?;
+    if let Some(path) = json_out {
+        std::fs::write(path, serde_json::to_vec_pretty(&run_doc(&args, &outcome))?)?;
+    }
+    Ok(())
+}
+
+/// Runs each of `seeds` in turn (as [`run`], each reported), then sums them up per symbol.
+/// With a capture directory, each seed's kept run is in its own `seed-N` directory under it
+/// (recorded there first when it holds none). `--json` gets every run and the summary.
+pub fn run_seeds(args: CalibrationArgs, seeds: &[u64], json_out: Option<&Path>) -> anyhow::Result<()> {
+    anyhow::ensure!(!seeds.is_empty(), "no seed to run");
+    let dirs: Vec<Option<PathBuf>> = seeds.iter().map(|seed| args.capture.map(|root| root.join(format!("seed-{seed}")))).collect();
+    let mut runs = Vec::new();
+    for (seed, dir) in seeds.iter().zip(&dirs) {
+        let one = CalibrationArgs { seed: *seed, capture: dir.as_deref(), symbols: args.symbols.clone(), calibrator_params: args.calibrator_params.clone(), ..args };
+        println!("\n=== seed {seed} ===");
+        let outcome = run_one(&one).with_context(|| format!("seed {seed}"))?;
+        runs.push((run_doc(&one, &outcome), outcome));
+    }
+    println!("\n=== {} seeds: {} ===", seeds.len(), seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", "));
+    let mut summaries = BTreeMap::new();
+    for s in &args.symbols {
+        let views: Vec<summary::SeedRun> =
+            runs.iter().map(|(_, o)| summary::SeedRun { seed: o.seed, calibrated: &o.calibrated[s], uncalibrated: &o.uncalibrated[s] }).collect();
+        let sum = summary::summarize(&views);
+        summary::print(s, &sum);
+        summaries.insert(s.clone(), sum);
+    }
+    if let Some(path) = json_out {
+        let doc = json!({ "machine": machine(), "seeds": seeds, "runs": runs.iter().map(|(doc, _)| doc).collect::<Vec<_>>(), "summary": summaries });
+        std::fs::write(path, serde_json::to_vec_pretty(&doc)?)?;
+    }
+    Ok(())
+}
+
+/// One run's figures as the JSON writes them.
+fn run_doc(args: &CalibrationArgs, o: &Outcome) -> serde_json::Value {
+    json!({ "machine": machine(), "how": o.how, "hours": o.hours, "speed": o.speed, "seed": o.seed, "calibrator_params": args.calibrator_params, "hidden": o.hidden, "calibrated": o.calibrated, "uncalibrated": o.uncalibrated })
+}
+
+/// Runs and reports one seed.
+fn run_one(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
     match args.capture {
         Some(dir) => println!("calibration benchmark: the kept run in {} (recorded first if there is none), symbols {:?}", dir.display(), args.symbols),
         None => println!("calibration benchmark: {} simulated hours at {}x, seed {}, symbols {:?}", args.hours, args.speed, args.seed, args.symbols),
@@ -247,10 +292,11 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
     if !args.calibrator_params.is_empty() {
         println!("calibrator parameters of the calibrated host: {}", args.calibrator_params);
     }
-    let Outcome { calibrated: cal, uncalibrated: uncal, hidden, seconds, how, seed, hours, speed } = match args.capture {
-        Some(dir) => kept::run(&args, dir)?,
-        None => live::run(&args)?,
+    let outcome = match args.capture {
+        Some(dir) => kept::run(args, dir)?,
+        None => live::run(args)?,
     };
+    let Outcome { calibrated: cal, uncalibrated: uncal, hidden, seconds, how, .. } = &outcome;
     println!("{how}; the run took {seconds:.0} s");
     for s in &args.symbols {
         let (c, u) = (&cal[s], &uncal[s]);
@@ -290,11 +336,7 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
             c.zones_ended.unwrap_or(0)
         );
     }
-    if let Some(path) = json_out {
-        let doc = json!({ "machine": machine(), "how": how, "hours": hours, "speed": speed, "seed": seed, "calibrator_params": args.calibrator_params, "hidden": hidden, "calibrated": cal, "uncalibrated": uncal });
-        std::fs::write(path, serde_json::to_vec_pretty(&doc)?)?;
-    }
-    Ok(())
+    Ok(outcome)
 }
 
 #[cfg(test)]
