@@ -3,9 +3,11 @@
 use liqhost_kit::heatmap::HeatmapParams;
 
 /// Version reported by `info`: the crate's own, so a rebuild with a bumped version is visible.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Parameter defaults of this build; config overlays its `params` on these.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 fn default_params() -> HeatmapParams {
     HeatmapParams::default()
 }
