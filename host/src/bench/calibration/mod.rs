@@ -12,6 +12,7 @@
 //! - `live`: both hosts side by side on the running simulator, each through its own feeds.
 //! - `kept`: the simulator recorded once with its truth, then replayed through both.
 //! - `simulated`: the simulator held until the hosts are connected, then run for the hours.
+//! - `summary`: several seeds' runs summed up per symbol (`--seeds`).
 
 mod kept;
 mod live;
