@@ -16,6 +16,9 @@ pub struct SymbolSummary {
     /// Each run's reference: perfect estimates of the tiers it liquidated 20 times or more.
     pub informed_tv: Vec<Option<f64>>,
     pub mean_final_tv: f64,
+    /// Standard error of that mean (sample standard deviation over the square root of the
+    /// runs; none with one run): how far apart two settings' means must be to mean anything.
+    pub final_tv_standard_error: Option<f64>,
     pub mean_prior_tv: f64,
     /// Runs ending with TV under the target.
     pub tv_met: usize,
@@ -54,6 +57,7 @@ pub fn summarize(runs: &[SeedRun<'_>]) -> SymbolSummary {
     SymbolSummary {
         seeds: runs.iter().map(|r| r.seed).collect(),
         mean_final_tv: final_tv.iter().sum::<f64>() / n,
+        final_tv_standard_error: standard_error(&final_tv),
         tv_met: final_tv.iter().filter(|tv| **tv < TARGET_TV).count(),
         final_tv,
         informed_tv: runs.iter().map(|r| r.calibrated.informed_tv).collect(),
@@ -75,6 +79,17 @@ pub fn summarize(runs: &[SeedRun<'_>]) -> SymbolSummary {
     }
 }
 
+/// Sample standard deviation of `xs` over the square root of their count (two or more).
+fn standard_error(xs: &[f64]) -> Option<f64> {
+    let n = xs.len() as f64;
+    if xs.len() < 2 {
+        return None;
+    }
+    let mean = xs.iter().sum::<f64>() / n;
+    let variance = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+    Some((variance / n).sqrt())
+}
+
 /// The summary's lines for one symbol. Each run's TV has four decimals, so one just under
 /// the target does not read as on it.
 pub fn print(symbol: &str, s: &SymbolSummary) {
@@ -90,7 +105,8 @@ pub fn print(symbol: &str, s: &SymbolSummary) {
         })
         .collect();
     println!("\n{symbol} over {runs} seeds: TV after the run / with perfect estimates of the tiers shown: {}", per_seed.join(", "));
-    println!("  mean TV prior {:.3} -> calibrated {:.3}; target < {TARGET_TV} met in {} of {runs}", s.mean_prior_tv, s.mean_final_tv, s.tv_met);
+    let se = s.final_tv_standard_error.map(|e| format!(" (standard error {e:.3})")).unwrap_or_default();
+    println!("  mean TV prior {:.3} -> calibrated {:.3}{se}; target < {TARGET_TV} met in {} of {runs}", s.mean_prior_tv, s.mean_final_tv, s.tv_met);
     let rate = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "-".into());
     println!(
         "  hit rate above uncalibrated in {} of {runs}; means calibrated {} vs uncalibrated {}",
@@ -155,6 +171,10 @@ mod tests {
         assert_eq!(s.final_tv, vec![0.08, 0.10, 0.05]);
         assert!((s.mean_final_tv - 0.23 / 3.0).abs() < 1e-12, "{}", s.mean_final_tv);
         assert!((s.mean_prior_tv - 0.80 / 3.0).abs() < 1e-12, "{}", s.mean_prior_tv);
+        // mean 0.07667, deviations +0.00333, +0.02333, -0.02667: sample variance 0.00063333
+        let se = s.final_tv_standard_error.unwrap();
+        assert!((se - (0.000_633_333_333 / 3.0f64).sqrt()).abs() < 1e-9, "{se}");
+        assert_eq!(standard_error(&[0.1]), None);
         assert_eq!(s.tv_met, 2);
         assert_eq!(s.hit_rate_above, 1);
         assert_eq!(s.mean_hit_rate[0].map(|x| (x * 1e9).round() / 1e9), Some(0.3));
