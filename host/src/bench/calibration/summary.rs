@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{RunFigures, GATE_MEDIAN_LIFESPAN_MIN, GATE_SWEPT_RATE, GATE_VANISH_BEFORE_TOUCH, TARGET_TV};
+use super::{fmt, RunFigures, GATE_MEDIAN_LIFESPAN_MIN, GATE_SWEPT_RATE, GATE_VANISH_BEFORE_TOUCH, TARGET_TV};
 
 /// One symbol over the runs, in the order the seeds ran.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -107,12 +107,11 @@ pub fn print(symbol: &str, s: &SymbolSummary) {
     println!("\n{symbol} over {runs} seeds: TV after the run / with perfect estimates of the tiers shown: {}", per_seed.join(", "));
     let se = s.final_tv_standard_error.map(|e| format!(" (standard error {e:.3})")).unwrap_or_default();
     println!("  mean TV prior {:.3} -> calibrated {:.3}{se}; target < {TARGET_TV} met in {} of {runs}", s.mean_prior_tv, s.mean_final_tv, s.tv_met);
-    let rate = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "-".into());
     println!(
         "  hit rate above uncalibrated in {} of {runs}; means calibrated {} vs uncalibrated {}",
         s.hit_rate_above,
-        rate(s.mean_hit_rate[0]),
-        rate(s.mean_hit_rate[1])
+        fmt(s.mean_hit_rate[0]),
+        fmt(s.mean_hit_rate[1])
     );
     println!(
         "  zone gate held in {} of {runs} (lifespan {}, swept {}, vanished {}; {} with no strong zone ended)",
