@@ -9,9 +9,12 @@ fn quarter_hour(capture: &Path, seed: u64) -> CalibrationArgs<'_> {
     CalibrationArgs {
         plugins_dir: Path::new("not-used-by-a-kept-run"),
         hours: 0.25,
+        // At 240x a debug build keeps up (much faster, a venue drops it as too slow and the
+        // report shows fewer received than simulated).
         speed: 240.0,
         seed,
         symbols: vec!["BTC".into(), "SOL".into()],
+        // Short windows, so a quarter of an hour calibrates a few times.
         calibrator_params: parse_params(&["window_minutes=5".into()]).unwrap(),
         capture: Some(capture),
     }
@@ -67,18 +70,7 @@ fn a_kept_run_replays_every_simulated_liquidation_and_gives_the_same_figures_eac
     let kept = scratch.path().join("kept");
     let symbols = ["BTC", "SOL"];
     let replay = |json: &Path, seed: u64, hours: f64| {
-        let args = CalibrationArgs {
-            plugins_dir: Path::new("not-used-by-a-kept-run"),
-            hours,
-            // At 240x a debug build keeps up (much faster, a venue drops it as too slow and the
-            // report shows fewer received than simulated).
-            speed: 240.0,
-            seed,
-            symbols: symbols.iter().map(|s| s.to_string()).collect(),
-            // Short windows, so a quarter of an hour calibrates a few times.
-            calibrator_params: parse_params(&["window_minutes=5".into()]).unwrap(),
-            capture: Some(&kept),
-        };
+        let args = CalibrationArgs { hours, ..quarter_hour(&kept, seed) };
         run(args, Some(json)).unwrap();
         serde_json::from_slice::<serde_json::Value>(&std::fs::read(json).unwrap()).unwrap()
     };

@@ -20,7 +20,7 @@ mod simulated;
 mod summary;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use serde::Serialize;
@@ -255,9 +255,9 @@ pub fn run(args: CalibrationArgs, json_out: Option<&Path>) -> anyhow::Result<()>
 /// (recorded there first when it holds none). `--json` gets every run and the summary.
 pub fn run_seeds(args: CalibrationArgs, seeds: &[u64], json_out: Option<&Path>) -> anyhow::Result<()> {
     anyhow::ensure!(!seeds.is_empty(), "no seed to run");
-    let dirs: Vec<Option<PathBuf>> = seeds.iter().map(|seed| args.capture.map(|root| root.join(format!("seed-{seed}")))).collect();
     let mut runs = Vec::new();
-    for (seed, dir) in seeds.iter().zip(&dirs) {
+    for seed in seeds {
+        let dir = args.capture.map(|root| root.join(format!("seed-{seed}")));
         let one = CalibrationArgs { seed: *seed, capture: dir.as_deref(), symbols: args.symbols.clone(), calibrator_params: args.calibrator_params.clone(), ..args };
         println!("\n=== seed {seed} ===");
         let outcome = run_one(&one).with_context(|| format!("seed {seed}"))?;

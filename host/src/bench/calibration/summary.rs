@@ -46,26 +46,24 @@ pub struct SeedRun<'a> {
 
 /// Sums up one symbol's runs (at least one).
 pub fn summarize(runs: &[SeedRun<'_>]) -> SymbolSummary {
-    let n = runs.len().max(1) as f64;
     let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
     let final_tv: Vec<f64> = runs.iter().map(|r| last(&r.calibrated.tv_by_hour)).collect();
-    let mean_of = |xs: Vec<f64>| (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
     let lifespan = |f: &RunFigures| f.median_lifespan_minutes.is_some_and(|m| m > GATE_MEDIAN_LIFESPAN_MIN);
     let swept = |f: &RunFigures| f.swept_rate.is_some_and(|s| s > GATE_SWEPT_RATE);
     let vanished = |f: &RunFigures| f.strong_vanished_before_touch.is_some_and(|v| v < GATE_VANISH_BEFORE_TOUCH);
     let count = |test: &dyn Fn(&SeedRun) -> bool| runs.iter().filter(|r| test(r)).count();
     SymbolSummary {
         seeds: runs.iter().map(|r| r.seed).collect(),
-        mean_final_tv: final_tv.iter().sum::<f64>() / n,
+        mean_final_tv: mean(&final_tv).unwrap_or(f64::NAN),
         final_tv_standard_error: standard_error(&final_tv),
         tv_met: final_tv.iter().filter(|tv| **tv < TARGET_TV).count(),
         final_tv,
         informed_tv: runs.iter().map(|r| r.calibrated.informed_tv).collect(),
-        mean_prior_tv: runs.iter().map(|r| r.calibrated.tv_by_hour.first().copied().unwrap_or(f64::NAN)).sum::<f64>() / n,
+        mean_prior_tv: mean(&runs.iter().map(|r| r.calibrated.tv_by_hour.first().copied().unwrap_or(f64::NAN)).collect::<Vec<_>>()).unwrap_or(f64::NAN),
         hit_rate_above: count(&|r| matches!((r.calibrated.hit_rate, r.uncalibrated.hit_rate), (Some(c), Some(u)) if c > u)),
         mean_hit_rate: [
-            mean_of(runs.iter().filter_map(|r| r.calibrated.hit_rate).collect()),
-            mean_of(runs.iter().filter_map(|r| r.uncalibrated.hit_rate).collect()),
+            mean(&runs.iter().filter_map(|r| r.calibrated.hit_rate).collect::<Vec<_>>()),
+            mean(&runs.iter().filter_map(|r| r.uncalibrated.hit_rate).collect::<Vec<_>>()),
         ],
         lifespan_held: count(&|r| lifespan(r.calibrated)),
         swept_held: count(&|r| swept(r.calibrated)),
@@ -79,14 +77,16 @@ pub fn summarize(runs: &[SeedRun<'_>]) -> SymbolSummary {
     }
 }
 
+/// The mean of `xs`, none when empty.
+fn mean(xs: &[f64]) -> Option<f64> {
+    (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+}
+
 /// Sample standard deviation of `xs` over the square root of their count (two or more).
 fn standard_error(xs: &[f64]) -> Option<f64> {
+    let m = mean(xs).filter(|_| xs.len() >= 2)?;
     let n = xs.len() as f64;
-    if xs.len() < 2 {
-        return None;
-    }
-    let mean = xs.iter().sum::<f64>() / n;
-    let variance = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+    let variance = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
     Some((variance / n).sqrt())
 }
 
