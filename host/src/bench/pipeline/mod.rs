@@ -256,11 +256,21 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
-/// The median over rounds of each round's wasm figure over its native one. Both runs of a
-/// round ran back to back, so a drift in the machine's load between rounds cancels out,
-/// which it does not in the ratio of the two sides' medians.
+/// One figure per round from its wasm and native run. Both runs of a round ran back to
+/// back, so a drift in the machine's load between rounds cancels out of such a figure,
+/// which it does not between the two sides' medians.
+fn per_round(wasm: &[RunFigures], native: &[RunFigures], figure: impl Fn(&RunFigures, &RunFigures) -> f64) -> Vec<f64> {
+    wasm.iter().zip(native).map(|(w, n)| figure(w, n)).collect()
+}
+
+/// Each round's wasm figure over its native one.
+fn paired_ratios(wasm: &[RunFigures], native: &[RunFigures], figure: fn(&RunFigures) -> f64) -> Vec<f64> {
+    per_round(wasm, native, |w, n| figure(w) / figure(n).max(1e-12))
+}
+
+/// The median of [`paired_ratios`].
 fn median_paired_ratio(wasm: &[RunFigures], native: &[RunFigures], figure: fn(&RunFigures) -> f64) -> f64 {
-    median(wasm.iter().zip(native).map(|(w, n)| figure(w) / figure(n).max(1e-12)).collect())
+    median(paired_ratios(wasm, native, figure))
 }
 
 fn msgs_per_cpu_sec(r: &RunFigures) -> f64 {
@@ -333,7 +343,8 @@ pub fn run(plugins_dir: &Path, json_out: Option<&Path>) -> anyhow::Result<()> {
         );
     }
     let medians_ratio = w.msgs_per_sec / n.msgs_per_sec;
-    let ratio = median_paired_ratio(&wasm_runs, &native_runs, |r| r.msgs_per_sec);
+    let round_ratios = paired_ratios(&wasm_runs, &native_runs, |r| r.msgs_per_sec);
+    let ratio = median(round_ratios.clone());
     let cpu_paired_ratio = median_paired_ratio(&wasm_runs, &native_runs, msgs_per_cpu_sec);
     let best_ratio = w.best_msgs_per_sec / n.best_msgs_per_sec;
     let cpu_ratio = w.msgs_per_cpu_sec / n.msgs_per_cpu_sec.max(1e-12);
@@ -352,10 +363,8 @@ pub fn run(plugins_dir: &Path, json_out: Option<&Path>) -> anyhow::Result<()> {
     );
     // What the engines' extra time would cost a replay that is CPU-bound (as on a busy or
     // small machine); on an idle multi-core machine part of it overlaps the reader.
-    let overhead_share = median(
-        wasm_runs.iter().zip(&native_runs).map(|(a, b)| if a.cpu_seconds > 0.0 { (a.engine_seconds - b.engine_seconds) / a.cpu_seconds } else { 0.0 }).collect(),
-    );
-    let rounds: Vec<String> = wasm_runs.iter().zip(&native_runs).map(|(a, b)| format!("{:.3}", a.msgs_per_sec / b.msgs_per_sec)).collect();
+    let overhead_share = median(per_round(&wasm_runs, &native_runs, |a, b| if a.cpu_seconds > 0.0 { (a.engine_seconds - b.engine_seconds) / a.cpu_seconds } else { 0.0 }));
+    let rounds: Vec<String> = round_ratios.iter().map(|r| format!("{r:.3}")).collect();
     println!("each round's wasm/native throughput: {}", rounds.join(", "));
     println!(
         "ratio wasm/native throughput: {ratio:.3} median of the rounds' ratios (target >= 0.90: {}); {medians_ratio:.3} between the medians, {best_ratio:.3} best runs; per CPU second {cpu_paired_ratio:.3} (median of the rounds), {cpu_ratio:.3} (between the medians); engine time wasm/native {engine_ratio:.2}x",
