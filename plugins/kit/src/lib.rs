@@ -16,6 +16,7 @@
 //! - [`params`]: overlays an engine's JSON parameter object on its defaults, failing loudly
 //!   on unknown keys and wrong types.
 //! - [`progress`]: counts consuming calls and sequence numbers that arrive out of order.
+//! - [`scores`]: proper scores of a heatmap's predictions: log score, calibration, skill, hit rate.
 //! - [`state`]: the versioned, checksummed envelope around every engine's saved state.
 //! - [`zones`]: the zone-manager engine (V3): persistent liquidation zones that are created,
 //!   reinforced, swept and expired, with queries, a heatmap and quality metrics.
@@ -27,6 +28,7 @@ pub mod heatmap;
 pub mod math;
 pub mod params;
 pub mod progress;
+pub mod scores;
 pub mod state;
 pub mod types;
 pub mod zones;
