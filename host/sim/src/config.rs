@@ -1,4 +1,12 @@
 //! What a simulation runs: symbols with their hidden leverage mix, speed, book depth, faults.
+//! `features` holds the optional market features' types, `check` their validation.
+
+mod check;
+mod features;
+
+use liqhost_market::Venue;
+
+pub use features::{CrossMargin, Lifetime, MarginBracket, RegimeShift, StopLoss};
 
 /// A whole simulation. `Default` is BTC, ETH and SOL at real time with no faults.
 #[derive(Clone, Debug)]
@@ -36,7 +44,8 @@ impl SimConfig {
     }
 
     /// Rejects configurations the model cannot run (a typo must fail loudly, not spin).
-    pub(crate) fn validate(&self) -> Result<(), String> {
+    /// `start` calls it; tools that build a config from a market file may call it earlier.
+    pub fn validate(&self) -> Result<(), String> {
         if !(self.speed.is_finite() && self.speed > 0.0) {
             return Err(format!("speed must be > 0, got {}", self.speed));
         }
@@ -54,13 +63,13 @@ impl SimConfig {
                 return Err(format!("bad symbol `{}`", s.symbol));
             }
             if s.tiers.is_empty() || s.tiers.len() != s.hidden_mix.len() {
-                return Err(format!("{}: tiers and hidden_mix must be non-empty and of equal length", s.symbol));
+                return Err(format!("{}: tiers and hidden_mix (`mix` in a market file) must be non-empty and of equal length", s.symbol));
             }
             if s.tiers.iter().any(|&t| t < 2) {
                 return Err(format!("{}: leverage tiers must be >= 2", s.symbol));
             }
             if s.hidden_mix.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || s.hidden_mix.iter().sum::<f64>() <= 0.0 {
-                return Err(format!("{}: hidden_mix must be non-negative with a positive sum", s.symbol));
+                return Err(format!("{}: hidden_mix (`mix`) must be non-negative with a positive sum", s.symbol));
             }
             let positive = |x: f64| x.is_finite() && x > 0.0;
             if !positive(s.start_price) || !positive(s.daily_vol) || !positive(s.oi_target_usd) {
@@ -69,6 +78,7 @@ impl SimConfig {
             if !(0.0..0.5).contains(&s.mmr) {
                 return Err(format!("{}: mmr must be in [0, 0.5)", s.symbol));
             }
+            check::check_features(s)?;
         }
         let mut names: Vec<_> = self.symbols.iter().map(|s| s.symbol.to_ascii_uppercase()).collect();
         names.sort();
@@ -89,10 +99,28 @@ pub struct SimSymbol {
     /// Leverage tiers traders pick from.
     pub tiers: Vec<u32>,
     /// The true leverage mix over `tiers` (normalised before use): the ground truth the
-    /// calibrator must recover.
+    /// calibrator must recover. With `mix_concentration` it is the base of a per-seed draw.
     pub hidden_mix: Vec<f64>,
-    /// Maintenance margin rate in the liquidation price formula.
+    /// `Some(c)`: the mix in force is drawn once per seed from Dirichlet(c × `hidden_mix`)
+    /// (zero weights stay zero), so one file gives a different truth on every seed.
+    pub mix_concentration: Option<f64>,
+    /// Maintenance margin rate in the liquidation price formula (unused when `brackets` is set).
     pub mmr: f64,
+    /// Maintenance-margin brackets by position notional, ascending; empty: the flat `mmr`
+    /// and no leverage cap.
+    pub brackets: Vec<MarginBracket>,
+    pub lifetime: Lifetime,
+    pub cross: CrossMargin,
+    pub stops: StopLoss,
+    pub regime_shift: Option<RegimeShift>,
+    /// Venues whose liquidation feed publishes only the latest liquidation per symbol and
+    /// second, as Binance's `forceOrder` stream does; the rest are never published.
+    pub liquidations_one_per_second: Vec<Venue>,
+    /// Scale, in percent of the price, of the half-normal adverse slippage of liquidation
+    /// prints (longs print lower, shorts higher); 0 prints at the liquidation price.
+    pub slippage_pct: f64,
+    /// Log-sd of the starting positions' entries around the start price, in daily vols (0.3).
+    pub start_spread_daily_vol: f64,
     /// Daily volatility of log returns in the calm regime's neighbourhood (0.03 = 3 %).
     pub daily_vol: f64,
     /// Open interest (USD, all venues) the traders' opening rate steers towards.
@@ -100,7 +128,7 @@ pub struct SimSymbol {
 }
 
 impl SimSymbol {
-    /// A realistic default per known symbol; tiers are SPEC.md's ladders.
+    /// A realistic default per known symbol; tiers are docs/spec.md's ladders.
     ///
     /// BTC's mix leans to 20x-50x and puts no weight on 10x, because the host's BTC ladder
     /// disables 10x: mass there could never be recovered, only misattributed to neighbours.
@@ -125,7 +153,24 @@ impl SimSymbol {
                 "SOL" => (150.0, vec![5, 10, 20, 25, 50, 75], vec![0.15, 0.25, 0.25, 0.15, 0.12, 0.08], 0.05, 40e6),
                 _ => (100.0, vec![5, 10, 20, 50, 75, 100], vec![0.20, 0.25, 0.25, 0.15, 0.10, 0.05], 0.05, 20e6),
             };
-        SimSymbol { symbol, start_price, tiers, hidden_mix, mmr: 0.004, daily_vol, oi_target_usd }
+        SimSymbol {
+            symbol,
+            start_price,
+            tiers,
+            hidden_mix,
+            mix_concentration: None,
+            mmr: 0.004,
+            brackets: Vec::new(),
+            lifetime: Lifetime::default(),
+            cross: CrossMargin::default(),
+            stops: StopLoss::default(),
+            regime_shift: None,
+            liquidations_one_per_second: Vec::new(),
+            slippage_pct: 0.0,
+            start_spread_daily_vol: 0.3,
+            daily_vol,
+            oi_target_usd,
+        }
     }
 }
 

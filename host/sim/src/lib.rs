@@ -11,7 +11,8 @@
 //! ```
 //!
 //! # Layout
-//! - `config`: `SimConfig`, `SimSymbol`, `FaultConfig`.
+//! - `config`: `SimConfig`, `SimSymbol` (with its optional market features), `FaultConfig`.
+//! - `market_file`: `MarketFile`, a TOML description of the market (docs/markets.md).
 //! - `model`: the market without I/O (price, traders, books, clock, contract specs).
 //! - `venues`: per venue the messages, routes and WebSocket session; `server` the shared
 //!   session loop; `faults` the per-connection fault injection.
@@ -19,6 +20,7 @@
 //! - `truth`: the ground truth (`GroundTruth`, also at `GET /sim/truth` on every venue port).
 
 pub mod config;
+pub mod market_file;
 pub mod model;
 mod stepper;
 pub mod truth;
@@ -35,7 +37,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::info;
 
-pub use config::{FaultConfig, SimConfig, SimSymbol};
+pub use config::{CrossMargin, FaultConfig, Lifetime, MarginBracket, RegimeShift, SimConfig, SimSymbol, StopLoss};
+pub use market_file::{sim_config_for, MarketFile};
 pub use truth::{GroundTruth, TruthLiquidation};
 
 use model::spec::venue_index;

@@ -1,5 +1,6 @@
-//! `Market`: all symbols stepped together; per step the price moves, positions close,
-//! get liquidated (with cascades) and open, trades print and every venue's book moves.
+//! `Market`: all symbols stepped together; per step the price moves, positions close (at
+//! their lifetime's end or their stop), get liquidated (with cascades) and open, trades
+//! print, every venue's book moves and the feeds decide which liquidations they publish.
 
 use std::collections::VecDeque;
 
@@ -7,9 +8,13 @@ use liqhost_market::{PositionSide, TakerSide, Venue};
 
 use super::book::BookShape;
 use super::clock::SimClock;
+use super::mix::MixSchedule;
 use super::price::{PricePath, TakerFlow};
+use super::publication::{Liquidated, LiquidationFeed};
 use super::random::{lognormal, poisson, rng_for};
+use super::slippage::printed_ticks;
 use super::spec::Instrument;
+use super::terms::LifetimeSteps;
 use super::traders::{TraderParams, Traders};
 use super::{Published, SimLiquidation, SimTrade, StepOutput, SymbolState, SymbolStep, MARK_EVERY_MS, OI_EVERY_MS, TRUTH_LIQUIDATIONS_MAX, VENUE_SHARES};
 use crate::config::{SimConfig, SimSymbol};
@@ -18,8 +23,11 @@ use crate::truth::TruthLiquidation;
 /// Open positions per symbol at the OI target: enough for a smooth liquidation map, few
 /// enough to step hundreds of times a second.
 const TARGET_POSITIONS: f64 = 3000.0;
-/// Mean lifetime of a position that is not liquidated.
-const POSITION_LIFETIME_MS: f64 = 6.0 * 3_600_000.0;
+/// Random streams per symbol: `index * STREAMS_PER_SYMBOL + k`, k = 0 prices and traders,
+/// 1-3 books, 4 the traders' optional features, 5-6 mixes (`mix`), 7 slippage.
+const STREAMS_PER_SYMBOL: u64 = 16;
+const FEATURES_STREAM: u64 = 4;
+const PRINT_STREAM: u64 = 7;
 /// Rounds of liquidate → impact → liquidate per step: a cascade continues next step.
 const MAX_CASCADE_ROUNDS: usize = 8;
 /// Price impact of a liquidation, as a fraction per unit of notional / OI target.
@@ -58,25 +66,19 @@ impl Market {
             mark_due: self.clock.crossed(MARK_EVERY_MS),
             oi_due: self.clock.crossed(OI_EVERY_MS),
         };
+        let elapsed_ms = self.clock.elapsed_ms();
         for s in &mut self.symbols {
-            let sym_out = step_symbol(s, step, tick_ms, out.mark_due);
-            for l in &sym_out.liquidations {
-                let venue = Venue::ALL[l.venue];
-                let price = s.inst.price_value(l.price_ticks);
-                let qty = s.inst.venues[l.venue].qty_coins(l.lots);
+            if let Some(mix) = s.mixes.due(elapsed_ms) {
+                s.traders.set_mix(mix);
+            }
+            let (mut sym_out, happened) = step_symbol(s, step, ts_ms, tick_ms, out.mark_due);
+            for Liquidated { liq, truth } in s.feed.resolve(ts_ms, happened) {
+                let list = if truth.published { &mut sym_out.liquidations } else { &mut sym_out.withheld };
+                list.push(liq);
                 if self.liquidations.len() == TRUTH_LIQUIDATIONS_MAX {
                     self.liquidations.pop_front();
                 }
-                self.liquidations.push_back(TruthLiquidation {
-                    symbol: s.config.symbol.clone(),
-                    venue,
-                    side: l.side,
-                    price,
-                    qty,
-                    notional_usd: price * qty,
-                    leverage: l.leverage,
-                    ts_ms,
-                });
+                self.liquidations.push_back(truth);
             }
             out.symbols.push(sym_out);
         }
@@ -84,32 +86,39 @@ impl Market {
     }
 }
 
+/// A symbol ready to step. Its `config.hidden_mix` becomes the mix in force at the start
+/// (normalised, and drawn if the symbol has a concentration).
 fn new_symbol(config: &SimConfig, index: u64, s: &SimSymbol) -> SymbolState {
     let mut s = s.clone();
     s.symbol = s.symbol.to_ascii_uppercase();
-    let total: f64 = s.hidden_mix.iter().sum();
-    s.hidden_mix.iter_mut().for_each(|w| *w /= total);
+    let streams = index * STREAMS_PER_SYMBOL;
+    let mixes = MixSchedule::new(config.seed, streams, &s);
+    s.hidden_mix = mixes.current().to_vec();
     let inst = Instrument::new(&s.symbol, s.start_price);
     let lot_coins = [0, 1, 2].map(|v| inst.venues[v].lot_coins());
     let params = TraderParams {
         tiers: s.tiers.clone(),
         mix: s.hidden_mix.clone(),
         mmr: s.mmr,
+        brackets: s.brackets.clone(),
+        cross: s.cross.clone(),
+        stops: s.stops.clone(),
         venue_shares: VENUE_SHARES,
         lot_coins,
         target_count: TARGET_POSITIONS,
         oi_target_usd: s.oi_target_usd,
-        lifetime_steps: POSITION_LIFETIME_MS / config.tick_ms as f64,
+        lifetime: LifetimeSteps::new(&s.lifetime, config.tick_ms),
+        start_spread: s.start_spread_daily_vol,
     };
-    let mut rng = rng_for(config.seed, index * 16);
-    let mut traders = Traders::new(params);
+    let mut rng = rng_for(config.seed, streams);
+    let mut traders = Traders::new(params, rng_for(config.seed, streams + FEATURES_STREAM));
     traders.seed(&mut rng, s.start_price, s.daily_vol);
     let shapes = lot_coins.map(|lot| BookShape {
         level_ticks: inst.level_ticks,
         depth: config.book_depth,
         median_lots: (s.oi_target_usd * LEVEL_NOTIONAL_OF_OI / s.start_price / lot).max(1.0),
     });
-    let mut book_rngs = [1, 2, 3].map(|v| rng_for(config.seed, index * 16 + v));
+    let mut book_rngs = [1, 2, 3].map(|v| rng_for(config.seed, streams + v));
     // Recognisable, venue-like starting ids; they only ever grow.
     let first_ids = [4_000_000_000u64, 20_000_000, 9_000_000_000];
     let mid = s.start_price / inst.tick();
@@ -125,16 +134,21 @@ fn new_symbol(config: &SimConfig, index: u64, s: &SimSymbol) -> SymbolState {
         venues,
         index_price: s.start_price,
         funding_rate: 0.0001,
+        mixes,
+        feed: LiquidationFeed::new(Venue::ALL.map(|v| s.liquidations_one_per_second.contains(&v))),
         shapes,
         rng,
         book_rngs,
+        print_rng: rng_for(config.seed, streams + PRINT_STREAM),
         inst,
         config: s,
     }
 }
 
-fn step_symbol(s: &mut SymbolState, step: u64, tick_ms: u64, mark_due: bool) -> SymbolStep {
+/// One symbol's step, and the liquidations that happened in it (for the feeds to sort).
+fn step_symbol(s: &mut SymbolState, step: u64, ts_ms: i64, tick_ms: u64, mark_due: bool) -> (SymbolStep, Vec<Liquidated>) {
     let mut out = SymbolStep::default();
+    let mut happened = Vec::new();
     s.flow.step(&mut s.rng, tick_ms);
     s.path.step(&mut s.rng, tick_ms, s.flow.imbalance());
     let trade = |s: &SymbolState, venue: usize, lots: u64, taker: TakerSide| {
@@ -148,23 +162,40 @@ fn step_symbol(s: &mut SymbolState, step: u64, tick_ms: u64, mark_due: bool) -> 
         out.trades.push(trade(s, p.venue, p.lots, closing(p.side)));
     }
     for _ in 0..MAX_CASCADE_ROUNDS {
+        // Stops first at each price: a stop lies before the liquidation price, so a
+        // position with a stop is closed by a trade, never liquidated.
+        for p in s.traders.stop_crossed(s.path.price()) {
+            out.trades.push(trade(s, p.venue, p.lots, closing(p.side)));
+        }
         let crossed = s.traders.liquidate_crossed(s.path.price());
         if crossed.is_empty() {
             break;
         }
         let mut push = 0.0;
         for p in crossed {
-            let price_ticks = s.inst.to_ticks(p.liq_price);
-            let notional = s.inst.price_value(price_ticks) * s.inst.venues[p.venue].qty_coins(p.lots);
+            let price_ticks = printed_ticks(&mut s.print_rng, &s.inst, p.side, p.liq_price, s.config.slippage_pct);
+            let (price, qty) = (s.inst.price_value(price_ticks), s.inst.venues[p.venue].qty_coins(p.lots));
+            let notional = price * qty;
             let sign = if p.side == PositionSide::Long { -1.0 } else { 1.0 };
             push += sign * IMPACT_PER_OI * notional / s.config.oi_target_usd;
-            out.liquidations.push(SimLiquidation {
-                venue: p.venue,
+            let liq = SimLiquidation { venue: p.venue, side: p.side, price_ticks, lots: p.lots, leverage: p.leverage, ts_ms };
+            let truth = TruthLiquidation {
+                symbol: s.config.symbol.clone(),
+                venue: Venue::ALL[p.venue],
                 side: p.side,
-                price_ticks,
-                lots: p.lots,
+                price,
+                liq_price: s.inst.price_value(s.inst.to_ticks(p.liq_price)),
+                qty,
+                notional_usd: notional,
                 leverage: p.leverage,
-            });
+                chosen_leverage: p.tier_leverage,
+                effective_leverage: p.effective_leverage,
+                mmr: p.mmr,
+                cross: p.cross,
+                published: false,
+                ts_ms,
+            };
+            happened.push(Liquidated { liq, truth });
             out.trades.push(SimTrade { venue: p.venue, price_ticks, lots: p.lots, taker: closing(p.side) });
         }
         s.path.impact(push);
@@ -193,7 +224,7 @@ fn step_symbol(s: &mut SymbolState, step: u64, tick_ms: u64, mark_due: bool) -> 
         s.index_price = s.path.price() * (1.0 - 0.0002 * s.flow.imbalance());
         s.funding_rate = (0.0001 + 0.0004 * s.flow.imbalance()).clamp(-0.00375, 0.00375);
     }
-    out
+    (out, happened)
 }
 
 #[cfg(test)]
@@ -287,9 +318,15 @@ mod tests {
             venue: Venue::Okx,
             side: PositionSide::Long,
             price: 1.0,
+            liq_price: 1.0,
             qty: 1.0,
             notional_usd: 1.0,
             leverage: 5,
+            chosen_leverage: 5,
+            effective_leverage: 5.0,
+            mmr: 0.004,
+            cross: false,
+            published: true,
             ts_ms: 0,
         };
         m.liquidations.extend(std::iter::repeat_n(t, TRUTH_LIQUIDATIONS_MAX));

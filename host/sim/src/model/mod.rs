@@ -4,19 +4,31 @@
 //! # Layout
 //! - `clock`: simulated time and pacing against real time.
 //! - `price`: the price path (regimes, jumps, flow, liquidation impact) and the taker flow.
-//! - `traders`: positions, leverage from the hidden mix, closes and liquidations, OI.
+//! - `traders`: positions, leverage from the hidden mix, closes, stops and liquidations, OI.
+//! - `terms`: a position's margin bracket, cross margin, stop and lifetime.
+//! - `mix`: the hidden mix over time (a per-seed draw, a regime shift).
+//! - `publication`: which liquidations each venue's feed publishes.
+//! - `slippage`: where a liquidation prints.
 //! - `book`: one venue's order book and its deltas.
 //! - `spec`: ticks, lots and `ctVal` per venue, and exact decimal text.
 //! - `random`: the seeded distributions.
-//! - `market`: `Market`, which steps every symbol and logs the ground truth.
+//! - `market`: `Market`, which steps every symbol and logs the ground truth; `snapshot`
+//!   its `GroundTruth`.
 
 pub mod book;
 pub mod clock;
+pub mod mix;
 pub mod price;
+pub mod publication;
 pub mod random;
+pub mod slippage;
 pub mod spec;
+pub mod terms;
 pub mod traders;
 mod market;
+mod snapshot;
+#[cfg(test)]
+mod scenario_tests;
 
 pub use market::Market;
 
@@ -27,7 +39,9 @@ use rand::rngs::StdRng;
 
 use crate::config::SimSymbol;
 use book::{Book, BookDelta, BookShape};
+use mix::MixSchedule;
 use price::{PricePath, TakerFlow};
+use publication::LiquidationFeed;
 use spec::Instrument;
 use traders::Traders;
 
@@ -56,6 +70,8 @@ pub struct Published {
 }
 
 pub struct SymbolState {
+    /// The symbol as configured, except `hidden_mix`: the mix in force at the start
+    /// (normalised, drawn if the symbol has a concentration). `mixes` has the one now.
     pub config: SimSymbol,
     pub inst: Instrument,
     pub path: PricePath,
@@ -65,9 +81,15 @@ pub struct SymbolState {
     pub venues: [Published; 3],
     pub index_price: f64,
     pub funding_rate: f64,
+    /// The hidden mix in force and its changes.
+    pub mixes: MixSchedule,
+    /// Which liquidations each venue's feed publishes.
+    pub feed: LiquidationFeed,
     shapes: [BookShape; 3],
     rng: StdRng,
     book_rngs: [StdRng; 3],
+    /// Slippage draws, a stream of their own.
+    print_rng: StdRng,
 }
 
 impl SymbolState {
@@ -97,15 +119,25 @@ pub struct SimLiquidation {
     pub venue: usize,
     /// The liquidated position's side.
     pub side: PositionSide,
+    /// The printed price (the liquidation price, moved by any slippage).
     pub price_ticks: i64,
     pub lots: u64,
     pub leverage: u32,
+    /// When it happened: the step's time, or up to a second earlier for a venue that
+    /// publishes one liquidation per second.
+    pub ts_ms: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SymbolStep {
     pub trades: Vec<SimTrade>,
+    /// Exactly what the venues' liquidation feeds publish this step: every liquidation on
+    /// a venue that publishes all, and on a one-per-second venue the latest of each second
+    /// just over.
     pub liquidations: Vec<SimLiquidation>,
+    /// Liquidations decided this step that no feed will ever publish (the rest of a
+    /// one-per-second venue's second). They happened; the truth log keeps them.
+    pub withheld: Vec<SimLiquidation>,
     pub deltas: [BookDelta; 3],
 }
 

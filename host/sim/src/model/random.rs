@@ -1,4 +1,5 @@
-//! Small seeded distributions (normal, lognormal, Poisson, weighted choice) over `StdRng`.
+//! Small seeded distributions (normal, lognormal, Poisson, gamma, Dirichlet, weighted choice)
+//! over `StdRng`.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -56,6 +57,54 @@ pub fn exponential(rng: &mut StdRng, mean: f64) -> f64 {
     -mean * unit_open(rng).ln()
 }
 
+/// A uniform draw in `[low, high)` (`low` when the range is empty).
+pub fn uniform(rng: &mut StdRng, low: f64, high: f64) -> f64 {
+    low + (high - low) * rng.random::<f64>()
+}
+
+/// |N(0, scale²)|: a one-sided deviation whose typical size is `scale`.
+pub fn half_normal(rng: &mut StdRng, scale: f64) -> f64 {
+    scale * normal(rng).abs()
+}
+
+/// Gamma(shape, 1) by Marsaglia and Tsang's squeeze method; shapes below 1 use
+/// Gamma(shape + 1) · U^(1/shape). Non-positive shapes give 0.
+pub fn gamma(rng: &mut StdRng, shape: f64) -> f64 {
+    if shape.is_nan() || shape <= 0.0 {
+        return 0.0;
+    }
+    if shape < 1.0 {
+        return gamma(rng, shape + 1.0) * unit_open(rng).powf(1.0 / shape);
+    }
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        let x = normal(rng);
+        let v = (1.0 + c * x).powi(3);
+        if v <= 0.0 {
+            continue;
+        }
+        let u = unit_open(rng);
+        if u < 1.0 - 0.0331 * x.powi(4) || u.ln() < 0.5 * x * x + d * (1.0 - v + v.ln()) {
+            return d * v;
+        }
+    }
+}
+
+/// A mix drawn from Dirichlet(concentration × base / Σ base): its mean is the normalised
+/// base, and the larger the concentration the closer a draw stays to it. Zero base
+/// weights stay exactly zero.
+pub fn dirichlet(rng: &mut StdRng, concentration: f64, base: &[f64]) -> Vec<f64> {
+    let total: f64 = base.iter().sum();
+    let draws: Vec<f64> = base.iter().map(|w| if *w > 0.0 { gamma(rng, concentration * w / total) } else { 0.0 }).collect();
+    let sum: f64 = draws.iter().sum();
+    if !(sum > 0.0 && sum.is_finite()) {
+        // Every shape so small that each draw underflowed: fall back to the mean.
+        return base.iter().map(|w| w / total).collect();
+    }
+    draws.iter().map(|x| x / sum).collect()
+}
+
 /// An index drawn with probability proportional to `weights` (which need not sum to 1).
 pub fn weighted_index(rng: &mut StdRng, weights: &[f64]) -> usize {
     let total: f64 = weights.iter().sum();
@@ -108,5 +157,61 @@ mod tests {
         let b: u64 = rng_for(7, 2).random();
         assert_ne!(a, b);
         assert_eq!(a, rng_for(7, 1).random::<u64>());
+    }
+
+    #[test]
+    fn gamma_draws_have_the_shapes_mean_and_variance() {
+        let mut rng = rng_for(8, 1);
+        for shape in [0.3, 1.0, 2.5, 40.0] {
+            let n = 60_000;
+            let xs: Vec<f64> = (0..n).map(|_| gamma(&mut rng, shape)).collect();
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+            assert!((mean - shape).abs() < 0.03 * shape.max(1.0), "shape {shape}: mean {mean}");
+            assert!((var - shape).abs() < 0.08 * shape.max(1.0), "shape {shape}: var {var}");
+            assert!(xs.iter().all(|x| *x >= 0.0));
+        }
+    }
+
+    #[test]
+    fn dirichlet_draws_average_the_base_and_keep_zero_weights_zero() {
+        let base = [0.2, 0.0, 0.5, 0.3];
+        let mut rng = rng_for(9, 1);
+        let n = 20_000;
+        let mut mean = [0.0; 4];
+        for _ in 0..n {
+            let mix = dirichlet(&mut rng, 50.0, &base);
+            assert_eq!(mix[1], 0.0, "a zero base weight stays zero");
+            assert!((mix.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            mean.iter_mut().zip(&mix).for_each(|(m, x)| *m += x / n as f64);
+        }
+        for (m, b) in mean.iter().zip(base) {
+            assert!((m - b).abs() < 0.005, "mean {mean:?} vs base {base:?}");
+        }
+    }
+
+    #[test]
+    fn dirichlet_draws_differ_by_seed_and_tighten_with_concentration() {
+        let base = [0.1, 0.4, 0.3, 0.2];
+        let a = dirichlet(&mut rng_for(1, 5), 50.0, &base);
+        let b = dirichlet(&mut rng_for(2, 5), 50.0, &base);
+        assert_ne!(a, b);
+        assert_eq!(a, dirichlet(&mut rng_for(1, 5), 50.0, &base));
+        let spread = |c: f64| {
+            let mut rng = rng_for(3, 5);
+            (0..2000).map(|_| (dirichlet(&mut rng, c, &base)[1] - 0.4).abs()).sum::<f64>() / 2000.0
+        };
+        assert!(spread(500.0) < spread(20.0) / 2.0);
+    }
+
+    #[test]
+    fn half_normal_draws_are_non_negative_with_the_expected_mean() {
+        let mut rng = rng_for(4, 4);
+        let n = 40_000;
+        let xs: Vec<f64> = (0..n).map(|_| half_normal(&mut rng, 2.0)).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        assert!(xs.iter().all(|x| *x >= 0.0));
+        // E|N(0, s²)| = s·sqrt(2/π).
+        assert!((mean - 2.0 * (2.0 / std::f64::consts::PI).sqrt()).abs() < 0.03, "mean {mean}");
     }
 }

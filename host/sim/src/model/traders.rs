@@ -1,5 +1,6 @@
-//! Traders' positions: opened at the current price with leverage drawn from the hidden mix,
-//! closed after a random lifetime, liquidated when the price crosses their liquidation price.
+//! Traders' positions: opened at the current price with leverage drawn from the hidden mix
+//! (and terms from `terms`), closed after a random lifetime or at their stop, liquidated when
+//! the price crosses their liquidation price.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -7,19 +8,17 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use liqhost_market::PositionSide;
 use rand::rngs::StdRng;
 
-use super::random::{exponential, lognormal, normal, weighted_index};
+use super::random::{lognormal, normal, weighted_index};
+use super::terms::{draw_terms, liquidation_price_at, stop_price, LifetimeSteps, Terms};
+use crate::config::{CrossMargin, MarginBracket, StopLoss};
 
 /// Log-sd of position notionals: a few whales, many small traders.
 const SIZE_SIGMA: f64 = 1.1;
 
-/// Liquidation price of a position opened at `entry` with leverage `leverage` (SPEC.md):
+/// Liquidation price of a position opened at `entry` with leverage `leverage` (docs/spec.md):
 /// long `e·(1 − 1/L + mmr)`, short `e·(1 + 1/L − mmr)`.
 pub fn liquidation_price(side: PositionSide, entry: f64, leverage: u32, mmr: f64) -> f64 {
-    let inv = 1.0 / leverage as f64;
-    match side {
-        PositionSide::Long => entry * (1.0 - inv + mmr),
-        PositionSide::Short => entry * (1.0 + inv - mmr),
-    }
+    liquidation_price_at(side, entry, leverage as f64, mmr)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -28,12 +27,31 @@ pub struct Position {
     pub side: PositionSide,
     /// Venue index (Binance 0, Bybit 1, OKX 2): where it trades and is liquidated.
     pub venue: usize,
+    /// The leverage it was opened at: the tier drawn, capped by its margin bracket.
     pub leverage: u32,
+    /// The tier its trader drew from the hidden mix.
+    pub tier_leverage: u32,
+    /// The leverage its liquidation price implies (below `leverage` if cross-margined).
+    pub effective_leverage: f64,
+    pub mmr: f64,
+    pub cross: bool,
     pub entry: f64,
     /// Size in the venue's published lots.
     pub lots: u64,
     pub liq_price: f64,
+    /// Where its stop sits as a fraction of the way to `liq_price`, and the stop price.
+    pub stop_at: Option<f64>,
+    pub stop_price: Option<f64>,
     pub close_step: u64,
+}
+
+impl Position {
+    /// Sets the entry and the liquidation and stop prices that follow from it.
+    fn place(&mut self, entry: f64) {
+        self.entry = entry;
+        self.liq_price = liquidation_price_at(self.side, entry, self.effective_leverage, self.mmr);
+        self.stop_price = self.stop_at.map(|at| stop_price(entry, self.liq_price, at));
+    }
 }
 
 /// What shapes the trader population of one symbol.
@@ -42,7 +60,11 @@ pub struct TraderParams {
     pub tiers: Vec<u32>,
     /// The hidden mix, normalised.
     pub mix: Vec<f64>,
+    /// The flat maintenance margin rate, used when `brackets` is empty.
     pub mmr: f64,
+    pub brackets: Vec<MarginBracket>,
+    pub cross: CrossMargin,
+    pub stops: StopLoss,
     /// Share of new positions per venue (Binance, Bybit, OKX).
     pub venue_shares: [f64; 3],
     /// Coins per published lot, per venue.
@@ -50,8 +72,10 @@ pub struct TraderParams {
     /// Open positions wanted at the OI target; sets the mean position size.
     pub target_count: f64,
     pub oi_target_usd: f64,
-    /// Mean lifetime of a position that is not liquidated, in steps.
-    pub lifetime_steps: f64,
+    /// Lifetime of a position that is not liquidated or stopped.
+    pub lifetime: LifetimeSteps,
+    /// Log-sd of the seeded positions' entries around the start price, in daily vols.
+    pub start_spread: f64,
 }
 
 impl TraderParams {
@@ -77,30 +101,55 @@ pub struct Ratios {
 #[derive(Clone, Debug)]
 pub struct Traders {
     params: TraderParams,
+    /// Draws of the optional features (cross, stops, lognormal lifetimes): a stream of its
+    /// own, so that the default market's draws are the original model's.
+    features: StdRng,
+    /// Mean lifetime under the current mix, in steps.
+    mean_lifetime: f64,
     positions: BTreeMap<u64, Position>,
     /// (liquidation price bits, id): positive floats order like their bits.
     longs: BTreeSet<(u64, u64)>,
     shorts: BTreeSet<(u64, u64)>,
+    /// (stop price bits, id), for positions with a stop.
+    long_stops: BTreeSet<(u64, u64)>,
+    short_stops: BTreeSet<(u64, u64)>,
     closes: BinaryHeap<Reverse<(u64, u64)>>,
     next_id: u64,
     oi_lots: [u64; 3],
     /// Positions opened per tier, the sample the hidden mix is checked against.
     pub opened_by_tier: Vec<u64>,
+    /// The same, counted since the mix in force took effect.
+    pub opened_under_mix: Vec<u64>,
+    /// Positions closed at their stop.
+    pub stop_closes: u64,
 }
 
 impl Traders {
-    pub fn new(params: TraderParams) -> Self {
+    pub fn new(params: TraderParams, features: StdRng) -> Self {
         let tiers = params.tiers.len();
         Traders {
+            mean_lifetime: params.lifetime.mean_over(&params.tiers, &params.mix),
             params,
+            features,
             positions: BTreeMap::new(),
             longs: BTreeSet::new(),
             shorts: BTreeSet::new(),
+            long_stops: BTreeSet::new(),
+            short_stops: BTreeSet::new(),
             closes: BinaryHeap::new(),
             next_id: 1,
             oi_lots: [0; 3],
             opened_by_tier: vec![0; tiers],
+            opened_under_mix: vec![0; tiers],
+            stop_closes: 0,
         }
+    }
+
+    /// A regime shift: positions opened from now on draw their tier from `mix` (normalised).
+    pub fn set_mix(&mut self, mix: Vec<f64>) {
+        self.params.mix = mix;
+        self.mean_lifetime = self.params.lifetime.mean_over(&self.params.tiers, &self.params.mix);
+        self.opened_under_mix.iter_mut().for_each(|n| *n = 0);
     }
 
     pub fn params(&self) -> &TraderParams {
@@ -137,7 +186,7 @@ impl Traders {
     pub fn open_rate(&self, price: f64) -> f64 {
         let oi_usd = self.oi_coins_total() * price;
         let steer = (self.params.oi_target_usd / oi_usd.max(1.0)).clamp(0.25, 4.0);
-        self.params.target_count / self.params.lifetime_steps * steer
+        self.params.target_count / self.mean_lifetime * steer
     }
 
     /// A tier index drawn from the hidden mix.
@@ -149,22 +198,33 @@ impl Traders {
     pub fn open(&mut self, rng: &mut StdRng, step: u64, price: f64, side: PositionSide) -> Position {
         let tier = self.draw_tier(rng);
         self.opened_by_tier[tier] += 1;
-        let leverage = self.params.tiers[tier];
+        self.opened_under_mix[tier] += 1;
+        let tier_leverage = self.params.tiers[tier];
         let venue = weighted_index(rng, &self.params.venue_shares);
         let median = self.params.mean_notional() / (SIZE_SIGMA * SIZE_SIGMA / 2.0).exp();
         let notional = lognormal(rng, median, SIZE_SIGMA);
         let lots = (notional / price / self.params.lot_coins[venue]).round().max(1.0) as u64;
-        let life = exponential(rng, self.params.lifetime_steps).ceil().max(1.0) as u64;
-        let pos = Position {
+        let exponential_life = self.params.lifetime.draw_exponential(rng);
+        let held = lots as f64 * self.params.lot_coins[venue] * price;
+        let Terms { leverage, mmr, effective_leverage, cross, stop_at } = draw_terms(&mut self.features, &self.params, tier_leverage, held);
+        let life = exponential_life.unwrap_or_else(|| self.params.lifetime.draw_lognormal(&mut self.features, leverage));
+        let mut pos = Position {
             id: self.next_id,
             side,
             venue,
             leverage,
+            tier_leverage,
+            effective_leverage,
+            mmr,
+            cross,
             entry: price,
             lots,
-            liq_price: liquidation_price(side, price, leverage, self.params.mmr),
-            close_step: step + life,
+            liq_price: 0.0,
+            stop_at,
+            stop_price: None,
+            close_step: step + life.ceil().max(1.0) as u64,
         };
+        pos.place(price);
         self.next_id += 1;
         self.insert(pos.clone());
         pos
@@ -176,12 +236,11 @@ impl Traders {
         let n = self.params.target_count.round() as usize;
         for _ in 0..n {
             let side = if rand::Rng::random::<bool>(rng) { PositionSide::Long } else { PositionSide::Short };
-            let entry = price * (0.3 * daily_vol * normal(rng)).exp();
+            let entry = price * (self.params.start_spread * daily_vol * normal(rng)).exp();
             let mut pos = self.open(rng, 0, entry, side);
             if crossed(&pos, price) {
                 self.remove(pos.id);
-                pos.entry = price;
-                pos.liq_price = liquidation_price(side, price, pos.leverage, self.params.mmr);
+                pos.place(price);
                 self.insert(pos);
             }
         }
@@ -193,6 +252,13 @@ impl Traders {
             PositionSide::Long => self.longs.insert(key),
             PositionSide::Short => self.shorts.insert(key),
         };
+        if let Some(stop) = pos.stop_price {
+            let key = (stop.max(0.0).to_bits(), pos.id);
+            match pos.side {
+                PositionSide::Long => self.long_stops.insert(key),
+                PositionSide::Short => self.short_stops.insert(key),
+            };
+        }
         self.closes.push(Reverse((pos.close_step, pos.id)));
         self.oi_lots[pos.venue] += pos.lots;
         self.positions.insert(pos.id, pos);
@@ -205,6 +271,13 @@ impl Traders {
             PositionSide::Long => self.longs.remove(&key),
             PositionSide::Short => self.shorts.remove(&key),
         };
+        if let Some(stop) = pos.stop_price {
+            let key = (stop.max(0.0).to_bits(), pos.id);
+            match pos.side {
+                PositionSide::Long => self.long_stops.remove(&key),
+                PositionSide::Short => self.short_stops.remove(&key),
+            };
+        }
         self.oi_lots[pos.venue] -= pos.lots;
         Some(pos)
     }
@@ -227,10 +300,21 @@ impl Traders {
     /// Removes and returns every position the price has crossed: longs whose liquidation
     /// price is at or above it, shorts at or below it.
     pub fn liquidate_crossed(&mut self, price: f64) -> Vec<Position> {
-        let bits = price.max(0.0).to_bits();
-        let mut ids: Vec<u64> = self.longs.range((bits, 0)..).map(|k| k.1).collect();
-        ids.extend(self.shorts.range(..=(bits, u64::MAX)).map(|k| k.1));
+        let ids = crossed_ids(&self.longs, &self.shorts, price);
         ids.into_iter().filter_map(|id| self.remove(id)).collect()
+    }
+
+    /// Removes and returns every position whose stop the price has crossed, to be closed
+    /// by a market trade. Called before `liquidate_crossed` at the same price: a stop lies
+    /// between entry and liquidation, so a position with a stop is never liquidated.
+    pub fn stop_crossed(&mut self, price: f64) -> Vec<Position> {
+        if self.long_stops.is_empty() && self.short_stops.is_empty() {
+            return Vec::new();
+        }
+        let ids = crossed_ids(&self.long_stops, &self.short_stops, price);
+        let out: Vec<Position> = ids.into_iter().filter_map(|id| self.remove(id)).collect();
+        self.stop_closes += out.len() as u64;
+        out
     }
 
     /// Long/short balance: all accounts, and the "top traders" (positions larger than the
@@ -271,103 +355,24 @@ pub(crate) fn chi_square(counts: &[u64], shares: &[f64]) -> f64 {
         .sum()
 }
 
+/// Ids of longs keyed at or above `price` and shorts keyed at or below it.
+fn crossed_ids(longs: &BTreeSet<(u64, u64)>, shorts: &BTreeSet<(u64, u64)>, price: f64) -> Vec<u64> {
+    let bits = price.max(0.0).to_bits();
+    let mut ids: Vec<u64> = longs.range((bits, 0)..).map(|k| k.1).collect();
+    ids.extend(shorts.range(..=(bits, u64::MAX)).map(|k| k.1));
+    ids
+}
+
+/// Whether `price` has reached the position's liquidation price or its stop.
 fn crossed(pos: &Position, price: f64) -> bool {
-    match pos.side {
-        PositionSide::Long => pos.liq_price >= price,
-        PositionSide::Short => pos.liq_price <= price,
-    }
+    let reached = |level: f64| match pos.side {
+        PositionSide::Long => level >= price,
+        PositionSide::Short => level <= price,
+    };
+    reached(pos.liq_price) || pos.stop_price.is_some_and(reached)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::random::rng_for;
-    use super::*;
-
-    fn params(tiers: Vec<u32>, mix: Vec<f64>) -> TraderParams {
-        TraderParams {
-            tiers,
-            mix,
-            mmr: 0.004,
-            venue_shares: [0.45, 0.30, 0.25],
-            lot_coins: [0.001, 0.001, 0.01],
-            target_count: 1000.0,
-            oi_target_usd: 10e6,
-            lifetime_steps: 1000.0,
-        }
-    }
-
-    #[test]
-    fn liquidation_prices_follow_the_spec_formula() {
-        let cases = [
-            ("TC0: 10x long", PositionSide::Long, 100.0, 10, 100.0 * (1.0 - 0.1 + 0.004)),
-            ("TC1: 10x short", PositionSide::Short, 100.0, 10, 100.0 * (1.0 + 0.1 - 0.004)),
-            ("TC2: 50x long", PositionSide::Long, 60_000.0, 50, 60_000.0 * 0.984),
-            ("TC3: 50x short", PositionSide::Short, 60_000.0, 50, 60_000.0 * 1.016),
-        ];
-        for (label, side, entry, lev, want) in cases {
-            let got = liquidation_price(side, entry, lev, 0.004);
-            assert!((got - want).abs() < 1e-9, "{label}: {got} vs {want}");
-        }
-    }
-
-    #[test]
-    fn a_long_is_liquidated_only_once_the_price_reaches_its_level() {
-        let mut t = Traders::new(params(vec![10], vec![1.0]));
-        let mut rng = rng_for(1, 1);
-        let pos = t.open(&mut rng, 0, 100.0, PositionSide::Long);
-        assert!((pos.liq_price - 90.4).abs() < 1e-9);
-        assert!(t.liquidate_crossed(91.0).is_empty());
-        assert!(t.liquidate_crossed(200.0).is_empty(), "a rally never liquidates a long");
-        let gone = t.liquidate_crossed(90.3);
-        assert_eq!(gone, vec![pos]);
-        assert!(t.is_empty());
-        assert_eq!(t.oi_coins_total(), 0.0);
-    }
-
-    #[test]
-    fn a_short_is_liquidated_only_once_the_price_reaches_its_level() {
-        let mut t = Traders::new(params(vec![20], vec![1.0]));
-        let mut rng = rng_for(1, 2);
-        let pos = t.open(&mut rng, 0, 100.0, PositionSide::Short);
-        assert!(t.liquidate_crossed(104.0).is_empty());
-        assert!(t.liquidate_crossed(50.0).is_empty());
-        assert_eq!(t.liquidate_crossed(pos.liq_price), vec![pos]);
-    }
-
-    #[test]
-    fn open_interest_is_the_sum_of_open_positions() {
-        let mut t = Traders::new(params(vec![5, 25, 100], vec![0.3, 0.4, 0.3]));
-        let mut rng = rng_for(2, 0);
-        t.seed(&mut rng, 100.0, 0.05);
-        for step in 1..3000 {
-            let price = 100.0 * (1.0 + 0.03 * ((step as f64) / 300.0).sin());
-            for _ in 0..rand::Rng::random_range(&mut rng, 0..3) {
-                t.open(&mut rng, step, price, PositionSide::Long);
-            }
-            t.close_due(step);
-            t.liquidate_crossed(price);
-            if step % 500 == 0 {
-                for v in 0..3 {
-                    let sum: u64 = t.positions().filter(|p| p.venue == v).map(|p| p.lots).sum();
-                    assert_eq!(t.oi_lots(v), sum, "venue {v} at step {step}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn tiers_are_drawn_from_the_hidden_mix() {
-        let mix = vec![0.08, 0.0, 0.24, 0.20, 0.22, 0.10, 0.06, 0.04, 0.03, 0.02, 0.01];
-        let t = Traders::new(params(vec![5, 10, 20, 25, 50, 75, 100, 125, 150, 200, 250], mix.clone()));
-        let mut rng = rng_for(3, 0);
-        let n = 50_000;
-        let mut counts = vec![0u64; mix.len()];
-        for _ in 0..n {
-            counts[t.draw_tier(&mut rng)] += 1;
-        }
-        assert_eq!(counts[1], 0, "a zero-weight tier is never drawn");
-        let chi2 = chi_square(&counts, &mix);
-        // 9 degrees of freedom (10 non-zero tiers); p = 0.001 critical value is 27.9.
-        assert!(chi2 < 27.9, "chi2 {chi2}, counts {counts:?}");
-    }
-}
+mod tests;
+#[cfg(test)]
+mod terms_tests;

@@ -104,19 +104,7 @@ impl Shared {
     }
 
     pub fn truth(&self) -> GroundTruth {
-        let mut truth = GroundTruth::default();
-        {
-            let m = self.market();
-            for s in &m.symbols {
-                let mix = s.config.tiers.iter().copied().zip(s.config.hidden_mix.iter().copied()).collect();
-                truth.hidden_mix.insert(s.name().to_string(), mix);
-                truth.price.insert(s.name().to_string(), s.path.price());
-                truth.oi_usd.insert(s.name().to_string(), s.traders.oi_coins_total() * s.path.price());
-            }
-            truth.liquidations = m.liquidations.iter().cloned().collect();
-            truth.minutes = m.clock.elapsed_ms() / 60_000;
-            truth.sim_time_ms = m.clock.now_ms();
-        }
+        let mut truth = self.market().truth();
         truth.liquidations_sent = self.sent.lock().unwrap_or_else(|e| e.into_inner()).clone();
         truth
     }

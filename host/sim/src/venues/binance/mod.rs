@@ -69,9 +69,11 @@ pub fn publish(out: &StepOutput, market: &mut Market) -> Vec<Frame> {
         for l in step.liquidations.iter().filter(|l| l.venue == V) {
             // The order side closes the position: SELL liquidates a long.
             let side = if l.side == PositionSide::Long { "SELL" } else { "BUY" };
-            let (q, price) = (spec.qty_text(l.lots), inst.price_text(l.price_ticks));
+            let (q, price, at) = (spec.qty_text(l.lots), inst.price_text(l.price_ticks), l.ts_ms);
+            // `E` is when the feed pushed it, `T` when it happened (up to a second earlier on
+            // a one-per-second feed).
             let text = format!(
-                r#"{{"e":"forceOrder","E":{ts},"o":{{"s":"{vs}","S":"{side}","o":"LIMIT","f":"IOC","q":"{q}","p":"{price}","ap":"{price}","X":"FILLED","l":"{q}","z":"{q}","T":{ts}}}}}"#
+                r#"{{"e":"forceOrder","E":{ts},"o":{{"s":"{vs}","S":"{side}","o":"LIMIT","f":"IOC","q":"{q}","p":"{price}","ap":"{price}","X":"FILLED","l":"{q}","z":"{q}","T":{at}}}}}"#
             );
             frames.push(Frame { liquidations: 1, ..Frame::new(Kind::Liquidations, i, text) });
         }

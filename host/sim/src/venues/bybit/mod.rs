@@ -77,8 +77,8 @@ pub fn publish(out: &StepOutput, market: &mut Market) -> Vec<Frame> {
             .map(|l| {
                 // The position's side: Buy means a long was liquidated.
                 let side = if l.side == PositionSide::Long { "Buy" } else { "Sell" };
-                let (v, p) = (s.inst.venues[V].qty_text(l.lots), s.inst.price_text(l.price_ticks));
-                format!(r#"{{"T":{ts},"s":"{vs}","S":"{side}","v":"{v}","p":"{p}"}}"#)
+                let (v, p, at) = (s.inst.venues[V].qty_text(l.lots), s.inst.price_text(l.price_ticks), l.ts_ms);
+                format!(r#"{{"T":{at},"s":"{vs}","S":"{side}","v":"{v}","p":"{p}"}}"#)
             })
             .collect();
         if !liqs.is_empty() {

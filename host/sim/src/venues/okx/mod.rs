@@ -79,9 +79,10 @@ pub fn publish(out: &StepOutput, market: &mut Market) -> Vec<Frame> {
                 // Net position mode: the order side closes the position, sell = a long liquidated.
                 let side = if l.side == PositionSide::Long { "sell" } else { "buy" };
                 format!(
-                    r#"{{"bkLoss":"0","bkPx":"{}","ccy":"","posSide":"net","side":"{side}","sz":"{}","ts":"{ts}"}}"#,
+                    r#"{{"bkLoss":"0","bkPx":"{}","ccy":"","posSide":"net","side":"{side}","sz":"{}","ts":"{}"}}"#,
                     s.inst.price_text(l.price_ticks),
-                    s.inst.venues[V].qty_text(l.lots)
+                    s.inst.venues[V].qty_text(l.lots),
+                    l.ts_ms
                 )
             })
             .collect();
