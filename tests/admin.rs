@@ -17,17 +17,7 @@ const TOKEN: &str = "test-admin-token-2f9c";
 
 /// The admin API of `service` on a port-0 listener, running until the test ends.
 fn start_admin(service: Arc<Service>, max_upload_bytes: usize) -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            let settings = AdminSettings { token: TOKEN.into(), max_upload_bytes };
-            liqhost::admin::serve(listener, service, settings, std::future::pending()).await.unwrap();
-        });
-    });
-    rx.recv().unwrap()
+    common::start_admin(service, TOKEN, max_upload_bytes)
 }
 
 /// A blocking client of one admin server.

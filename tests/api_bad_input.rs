@@ -7,18 +7,18 @@ use liqhost::config::ApiConfig;
 
 /// (label, request, accepted statuses, the parameter the error must name).
 const CASES: &[(&str, &str, &[u16], Option<&str>)] = &[
-    // seeds/003 L1: side was not validated (side=attack returned zones_count 0 and a cache entry).
+    // docs/spec.md, audit L1: side was not validated (side=attack returned zones_count 0 and a cache entry).
     ("TC0: side=attack", "/liq_zones?symbol=BTC&side=attack", &[400], Some("side")),
     ("TC1: side empty", "/v3/liq_zones?symbol=BTC&side=", &[400], Some("side")),
     ("TC2: side both", "/liq_zones?side=both", &[400], Some("side")),
-    // seeds/003 H4 / M6: unknown or raw symbols.
+    // docs/spec.md, audit H4 / M6: unknown or raw symbols.
     ("TC3: unknown symbol", "/liq_heatmap?symbol=DOGE", &[400], Some("symbol")),
     ("TC4: symbol empty", "/liq_heatmap?symbol=", &[400], Some("symbol")),
     ("TC5: symbol path traversal", "/liq_stats?symbol=../../etc/passwd", &[400], Some("symbol")),
     ("TC6: symbol too long", "/oi?symbol=BTCBTCBTCBTCBTCBTCBTCBTCBTCBTCBTCBTC", &[400], Some("symbol")),
     ("TC7: symbol percent garbage", "/liq_zones_summary?symbol=%FF%FE", &[400], Some("symbol")),
     ("TC8: symbol quote only", "/liq_heatmap_v2?symbol=USDT", &[400], Some("symbol")),
-    // seeds/004 S1-C5: step <= 0 and range_pct outside (0, 1].
+    // docs/spec.md, audit S1-C5: step <= 0 and range_pct outside (0, 1].
     ("TC9: step 0", "/orderbook_heatmap?symbol=BTC&step=0", &[400], Some("step")),
     ("TC10: step negative", "/v2/orderbook_heatmap_30s?step=-20", &[400], Some("step")),
     ("TC11: step NaN", "/orderbook_heatmap?step=NaN", &[400], Some("step")),

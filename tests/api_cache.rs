@@ -1,4 +1,4 @@
-//! The audit's cache-pollution attack (seeds/003 H4): 100,000 requests with distinct float parameters.
+//! The audit's cache-pollution attack (docs/spec.md, audit H4): 100,000 requests with distinct float parameters.
 
 mod api_support;
 

@@ -16,7 +16,10 @@ fn quarter_hour(capture: &Path, seed: u64) -> CalibrationArgs<'_> {
         symbols: vec!["BTC".into(), "SOL".into()],
         // Short windows, so a quarter of an hour calibrates a few times.
         calibrator_params: parse_params(&["window_minutes=5".into()]).unwrap(),
+        entry_params: Default::default(),
         capture: Some(capture),
+        live: false,
+        market: None,
     }
 }
 
@@ -45,7 +48,7 @@ fn several_seeds_are_kept_apart_and_summed_up_from_their_own_figures() {
     assert_eq!(alone["uncalibrated"], runs[1]["uncalibrated"]);
 
     for s in ["BTC", "SOL"] {
-        let sum = &doc["summary"][s];
+        let sum = &doc["summary"][s]["weights_and_zones"];
         let last_tv = |r: &serde_json::Value| r["calibrated"][s]["tv_by_hour"].as_array().unwrap().last().unwrap().as_f64().unwrap();
         let tvs: Vec<f64> = runs.iter().map(last_tv).collect();
         let got: Vec<f64> = sum["final_tv"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use liqhost::api::StaticSource;
-use liqhost::pipeline::{Products, SymbolView, WeightsSource, WeightsView};
+use liqhost::pipeline::{Products, ScoreFigures, ScoresView, SymbolView, WeightsSource, WeightsView};
 use liqhost::plugin::bindings::types::{Frame, Grid, Side, Zone, ZoneState};
 use liqhost::plugin::bindings::{cal, ei, zm};
 use liqhost::plugin::status::VariantStatus;
@@ -142,6 +142,14 @@ pub fn view(symbol: &str, price: f64, step: f64) -> SymbolView {
         }
     };
     let products = Products {
+        scores: ScoresView {
+            horizon_minutes: 60,
+            model: ScoreFigures { log_score: Some(-4.2), pairs: 900, liquidations: 40, predictions_scored: 120, calibration_ratio: Some(1.3) },
+            trivial: ScoreFigures { log_score: Some(-4.5), pairs: 900, liquidations: 40, predictions_scored: 120, calibration_ratio: Some(0.2) },
+            trivial_hit_rate: Some(0.97),
+            reliability: Vec::new(),
+        },
+        duel: None,
         bar: None,
         inference: Some(Arc::new(inference)),
         last_calibration: Some(cal::Calibration {

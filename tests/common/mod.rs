@@ -155,6 +155,26 @@ pub fn ask<T>(pipeline: &PipelineHandle, make: impl FnOnce(liqhost::pipeline::Re
     rx.blocking_recv().expect("pipeline replies")
 }
 
+/// The four standard engines (file stem, built component).
+pub const STANDARD_ENGINES: [(&str, &str); 4] =
+    [("zone_manager", "zone_manager"), ("calibrator", "calibrator"), ("entry_inference", "entry_inference"), ("heatmap", "heatmap")];
+
+/// The admin API of `service` with `token` on a port-0 listener, running until the test ends.
+pub fn start_admin(service: Arc<Service>, token: &str, max_upload_bytes: usize) -> std::net::SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let token = token.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let settings = liqhost::admin::AdminSettings { token, max_upload_bytes };
+            liqhost::admin::serve(listener, service, settings, std::future::pending()).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
 /// A config whose feeds point at the simulator, tuned for an accelerated market.
 pub fn sim_config(sim: &SimHandle, sandbox: &Sandbox, symbols: &[&str]) -> Config {
     let mut config = Config::default();

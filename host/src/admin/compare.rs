@@ -1,11 +1,11 @@
 //! An experiment's comparison: both variants' figures side by side, the same for a live slot and an offline `ab` run.
 //!
 //! What is compared per engine (the shadow sees exactly the primary's events):
-//! - calibrator: both variants' stats (hit rate, events, calibrations, bias, weights) and
-//!   the drift between their weight vectors (total-variation distance). A shadow
-//!   calibrator adopts the primary's weights with every minute snapshot, so its own
-//!   weights are what it proposed at its last window close (`watch` keeps them live;
-//!   `ab` takes them from a twin pipeline);
+//! - calibrator: first the log score of each variant's weights (twin entry-inferences,
+//!   `pipeline::duel`), their difference with an interval and the verdict; then both
+//!   variants' stats (hit rate, events, calibrations, bias, weights) and the drift between
+//!   their weight vectors (total-variation distance). The shadow learns from its own
+//!   weights (its snapshots carry them);
 //! - zone-manager: both variants' quality gate (median lifespan, swept rate,
 //!   vanish-before-touch) and active zones;
 //! - heatmap: a divergence read from both: `picture` of the symbol's recent frames, a
@@ -18,7 +18,7 @@
 use serde::Serialize;
 
 use super::divergence::{picture_divergence, tv_distance};
-use crate::pipeline::SymbolView;
+use crate::pipeline::{DuelView, SymbolView};
 use crate::plugin::bindings::types::Frame;
 use crate::plugin::bindings::{cal, zm};
 use crate::plugin::status::VariantStatus;
@@ -118,6 +118,11 @@ pub struct Comparison {
     pub calibrator: Option<CalibratorComparison>,
     pub zones: Option<ZonesComparison>,
     pub divergence: Vec<Divergence>,
+    /// A calibrator experiment judged by the log score: each variant's weights drive a
+    /// twin entry-inference scored on the same liquidations (docs/model-quality.md).
+    pub score: Option<DuelView>,
+    /// The score's verdict: "shadow better", "shadow worse" or "not distinguishable yet".
+    pub verdict: Option<String>,
     /// What could not be compared, and why.
     pub notes: Vec<String>,
 }
@@ -126,6 +131,12 @@ impl Row {
     pub fn new(figure: impl Into<String>, primary: Option<f64>, shadow: Option<f64>) -> Row {
         let difference = primary.zip(shadow).map(|(p, s)| s - p);
         Row { figure: figure.into(), primary, shadow, difference }
+    }
+
+    /// The difference column set directly (a figure about the pair, e.g. an interval bound).
+    pub fn with_difference(mut self, difference: Option<f64>) -> Row {
+        self.difference = difference;
+        self
     }
 
     /// A figure about the pair (a distance): only the difference column.
@@ -194,8 +205,13 @@ pub fn build(kind: EngineKind, view: &SymbolView, answers: &[ReadResult]) -> Opt
         calibrator: None,
         zones: None,
         divergence: Vec::new(),
+        score: None,
+        verdict: None,
         notes: Vec::new(),
     };
+    if kind == EngineKind::Calibrator {
+        score_rows(&mut c, view);
+    }
     for (call, answer) in answers {
         match answer {
             Ok((primary, shadow)) => read_into(&mut c, view, primary, shadow.as_ref()),
@@ -255,6 +271,23 @@ fn read_into(c: &mut Comparison, view: &SymbolView, primary: &Output, shadow: Op
         },
         _ => {}
     }
+}
+
+/// The log-score rows of a calibrator experiment, first in the table.
+fn score_rows(c: &mut Comparison, view: &SymbolView) {
+    let Some(d) = view.products.duel.as_ref().filter(|_| c.shadow.is_some()) else {
+        c.notes.push("no log score yet: the experiment's twins score from its first closed minute (and need an entry-inference slot)".into());
+        return;
+    };
+    // The difference is the mean of the hour blocks' differences, the one its interval is of.
+    c.rows.push(Row::new(format!("log score (nats per liquidation, {} min ahead)", d.horizon_minutes), d.primary.log_score, d.shadow.log_score).with_difference(d.difference));
+    c.rows.push(Row::new("log score: difference interval low (95 %)", None, None).with_difference(d.difference_lo));
+    c.rows.push(Row::new("log score: difference interval high (95 %)", None, None).with_difference(d.difference_hi));
+    c.rows.push(Row::new("log score: hour blocks behind the difference", None, None).with_difference(Some(d.blocks as f64)));
+    c.rows.push(Row::new("log score: liquidations scored", Some(d.primary.liquidations as f64), Some(d.shadow.liquidations as f64)));
+    c.rows.push(Row::new("realised / predicted notional", d.primary.calibration_ratio, d.shadow.calibration_ratio));
+    c.verdict = Some(d.verdict.clone());
+    c.score = Some(d.clone());
 }
 
 fn cal_figures(s: &cal::CalibratorStats) -> CalibratorFigures {

@@ -99,7 +99,7 @@ pub fn scrub(message: &str) -> String {
 
 /// Unknown admin paths (after the token check): a JSON 404 that does not repeat the path.
 pub async fn no_route() -> Response {
-    AdminError::NotFound("no such admin endpoint; see the README's admin API section".into()).into_response()
+    AdminError::NotFound("no such admin endpoint; see docs/admin.md".into()).into_response()
 }
 
 pub async fn wrong_method() -> Response {

@@ -142,7 +142,9 @@ pub async fn read(State(st): State<Arc<AdminState>>, Path((symbol, engine)): Pat
     let view = target.pipeline.view();
     let mut comparison = compare::build(kind, &view, &answers).ok_or_else(|| no_experiment(&target))?;
     if kind == EngineKind::Calibrator {
-        comparison.notes.push(if substituted {
+        comparison.notes.push(if view.products.duel.is_some() {
+            "the shadow calibrator learns from its own weights (its minute snapshots carry them, not the primary's); each side's weights drive a twin entry-inference for the log score".into()
+        } else if substituted {
             "shadow weights and bias: what the shadow proposed at its last window close (a shadow adopts the primary's weights with every minute)".into()
         } else {
             "the shadow has not closed a calibration window during this experiment: its weights are still the primary's (drift 0 until it does)".into()

@@ -1,8 +1,11 @@
-//! Catching what a shadow calibrator proposes: its weights are visible only until the next minute.
+//! Catching what a shadow calibrator proposes when its weights are visible only until the next minute.
 //!
-//! Every minute snapshot carries the weights entry-inference used (the primary's), and a
-//! calibrator adopts them before learning; a shadow calibrator therefore shows its own
-//! weights only between its window close and the next snapshot. The watcher reads both
+//! With an entry-inference slot, a calibrator experiment is judged by twins
+//! (`pipeline::duel`) and the shadow's snapshots carry its own weights, so its stats show
+//! them at all times. Without one, every minute snapshot carries the weights
+//! entry-inference used (the primary's), and a calibrator adopts them before learning; a
+//! shadow calibrator then shows its own weights only between its window close and the
+//! next snapshot. The watcher reads both
 //! calibrators' stats after each published minute and keeps the shadow's weights when
 //! its calibration count rose and `minutes_since_calibration` is still 0 (read before
 //! the next snapshot); otherwise that proposal is counted as missed.

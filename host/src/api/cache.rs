@@ -1,7 +1,7 @@
 //! The response cache: JSON bodies by validated-parameter key, with a time to live, bounded in entries and bytes.
 //!
 //! The predecessor keyed its cache on raw query strings and evicted only by age, so a
-//! flood of distinct float parameters grew it to hundreds of MB (seeds/003 H4). Here keys
+//! flood of distinct float parameters grew it to hundreds of MB (docs/spec.md, audit H4). Here keys
 //! are built from validated, normalised values, and both bounds are enforced on every
 //! insert: when full, expired entries go first, then the oldest inserted.
 
@@ -20,7 +20,7 @@ use crate::config::ApiConfig;
 /// shared key's header): counted so many tiny entries cannot exceed the byte bound either.
 const ENTRY_OVERHEAD_BYTES: usize = 128;
 
-/// Which time to live applies (SPEC: 5 s live, 30 s history, 10 s stats).
+/// Which time to live applies (docs/spec.md: 5 s live, 30 s history, 10 s stats).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CacheClass {
     Live,

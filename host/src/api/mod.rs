@@ -1,4 +1,4 @@
-//! The public HTTP API of SPEC.md: validated parameters, explicit response types, a bounded cache, OpenAPI.
+//! The public HTTP API of docs/spec.md: validated parameters, explicit response types, a bounded cache, OpenAPI.
 //!
 //! Handlers only read published views (immutable snapshots swapped whole by the
 //! pipelines); they never call an engine. Every parameter is validated and normalised
@@ -43,7 +43,7 @@ use crate::config::ApiConfig;
 use handlers::{health, liq, market, orderbook, zones};
 use state::ApiState;
 
-/// Every public path and the predecessor's alias for it (SPEC "HTTP API").
+/// Every public path and the predecessor's alias for it (docs/spec.md "HTTP API").
 pub const ROUTES: &[(&str, Option<&str>)] = &[
     ("/health", Some("/v1/health")),
     ("/cache_stats", None),

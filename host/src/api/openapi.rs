@@ -40,7 +40,7 @@ use super::ROUTES;
     components(schemas(
         ErrorBody, SideDto, FrameKind, HeatmapFrame, HeatmapV2, PoolDto, HistoryFrame, HeatmapHistory,
         ZoneDto, ZoneState, ZonesResponse, SideSummaryDto, QualityDto, ZonesSummary, ZonesHeatmap,
-        TierWeight, CalibrationDto, CycleStats, LiqStats,
+        TierWeight, CalibrationDto, CycleStats, ScoreStats, LiqStats,
         OrderbookFrame, OrderbookHistoryFrame, OrderbookHistory, OrderbookFrameInfo, OrderbookStats, DepthInfo, OrderbookDebug,
         VenueOi, OpenInterest, LiqBar, LiqBars, SymbolHealth, FeedHealth, Health, CacheStats,
         super::dashboard::picture::PngImage, super::ws::WsStatsDto,

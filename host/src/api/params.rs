@@ -74,7 +74,7 @@ impl Side {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Json,
-    /// Whole 4096-byte history records (SPEC "Binary history record").
+    /// Whole 4096-byte history records (docs/spec.md "Binary history record").
     Bin,
 }
 

@@ -68,7 +68,7 @@ fn json_bytes(body: Bytes, cache: &'static str) -> Response {
     r
 }
 
-/// Whole 4096-byte records back to back (never cached: SPEC).
+/// Whole 4096-byte records back to back (never cached: docs/spec.md).
 pub fn binary(records: Vec<u8>, count: usize) -> Response {
     let mut r = (StatusCode::OK, records).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));

@@ -72,6 +72,9 @@ pub fn table(r: &AbReport) -> String {
         let signed = difference.map(|d| if d >= 0.0 { format!("+{}", number(d)) } else { number(d) });
         out += &format!("{figure:<width$}  {:>14}  {:>14}  {:>14}\n", cell(*primary), cell(*shadow), signed.unwrap_or_else(|| "-".into()));
     }
+    if let Some(verdict) = &c.verdict {
+        out += &format!("verdict (log score, b against a): {verdict}\n");
+    }
     for note in &c.notes {
         out += &format!("note: {note}\n");
     }

@@ -20,14 +20,22 @@ pub struct BenchArgs {
     /// simulated venues; much faster and they drop it as too slow).
     #[arg(long, default_value_t = 240.0)]
     pub speed: f64,
-    /// calibration, load: the market's seed.
-    #[arg(long, default_value_t = 7)]
-    pub seed: u64,
+    /// calibration, load: the market's seed (calibration without `--seed` or `--seeds`: the
+    /// pre-registered evaluation seeds, docs/model-quality.md).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// calibration: several seeds, comma-separated, run in turn and summed up per symbol
-    /// (target met in how many runs, hit rate, zone gate); with `--capture DIR`, each seed's
-    /// kept run is in `DIR/seed-N`.
+    /// (skill with its interval, identifiable TV, hit rate, zone gate); with `--capture DIR`,
+    /// each seed's kept run is in `DIR/seed-N`.
     #[arg(long, value_delimiter = ',', conflicts_with = "seed")]
     pub seeds: Vec<u64>,
+    /// calibration: the market description file (docs/markets.md); default the standard market.
+    #[arg(long)]
+    pub market: Option<PathBuf>,
+    /// calibration: run the hosts on the simulated venues through their feeds, in real time
+    /// times `--speed` (default: the direct run, the market model stepped in-process).
+    #[arg(long, conflicts_with = "capture")]
+    pub live: bool,
     /// replay, calibration: a capture directory to replay instead of a fresh recording; when
     /// it holds no capture yet, the recording goes there and is kept (same bytes for
     /// before/after runs; calibration keeps the simulator's truth beside it).
@@ -40,6 +48,10 @@ pub struct BenchArgs {
     /// value), e.g. `--calibrator-param bias_eta=0`; repeatable.
     #[arg(long = "calibrator-param")]
     pub calibrator_params: Vec<String>,
+    /// calibration: an entry-inference parameter for every host, `key=value` (a TOML value),
+    /// e.g. `--entry-param opened_notional="turnover"`; repeatable.
+    #[arg(long = "entry-param")]
+    pub entry_params: Vec<String>,
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -49,23 +61,30 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         "pipeline" => crate::bench::pipeline::run(&args.plugins_dir, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
         "calibration" => {
             anyhow::ensure!(args.hours > 0.0 && args.speed > 0.0, "--hours and --speed must be positive");
+            let market = match &args.market {
+                Some(path) => Some(liqhost_sim::MarketFile::load(path).map_err(|e| anyhow::anyhow!(e))?),
+                None => None,
+            };
             let cal = crate::bench::calibration::CalibrationArgs {
                 plugins_dir: &args.plugins_dir,
                 hours: args.hours,
                 speed: args.speed,
-                seed: args.seed,
+                seed: args.seed.unwrap_or(crate::bench::calibration::EVALUATION_SEEDS[0]),
                 symbols: args.symbols.iter().map(|s| s.trim().to_ascii_uppercase()).collect(),
                 calibrator_params: crate::bench::calibration::parse_params(&args.calibrator_params)?,
+                entry_params: crate::bench::calibration::parse_params(&args.entry_params)?,
                 capture: args.capture.as_deref(),
+                live: args.live,
+                market: market.as_ref(),
             };
-            if args.seeds.is_empty() {
-                crate::bench::calibration::run(cal, args.json.as_deref())
-            } else {
-                crate::bench::calibration::run_seeds(cal, &args.seeds, args.json.as_deref())
+            match (args.seed, args.seeds.is_empty()) {
+                (Some(_), _) => crate::bench::calibration::run(cal, args.json.as_deref()),
+                (None, true) => crate::bench::calibration::run_seeds(cal, &crate::bench::calibration::EVALUATION_SEEDS, args.json.as_deref()),
+                (None, false) => crate::bench::calibration::run_seeds(cal, &args.seeds, args.json.as_deref()),
             }
             .map(|_| ExitCode::SUCCESS)
         }
-        "load" => crate::bench::load::run(&args.plugins_dir, args.seed, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
+        "load" => crate::bench::load::run(&args.plugins_dir, args.seed.unwrap_or(7), args.json.as_deref()).map(|_| ExitCode::SUCCESS),
         other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load)"),
     }
 }

@@ -32,6 +32,9 @@ pub struct DemoArgs {
     pub admin_bind: Option<String>,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// A market description for the simulator (docs/markets.md); default the standard market.
+    #[arg(long)]
+    pub market: Option<PathBuf>,
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
@@ -51,10 +54,12 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         config.admin.bind = bind.clone();
     }
     let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let sim_config = liqhost_sim::SimConfig {
-        symbols: config.symbols.keys().map(|s| liqhost_sim::SimSymbol::standard(s)).collect(),
-        ..liqhost_sim::SimConfig::standard(args.seed, args.speed)
+    let market = match &args.market {
+        Some(path) => Some(liqhost_sim::MarketFile::load(path).map_err(|e| anyhow::anyhow!(e))?),
+        None => None,
     };
+    let symbols: Vec<&str> = config.symbols.keys().map(String::as_str).collect();
+    let sim_config = liqhost_sim::sim_config_for(market.as_ref(), &symbols, args.seed, args.speed).map_err(|e| anyhow::anyhow!("the simulated market: {e}"))?;
     let sim = rt.block_on(liqhost_sim::start(sim_config)).context("starting the simulated exchanges")?;
     config.feeds.use_simulator(&sim);
     let service = Arc::new(Service::start(config.clone(), Some(args.config.clone()))?);

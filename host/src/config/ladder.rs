@@ -1,4 +1,4 @@
-//! Leverage ladders per symbol, with the SPEC's priors as defaults.
+//! Leverage ladders per symbol, with docs/spec.md's priors as defaults.
 
 use serde::Deserialize;
 
@@ -21,7 +21,7 @@ fn default_mmr() -> f64 {
 }
 
 impl LadderConfig {
-    /// SPEC.md's ladders: BTC (10x disabled), ETH, SOL, and the default.
+    /// docs/spec.md's ladders: BTC (10x disabled), ETH, SOL, and the default.
     pub fn for_symbol(symbol: &str) -> Self {
         let (tiers, weights, disabled): (Vec<u32>, Vec<f64>, Vec<u32>) = match symbol {
             "BTC" => (

@@ -31,13 +31,13 @@ pub struct Config {
     pub symbols: BTreeMap<String, SymbolConfig>,
 }
 
-/// The public HTTP API and its response cache (SPEC "HTTP API").
+/// The public HTTP API and its response cache (docs/spec.md "HTTP API").
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApiConfig {
     pub bind: String,
     /// Responses the cache holds at most. Keys are built from validated parameters, so a
-    /// flood of distinct values evicts old entries instead of growing memory (seeds/003 H4).
+    /// flood of distinct values evicts old entries instead of growing memory (docs/spec.md, audit H4).
     pub cache_max_entries: usize,
     /// Bytes of cached bodies and keys at most; a body above an eighth of this is not cached.
     pub cache_max_bytes: usize,

@@ -49,7 +49,7 @@ pub fn default_zone_unit_usd(symbol: &str) -> f64 {
     }
 }
 
-/// SPEC: order-book frames span ±10 % around the mid.
+/// docs/spec.md: order-book frames span ±10 % around the mid.
 fn default_depth_range_pct() -> f64 {
     0.10
 }

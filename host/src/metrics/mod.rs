@@ -101,6 +101,18 @@ fn pipelines(e: &mut Exposition, views: &[ViewRef]) {
     each(e, "liqhost_pipeline_pool_hit_rate", Kind::Gauge, "Share of liquidated notional that landed on a published pool of its side.", views, &["symbol"], |v| {
         v.products.counters.hit_rate().map(|h| (vec![v.symbol.clone()], h))
     });
+    e.family("liqhost_score_log_score", Kind::Gauge, "Mean log score (nats per projection and liquidation of the next hour; higher is better) of the served heatmap (model) and the trivial baseline.");
+    for v in views {
+        let s = &v.products.scores;
+        for (predictor, score) in [("model", s.model.log_score), ("trivial", s.trivial.log_score)] {
+            if let Some(x) = score {
+                e.sample("liqhost_score_log_score", &[("symbol", &v.symbol), ("predictor", predictor)], x);
+            }
+        }
+    }
+    each(e, "liqhost_score_pairs_total", Kind::Counter, "Projection and liquidation pairs behind the log score.", views, &["symbol"], |v| {
+        Some((vec![v.symbol.clone()], v.products.scores.model.pairs as f64))
+    });
 }
 
 /// Every variant of every slot: (symbol, engine, "primary"|"shadow", status).

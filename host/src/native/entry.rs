@@ -1,4 +1,4 @@
-//! Entry inference linked natively: mirrors plugins/entry-inference/src/adapter.rs call for call (standard build's defaults).
+//! Entry inference linked natively: mirrors plugins/entry-inference/src/adapter.rs call for call (the standard build's defaults, `EntryParams::standard`).
 
 use liqhost_kit::entry;
 use liqhost_kit::types::EngineError;
@@ -13,7 +13,7 @@ pub(super) struct Entry(entry::EntryEngine);
 
 impl Entry {
     pub(super) fn build(symbol: &str, config: &EngineConfig, state: Option<&[u8]>) -> Result<Self, EngineError> {
-        let (ladder, params) = config_in(config, &entry::EntryParams::default())?;
+        let (ladder, params) = config_in(config, &entry::EntryParams::standard())?;
         Ok(Entry(match state {
             None => entry::EntryEngine::new(symbol, ladder, params)?,
             Some(bytes) => entry::EntryEngine::restore(symbol, ladder, params, bytes)?,
@@ -71,7 +71,7 @@ fn pool_out(p: &entry::Pool) -> wit::Pool {
 
 impl Engine for Entry {
     fn configure(&mut self, config: &EngineConfig) -> Result<(), EngineError> {
-        let (ladder, params) = config_in(config, &entry::EntryParams::default())?;
+        let (ladder, params) = config_in(config, &entry::EntryParams::standard())?;
         self.0.configure(ladder, params)
     }
 

@@ -6,7 +6,7 @@ use liqhost_market::PositionSide;
 use crate::plugin::bindings::types::{Bar, Frame, Grid, Liquidation, Side};
 use crate::store::record::HistoryRecord;
 
-/// The engines' bar for a closed minute; None when it has no valid price (SPEC: never run a
+/// The engines' bar for a closed minute; None when it has no valid price (docs/spec.md: never run a
 /// minute with price 0 — the predecessor's calibrator learned garbage from `src = 0`).
 pub fn bar(close: &MinuteClose) -> Option<Bar> {
     let b = &close.bar;

@@ -1,7 +1,7 @@
-//! The minute cycle of SPEC.md on the pipeline thread: bar → entry-inference → calibrator → zones → frames.
+//! The minute cycle of docs/spec.md on the pipeline thread: bar → entry-inference → calibrator → zones → frames.
 //!
 //! Liquidations reach entry-inference (tape) and the calibrator as they arrive; every
-//! closed minute with a valid price runs the engines in SPEC order, passes new calibrator
+//! closed minute with a valid price runs the engines in the order of docs/spec.md, passes new calibrator
 //! weights to entry-inference at once, renders V1/V2/V3 frames and appends them to the
 //! history rings. An engine without a slot is skipped (counted as unrouted); nothing
 //! else in the cycle depends on it being there.
@@ -12,6 +12,7 @@ use liqhost_market::state::{DepthFrame, MinuteClose};
 
 use super::convert;
 use super::products::{FrameHistory, Products, WeightsSource, WeightsView};
+use super::scores::LiveScores;
 use super::task::Pipeline;
 use crate::plugin::bindings::types::{Bar, Frame, Grid, Liquidation, PredictedLevel};
 use crate::plugin::bindings::{cal, hm, zm};
@@ -21,10 +22,15 @@ use crate::store::{HistoryKind, SavedState, StateHeader, SymbolStore, WeightsFil
 /// Buckets a frame may have (the 4096-byte record's limit).
 const MAX_GRID_BUCKETS: i64 = 1000;
 
-/// SPEC's one hit tolerance: a liquidation within this many buckets of a pool is a hit.
+/// docs/spec.md's one hit tolerance: a liquidation within this many buckets of a pool is a hit.
 pub const HIT_BUCKET_TOLERANCE: f64 = 4.0;
 
-/// entry-inference's `buffer` default (SPEC), sent with each calibrator snapshot.
+/// Minutes after a projection over which its liquidations are scored (docs/model-quality.md):
+/// an hour, long enough for the price to reach levels a few percent away, short enough
+/// that the positions behind a projection are mostly still open.
+pub const SCORE_HORIZON_MINUTES: u32 = 60;
+
+/// entry-inference's `buffer` default (docs/spec.md), sent with each calibrator snapshot.
 const DEFAULT_BUFFER: f64 = 0.002;
 
 /// How the cycle is set up for one symbol.
@@ -50,6 +56,8 @@ pub struct CycleState {
     pub products: Products,
     pub history: FrameHistory,
     pub store: Option<SymbolStore>,
+    /// The served heatmap's proper scores, online.
+    pub scores: LiveScores,
     minutes_since_save: u32,
     /// Whether products changed since the last publish.
     pub dirty: bool,
@@ -101,6 +109,7 @@ impl CycleState {
             history: FrameHistory::new(config.ring_capacity),
             config,
             store,
+            scores: LiveScores::new(SCORE_HORIZON_MINUTES),
             minutes_since_save: 0,
             dirty: true,
         }
@@ -108,6 +117,11 @@ impl CycleState {
 
     pub fn next_seq(&mut self) -> u64 {
         self.seq += 1;
+        self.seq
+    }
+
+    /// The last sequence number given out.
+    pub fn seq(&self) -> u64 {
         self.seq
     }
 
@@ -158,13 +172,18 @@ impl Pipeline {
         let batch: Vec<Liquidation> = events.iter().map(|l| convert::liquidation(self.cycle.next_seq(), l)).collect();
         self.cycle.products.counters.liquidations += batch.len() as u64;
         self.score_pools(&batch);
+        let step = self.cycle.products.inference.as_ref().map(|o| o.grid.step);
+        self.cycle.scores.on_liquidations(&batch, step);
+        if let Some(duel) = &mut self.duel {
+            duel.on_liquidations(&batch);
+        }
         let seq_ei = batch.clone();
         self.engine(EngineKind::EntryInference, Call::EiLiquidations { events: seq_ei });
         self.engine(EngineKind::Calibrator, Call::CalLiquidations { events: batch });
         self.cycle.dirty = true;
     }
 
-    /// The heatmap's hit rate: liquidated notional that lands within SPEC's tolerance
+    /// The heatmap's hit rate: liquidated notional that lands within docs/spec.md's tolerance
     /// (`HIT_BUCKET_TOLERANCE` buckets) of a pool's price, same side, in the latest combined
     /// heatmap published before the event. The pool's peak price, not its whole range:
     /// pools span up to ±0.5 %, which would make nearly every event a hit.
@@ -180,7 +199,7 @@ impl Pipeline {
         }
     }
 
-    /// One closed minute through the engines, in SPEC order.
+    /// One closed minute through the engines, in the order of docs/spec.md.
     pub(super) fn run_minute(&mut self, close: &MinuteClose) {
         let Some(bar) = convert::bar(close) else {
             self.cycle.products.counters.minutes_skipped += 1;
@@ -194,6 +213,9 @@ impl Pipeline {
             _ => None,
         };
         let levels: Vec<PredictedLevel> = inference.as_ref().map(|o| o.levels.clone()).unwrap_or_default();
+        if let Some(duel) = &mut self.duel {
+            duel.on_minute(&bar);
+        }
         // 3. calibrator: the minute snapshot; new weights go to entry-inference at once.
         self.calibrate(&bar, &levels);
         // 4. zones from the new levels and the bar's range.
@@ -218,7 +240,10 @@ impl Pipeline {
                 self.cycle.products.top_zones = top;
             }
         }
+        self.cycle.scores.on_minute(&bar, inference.as_deref());
         let products = &mut self.cycle.products;
+        products.scores = self.cycle.scores.view();
+        products.duel = self.duel.as_ref().map(|d| d.view());
         products.bar = Some(bar);
         products.inference = inference;
         products.counters.minutes += 1;
@@ -242,7 +267,19 @@ impl Pipeline {
             buffer: self.cycle.buffer,
             levels: levels.to_vec(),
         };
-        let Some(Output::Calibration(Some(c))) = self.engine(EngineKind::Calibrator, Call::CalMinute { snapshot }) else { return };
+        let primary = match &self.duel {
+            // An experiment: the shadow learns from its own weights, not the primary's.
+            Some(duel) => {
+                let shadow = cal::MinuteSnapshot { weights: duel.shadow_weights().to_vec(), ..snapshot.clone() };
+                let (primary, shadow) = self.engine_each(EngineKind::Calibrator, Call::CalMinute { snapshot }, Call::CalMinute { snapshot: shadow });
+                if let (Some(Output::Calibration(Some(c))), Some(duel)) = (shadow, self.duel.as_mut()) {
+                    duel.on_shadow_calibration(&c);
+                }
+                primary
+            }
+            None => self.engine(EngineKind::Calibrator, Call::CalMinute { snapshot }),
+        };
+        let Some(Output::Calibration(Some(c))) = primary else { return };
         let w = &mut self.cycle.products.weights;
         w.weights = normalised(&w.tiers, &w.disabled, &c.weights);
         w.bias_pct = c.bias_pct;
@@ -253,6 +290,10 @@ impl Pipeline {
         tracing::info!(minute = c.minute, entropy = c.entropy, bias_pct = c.bias_pct, "calibrated weights");
         self.cycle.products.last_calibration = Some(c);
         self.push_weights();
+        if let Some(duel) = &mut self.duel {
+            let w = &self.cycle.products.weights;
+            duel.on_primary_weights(&w.weights, w.bias_pct);
+        }
         if let Some(store) = &self.cycle.store {
             if let Err(error) = store.save_weights(&self.cycle.weights_file(&self.symbol)) {
                 self.cycle.products.counters.persist_errors += 1;

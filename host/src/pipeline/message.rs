@@ -26,6 +26,9 @@ pub enum Msg {
     StartShadow { kind: EngineKind, component: Arc<LoadedComponent>, from_primary_state: bool, reply: Reply<()> },
     StopShadow { kind: EngineKind, reply: Reply<()> },
     Promote { kind: EngineKind, reply: Reply<SwapRecord> },
+    /// Weights and bias from outside the calibrator, in force from the next minute (a
+    /// benchmark's oracle that knows the market's hidden mix, e.g. after a regime shift).
+    SetWeights { weights: Vec<f64>, bias_pct: f64 },
     /// A read on primary and shadow: (primary, shadow).
     Read { kind: EngineKind, call: Call, reply: Reply<(Output, Option<Output>)> },
     Shutdown,

@@ -6,12 +6,16 @@
 //! - `products`: the engines' published results (weights, frames, history).
 //! - `task`: the owning loop (events in order, swaps between batches).
 //! - `cycle`: the minute cycle (bar → entry-inference → calibrator → zones → frames) and persistence.
+//! - `scores`: the served heatmap's proper scores, online, beside the trivial baseline.
+//! - `duel`: a calibrator experiment judged by the log score (twin entry-inferences).
 //! - `convert`: market records to engine records and history records.
 
 mod convert;
 mod cycle;
+mod duel;
 mod message;
 mod products;
+mod scores;
 mod task;
 mod view;
 
@@ -19,5 +23,7 @@ pub use convert::frame as frame_of;
 pub use cycle::{grid_around, normalised, CycleConfig, CycleState, NORMALISED_TOLERANCE};
 pub use message::{Msg, Reply};
 pub use products::{CycleCounters, Products, WeightsSource, WeightsView};
+pub use duel::DuelView;
+pub use scores::{ScoreFigures, ScoresView};
 pub use task::{spawn, PipelineHandle, PipelineSetup};
 pub use view::{Counters, LiquidationRecord, MarketView, RecentLiquidations, SymbolView};

@@ -73,6 +73,10 @@ pub struct Products {
     pub zone_heatmap: Option<Arc<zm::ZoneHeatmap>>,
     pub top_zones: Vec<Zone>,
     pub counters: CycleCounters,
+    /// Proper scores of the served heatmap and its baselines (docs/model-quality.md).
+    pub scores: super::scores::ScoresView,
+    /// A running calibrator experiment judged by the log score (None without one).
+    pub duel: Option<super::duel::DuelView>,
     /// The newest frame of each kind.
     pub latest: BTreeMap<HistoryKind, Arc<Frame>>,
     /// Recent frames of each kind, oldest first (bounded by the ring capacity). Not in the

@@ -77,6 +77,8 @@ pub(super) struct Pipeline {
     /// The zone manager consumed something since the last publish: zones must be read again.
     zones_touched: bool,
     stopping: Arc<std::sync::atomic::AtomicBool>,
+    /// The judge of a running calibrator experiment (None without one).
+    pub(super) duel: Option<super::duel::Duel>,
 }
 
 /// Everything a pipeline starts with besides its slots.
@@ -119,6 +121,7 @@ pub fn spawn(
         touched: true,
         zones_touched: true,
         stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        duel: None,
     };
     // A fresh entry-inference starts from the ladder in its config; stored weights (and
     // the bias) replace those at once.
@@ -238,10 +241,19 @@ impl Pipeline {
                     self.adopt_ladder(&ladder);
                 }
             }
+            Msg::SetWeights { weights, bias_pct } => {
+                let w = &mut self.cycle.products.weights;
+                w.weights = super::cycle::normalised(&w.tiers, &w.disabled, &weights);
+                w.bias_pct = bias_pct;
+                self.cycle.dirty = true;
+                self.push_weights();
+            }
             Msg::StartShadow { kind, component, from_primary_state, reply } => {
-                let _ = reply.send(self.with_slot(kind, |s| {
-                    s.start_shadow(component, from_primary_state).map_err(|e| e.to_string())
-                }));
+                let result = self.with_slot(kind, |s| s.start_shadow(component, from_primary_state).map_err(|e| e.to_string()));
+                if result.is_ok() && kind == EngineKind::Calibrator {
+                    self.start_duel();
+                }
+                let _ = reply.send(result);
             }
             Msg::StopShadow { kind, reply } => {
                 let _ = reply.send(self.with_slot(kind, |s| {
@@ -251,12 +263,14 @@ impl Pipeline {
                         Err("no shadow running".into())
                     }
                 }));
+                self.end_duel(kind);
             }
             Msg::Promote { kind, reply } => {
                 let result = self.with_slot(kind, |s| s.promote().map_err(|e| e.to_string()));
                 if result.is_ok() {
                     self.save_states("promote");
                 }
+                self.end_duel(kind);
                 let _ = reply.send(result);
             }
             Msg::Read { kind, call, reply } => {
@@ -344,6 +358,43 @@ impl Pipeline {
         }
     }
 
+    /// Starts judging a calibrator experiment: twins of entry-inference from its state.
+    fn start_duel(&mut self) {
+        let Some(entry) = self.slots.get_mut(&EngineKind::EntryInference) else {
+            tracing::info!("no entry-inference slot: the experiment is compared without scores");
+            return;
+        };
+        let config = entry.config().clone();
+        let state = entry.save_state().ok();
+        let w = &self.cycle.products.weights;
+        let seq_from = self.cycle.seq();
+        match super::duel::Duel::start(&self.runtime, &self.policy, &self.symbol, &config, state.as_deref(), &w.weights, w.bias_pct, seq_from, super::cycle::SCORE_HORIZON_MINUTES) {
+            Ok(duel) => self.duel = Some(duel),
+            Err(error) => tracing::warn!(%error, "the experiment's twins could not start: compared without scores"),
+        }
+    }
+
+    fn end_duel(&mut self, kind: EngineKind) {
+        let shadow_left = self.slots.get(&kind).is_some_and(|s| s.shadow().is_some());
+        if kind == EngineKind::Calibrator && !shadow_left {
+            self.duel = None;
+            self.cycle.products.duel = None;
+            self.cycle.dirty = true;
+        }
+    }
+
+    /// A consuming call whose input differs per variant: `primary` on the primary,
+    /// `shadow` on the shadow. Both outputs (the shadow's None without one).
+    pub(super) fn engine_each(&mut self, kind: EngineKind, primary: Call, shadow: Call) -> (Option<Output>, Option<Output>) {
+        let Some(slot) = self.slots.get_mut(&kind) else {
+            self.counters.unrouted += 1;
+            return (None, None);
+        };
+        self.touched = true;
+        let (result, shadow_out) = slot.apply_each(&primary, &shadow);
+        (self.settled(kind, &primary, result), shadow_out)
+    }
+
     /// Runs a consuming call on the primary (and shadow); the primary's output, if any.
     pub(super) fn engine(&mut self, kind: EngineKind, call: Call) -> Option<Output> {
         let Some(slot) = self.slots.get_mut(&kind) else {
@@ -352,7 +403,13 @@ impl Pipeline {
         };
         self.touched = true;
         self.zones_touched |= kind == EngineKind::ZoneManager && call.mutates();
-        match slot.apply(&call) {
+        let result = slot.apply(&call);
+        self.settled(kind, &call, result)
+    }
+
+    /// Counts a primary call's outcome; its output when it gave one.
+    fn settled(&mut self, kind: EngineKind, call: &Call, result: Result<Output, SlotError>) -> Option<Output> {
+        match result {
             Ok(output) => {
                 self.counters.applied += 1;
                 Some(output)

@@ -144,6 +144,16 @@ impl Slot {
         result
     }
 
+    /// Runs `primary_call` on the primary and `shadow_call` on the shadow: for a call whose
+    /// input depends on the variant (a calibrator's snapshot carries that variant's own
+    /// weights in an experiment). Returns both answers; the shadow's is None without a
+    /// shadow or when it failed.
+    pub fn apply_each(&mut self, primary_call: &Call, shadow_call: &Call) -> (Result<Output, SlotError>, Option<Output>) {
+        let result = self.apply_primary(primary_call);
+        let shadow = self.apply_shadow(shadow_call);
+        (result, shadow)
+    }
+
     /// Runs a read on both versions: (primary, shadow).
     pub fn read_both(&mut self, call: &Call) -> (Result<Output, SlotError>, Option<Result<Output, SlotError>>) {
         debug_assert!(!call.mutates());
@@ -263,13 +273,14 @@ impl Slot {
         }
     }
 
-    fn apply_shadow(&mut self, call: &Call) {
-        let Some(shadow) = self.shadow.as_mut() else { return };
+    fn apply_shadow(&mut self, call: &Call) -> Option<Output> {
+        let shadow = self.shadow.as_mut()?;
         match shadow.call(call) {
-            Ok(_) | Err(CallError::Engine(_)) | Err(CallError::WrongKind { .. }) => {
+            result @ (Ok(_) | Err(CallError::Engine(_)) | Err(CallError::WrongKind { .. })) => {
                 if let Err(error) = shadow.journal(call, self.policy.checkpoint_every) {
                     tracing::warn!(symbol = %self.symbol, engine = %self.kind, %error, "shadow checkpoint trapped");
                 }
+                result.ok()
             }
             Err(CallError::Trap(trap)) => {
                 tracing::warn!(symbol = %self.symbol, engine = %self.kind, error = %format!("{trap:#}"), "shadow trapped; rebuilding it");
@@ -277,6 +288,7 @@ impl Slot {
                     tracing::error!(symbol = %self.symbol, engine = %self.kind, %error, "shadow cannot be rebuilt; experiment stopped");
                     self.shadow = None;
                 }
+                None
             }
         }
     }

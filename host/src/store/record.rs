@@ -1,4 +1,4 @@
-//! The 4096-byte history record a desktop client parses (SPEC "Binary history record").
+//! The 4096-byte history record a desktop client parses (docs/spec.md "Binary history record").
 //!
 //! Little-endian: `ts f64, src f64, price_min f64, price_max f64, step f64, n_buckets u32`
 //! (44 bytes), then `n_buckets` (≤ 1000) u8 long/bid intensities, then `n_buckets` u8

@@ -6,7 +6,7 @@ use liqhost_kit::calibrator::CalibratorParams;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Parameter defaults of this build (SPEC's: 30-minute windows, learning rate 0.10).
+/// Parameter defaults of this build (docs/spec.md's: 30-minute windows, learning rate 0.10).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 fn default_params() -> CalibratorParams {
     CalibratorParams::default()

@@ -7,10 +7,10 @@ use liqhost_kit::entry::EntryParams;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Parameter defaults of this build; config overlays its `params` on these.
+/// Parameter defaults of this build (the kit's standard ones); config overlays its `params` on these.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 fn default_params() -> EntryParams {
-    EntryParams::default()
+    EntryParams::standard()
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -26,5 +26,5 @@ pub use health::{FeedHealth, Health, SymbolHealth};
 pub use heatmap::{HeatmapFrame, HeatmapHistory, HeatmapV2, HistoryFrame, PoolDto};
 pub use market::{LiqBar, LiqBars, OpenInterest, VenueOi};
 pub use orderbook::{DepthInfo, OrderbookDebug, OrderbookFrame, OrderbookFrameInfo, OrderbookHistory, OrderbookHistoryFrame, OrderbookStats};
-pub use stats::{CalibrationDto, CycleStats, LiqStats, TierWeight};
+pub use stats::{CalibrationDto, CycleStats, LiqStats, ScoreStats, TierWeight};
 pub use zones::{QualityDto, SideSummaryDto, ZoneDto, ZoneState, ZonesHeatmap, ZonesResponse, ZonesSummary};

@@ -101,4 +101,25 @@ pub struct LiqStats {
     pub last_calibration: Option<CalibrationDto>,
     /// The symbol's minute cycle counters.
     pub cycle: CycleStats,
+    /// Proper scores of the served heatmap (docs/model-quality.md).
+    pub scores: ScoreStats,
+}
+
+/// How well the served heatmap predicted where the liquidations of the next hour landed.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ScoreStats {
+    /// Minutes after each frozen projection whose liquidations score it.
+    pub horizon_minutes: u32,
+    /// Mean log score, nats per (projection, liquidation) pair: higher is better (null before the first hour is scored).
+    pub log_score: Option<f64>,
+    /// The same for the trivial predictor (intensity falling with distance from the price).
+    pub trivial_log_score: Option<f64>,
+    /// (Projection, liquidation) pairs behind the score.
+    pub pairs: u64,
+    /// Distinct liquidations behind the score.
+    pub liquidations: u64,
+    /// Realised over predicted notional over the buckets the price crossed (null before any).
+    pub calibration_ratio: Option<f64>,
+    /// The trivial predictor's pool hit rate, next to `cycle.pool_hit_rate` (a diagnostic).
+    pub trivial_pool_hit_rate: Option<f64>,
 }

@@ -6,7 +6,7 @@ use crate::api::error::ApiError;
 use crate::api::params;
 use crate::plugin::bindings::types::Frame;
 
-/// SPEC bounds of history windows: 5-720 minutes, stride 1-30 (defaults 60 and 1).
+/// docs/spec.md bounds of history windows: 5-720 minutes, stride 1-30 (defaults 60 and 1).
 pub const MINUTES: (u32, u32) = (5, 720);
 pub const STRIDE: (u32, u32) = (1, 30);
 const DEFAULT_MINUTES: u32 = 60;

@@ -171,6 +171,15 @@ pub async fn liq_stats(State(st): State<Arc<ApiState>>, RawQuery(raw): RawQuery)
                     pool_hit_usd: k.pool_hit_usd,
                     pool_hit_rate: k.hit_rate(),
                 },
+                scores: ScoreStats {
+                    horizon_minutes: p.scores.horizon_minutes,
+                    log_score: p.scores.model.log_score.filter(|x| x.is_finite()),
+                    trivial_log_score: p.scores.trivial.log_score.filter(|x| x.is_finite()),
+                    pairs: p.scores.model.pairs,
+                    liquidations: p.scores.model.liquidations,
+                    calibration_ratio: p.scores.model.calibration_ratio.filter(|x| x.is_finite()),
+                    trivial_pool_hit_rate: p.scores.trivial_hit_rate,
+                },
             })
         })
     })())

@@ -44,7 +44,7 @@ fn outside(symbol: &str) -> ApiError {
     ApiError::NotFound(format!("no stored {symbol} order-book bucket lies in the requested price window"))
 }
 
-/// The whole 4096-byte record of a re-bucketed frame (SPEC "Binary history record").
+/// The whole 4096-byte record of a re-bucketed frame (docs/spec.md "Binary history record").
 fn record(f: &Frame, r: &Rebucketed) -> Option<[u8; crate::store::record::RECORD_BYTES]> {
     let n = r.bids.len();
     let rec = HistoryRecord { ts: f.ts, src: f.src, price_min: r.price_min, price_max: price_max(r.price_min, r.step, n), step: r.step, long: r.bids.clone(), short: r.asks.clone() };

@@ -123,7 +123,7 @@ impl Drop for Place {
 
 async fn upgrade(State(st): State<Arc<WsState>>, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
     let Ok(ws) = ws else {
-        return ApiError::BadRequest("/ws is a WebSocket endpoint: connect with a WebSocket client (see the README)".into()).into_response();
+        return ApiError::BadRequest("/ws is a WebSocket endpoint: connect with a WebSocket client (see docs/api.md)".into()).into_response();
     };
     if !st.stats.try_open(MAX_CONNECTIONS) {
         return ApiError::not_yet("too many WebSocket connections; try again later").into_response();

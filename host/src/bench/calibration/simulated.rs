@@ -18,10 +18,7 @@ const OI_POLL_SIMULATED_MS: f64 = 48_000.0;
 /// The run's simulator (its standard symbols), held until [`run_for`] lets it go: a host
 /// that connected later would miss the first simulated minutes' liquidations.
 pub(super) fn start_held(rt: &tokio::runtime::Runtime, args: &CalibrationArgs) -> anyhow::Result<SimHandle> {
-    let sim_config = liqhost_sim::SimConfig {
-        symbols: args.symbols.iter().map(|s| liqhost_sim::SimSymbol::standard(s)).collect(),
-        ..liqhost_sim::SimConfig::standard(args.seed, args.speed)
-    };
+    let sim_config = super::sim_config(args, args.seed)?;
     let sim = rt.block_on(liqhost_sim::start(sim_config)).context("starting the simulator")?;
     sim.pause();
     Ok(sim)

@@ -148,6 +148,10 @@ mod tests {
             fastest_tv: Some(0.05),
             informed_tv: Some(0.07),
             informed_tiers: Some(3),
+            scores: Default::default(),
+            hidden_by_hour: Vec::new(),
+            identifiable_tv_by_hour: Vec::new(),
+            identifiable: None,
         };
         let uncalibrated = RunFigures { hit_rate: hits.1, liquidations: 100, ..calibrated.clone() };
         (calibrated, uncalibrated)

@@ -6,19 +6,10 @@ use std::sync::Arc;
 use liqhost_market::capture::{CaptureRecord, RecordKind};
 use liqhost_market::session::{FeedAction, FeedSession};
 use liqhost_market::{MarketEvent, SymbolMap, Venue};
-use tokio::sync::oneshot;
 
+use super::lead::Lead;
 use crate::pipeline::{Msg, PipelineHandle};
-use crate::plugin::{Call, EngineKind, Output};
 use crate::replay::{rest_path, venue_of};
-
-/// A pipeline's answer to a progress read (primary, shadow).
-type ProgressAnswer = oneshot::Receiver<Result<(Output, Option<Output>), String>>;
-
-/// Messages sent between two checkpoints of the pipelines' progress. A pipeline may lag
-/// the reader by up to two of these: enough to keep its thread busy while the reader
-/// parses, little enough that the capture is never queued whole.
-const CHECKPOINT_MESSAGES: u64 = 512;
 
 /// Capture records → the feeds' sessions → each symbol's pipeline, as the live feeds route.
 pub(super) struct Driver<'a> {
@@ -31,9 +22,7 @@ pub(super) struct Driver<'a> {
     depth_slots: BTreeMap<Venue, i64>,
     events: Vec<MarketEvent>,
     actions: Vec<FeedAction>,
-    since_checkpoint: u64,
-    /// Answers to the previous checkpoint's progress reads, awaited at the next one.
-    pending: Vec<ProgressAnswer>,
+    lead: Lead,
 }
 
 impl<'a> Driver<'a> {
@@ -48,8 +37,7 @@ impl<'a> Driver<'a> {
             depth_slots: BTreeMap::new(),
             events: Vec::new(),
             actions: Vec::new(),
-            since_checkpoint: 0,
-            pending: Vec::new(),
+            lead: Lead::default(),
         }
     }
 
@@ -79,9 +67,10 @@ impl<'a> Driver<'a> {
                 batches.entry(name.as_str()).or_default().push(event);
             }
         }
+        let mut sent = 0;
         for (symbol, batch) in batches {
             anyhow::ensure!(self.pipelines[symbol].send(Msg::Market(batch)), "the {symbol} pipeline stopped");
-            self.since_checkpoint += 1;
+            sent += 1;
         }
         if let Some(ts) = session.last_ts_ms() {
             let slot = ts.div_euclid(self.depth_publish_ms);
@@ -89,30 +78,17 @@ impl<'a> Driver<'a> {
                 for symbol in &self.symbols {
                     if let (Some(depth), Some(p)) = (session.depth(symbol, self.range_pct), self.pipelines.get(symbol.as_ref())) {
                         anyhow::ensure!(p.send(Msg::Depth { depth, ts_ms: ts }), "the {symbol} pipeline stopped");
-                        self.since_checkpoint += 1;
+                        sent += 1;
                     }
                 }
             }
         }
-        if self.since_checkpoint >= CHECKPOINT_MESSAGES {
-            self.checkpoint()?;
-        }
-        Ok(())
+        self.lead.sent(sent, self.pipelines.values())
     }
 
-    /// Waits for the previous checkpoint's reads (everything sent before them is handled),
-    /// then queues new ones: pipelines stay at most two checkpoints behind, never idle.
-    pub(super) fn checkpoint(&mut self) -> anyhow::Result<()> {
-        self.since_checkpoint = 0;
-        for rx in self.pending.drain(..) {
-            rx.blocking_recv().map_err(|_| anyhow::anyhow!("a pipeline stopped during the replay"))?.map_err(|e| anyhow::anyhow!(e))?;
-        }
-        for p in self.pipelines.values() {
-            let (reply, rx) = oneshot::channel();
-            anyhow::ensure!(p.send(Msg::Read { kind: EngineKind::EntryInference, call: Call::Progress, reply }), "the {} pipeline stopped", p.symbol);
-            self.pending.push(rx);
-        }
-        Ok(())
+    /// Every pipeline has handled everything sent so far.
+    pub(super) fn drain(&mut self) -> anyhow::Result<()> {
+        self.lead.drain(self.pipelines.values())
     }
 
     pub(super) fn messages(&self) -> u64 {

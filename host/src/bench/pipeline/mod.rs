@@ -11,6 +11,7 @@
 //! and frames per symbol, or the comparison is refused. (`driver`: the capture into the pipelines.)
 
 mod driver;
+pub mod lead;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -112,66 +113,34 @@ pub fn replay_pipelines_with(
     configs: &BTreeMap<String, SymbolConfig>,
     stops: &[f64],
 ) -> anyhow::Result<(PipelineReplay, Vec<BTreeMap<String, Arc<SymbolView>>>)> {
-    let config = Config::default();
-    let policy = SlotPolicy { checkpoint_every: config.plugins.checkpoint_every.max(1), rollback_window_calls: config.plugins.rollback_window_calls };
     let symbols: Vec<&str> = configs.keys().map(String::as_str).collect();
-    let mut pipelines = BTreeMap::new();
-    let mut joins = Vec::new();
-    for (symbol, sym) in configs {
-        let mut slots = BTreeMap::new();
-        for (kind, component) in engines {
-            let slot = Slot::start(runtime.clone(), component.clone(), symbol, sym.engine_config(*kind), None, policy.clone())
-                .with_context(|| format!("starting {symbol} {kind}"))?;
-            slots.insert(*kind, slot);
-        }
-        let ladder = sym.ladder();
-        let step = sym.step.unwrap_or(1.0);
-        let market = liqhost_market::state::MarketConfig { range_pct: sym.depth_range_pct, ..liqhost_market::state::MarketConfig::with_step(step) };
-        let cycle_config = CycleConfig {
-            step,
-            range_pct: sym.depth_range_pct,
-            tiers: ladder.tiers.clone(),
-            disabled: ladder.disabled.clone(),
-            prior: ladder.weights.clone(),
-            state_save_minutes: config.storage.state_save_minutes,
-            ring_capacity: config.storage.ring_capacity,
-        };
-        let setup = PipelineSetup { market, cycle: CycleState::new(cycle_config, None, None), stored_states: BTreeMap::new(), push_weights: false };
-        let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy.clone(), slots, setup)?;
-        pipelines.insert(symbol.to_string(), handle);
-        joins.push(join);
-    }
+    let fleet = Pipelines::start(runtime, engines, configs)?;
+    let pipelines = &fleet.handles;
+    let config = Config::default();
 
     let cpu_before = process_cpu_seconds();
     let started = Instant::now();
-    let mut driver = Driver::new(&symbols, &pipelines, config.feeds.depth_range_pct, config.feeds.depth_publish_ms.max(1));
+    let mut driver = Driver::new(&symbols, pipelines, config.feeds.depth_range_pct, config.feeds.depth_publish_ms.max(1));
     let mut at_stops = Vec::with_capacity(stops.len());
     let mut stops = stops.iter().peekable();
     for record in records {
         while stops.next_if(|t| record.ts >= **t).is_some() {
-            at_stops.push(views_after(&mut driver, &pipelines)?);
+            driver.drain()?;
+            at_stops.push(fleet.views()?);
         }
         driver.record(record)?;
     }
     for _ in stops {
-        at_stops.push(views_after(&mut driver, &pipelines)?);
+        driver.drain()?;
+        at_stops.push(fleet.views()?);
     }
-    driver.checkpoint()?;
-    driver.checkpoint()?;
+    driver.drain()?;
     let seconds = started.elapsed().as_secs_f64();
     let cpu_seconds = process_cpu_seconds() - cpu_before;
     let messages = driver.messages();
 
-    let mut views = BTreeMap::new();
-    for (symbol, p) in &pipelines {
-        views.insert(symbol.clone(), published_view(p)?);
-    }
-    for p in pipelines.values() {
-        p.send(Msg::Shutdown);
-    }
-    for j in joins {
-        let _ = j.join();
-    }
+    let views = fleet.views()?;
+    fleet.shutdown();
     let work: BTreeMap<String, SymbolWork> = views.iter().map(|(s, v)| (s.clone(), work_of(v))).collect();
     let minutes = work.values().map(|w| w.minutes).sum();
     let mut engine_seconds_by_kind: BTreeMap<EngineKind, f64> = BTreeMap::new();
@@ -193,11 +162,60 @@ pub fn replay_pipelines_with(
     Ok((PipelineReplay { figures, views }, at_stops))
 }
 
-/// Each pipeline's view once it has handled everything the driver sent.
-fn views_after(driver: &mut Driver, pipelines: &BTreeMap<String, PipelineHandle>) -> anyhow::Result<BTreeMap<String, Arc<SymbolView>>> {
-    driver.checkpoint()?;
-    driver.checkpoint()?;
-    pipelines.iter().map(|(s, p)| Ok((s.clone(), published_view(p)?))).collect()
+/// Fresh pipelines, one thread per symbol as the host runs them, no persistence: what
+/// every bench and batch run replays into.
+pub struct Pipelines {
+    pub handles: BTreeMap<String, PipelineHandle>,
+    joins: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Pipelines {
+    /// A pipeline per symbol of `configs`, running `engines` with each symbol's config.
+    pub fn start(runtime: &Arc<Runtime>, engines: &Engines, configs: &BTreeMap<String, SymbolConfig>) -> anyhow::Result<Self> {
+        let config = Config::default();
+        let policy = SlotPolicy { checkpoint_every: config.plugins.checkpoint_every.max(1), rollback_window_calls: config.plugins.rollback_window_calls };
+        let mut fleet = Pipelines { handles: BTreeMap::new(), joins: Vec::new() };
+        for (symbol, sym) in configs {
+            let mut slots = BTreeMap::new();
+            for (kind, component) in engines {
+                let slot = Slot::start(runtime.clone(), component.clone(), symbol, sym.engine_config(*kind), None, policy.clone())
+                    .with_context(|| format!("starting {symbol} {kind}"))?;
+                slots.insert(*kind, slot);
+            }
+            let ladder = sym.ladder();
+            let step = sym.step.unwrap_or(1.0);
+            let market = liqhost_market::state::MarketConfig { range_pct: sym.depth_range_pct, ..liqhost_market::state::MarketConfig::with_step(step) };
+            let cycle_config = CycleConfig {
+                step,
+                range_pct: sym.depth_range_pct,
+                tiers: ladder.tiers.clone(),
+                disabled: ladder.disabled.clone(),
+                prior: ladder.weights.clone(),
+                state_save_minutes: config.storage.state_save_minutes,
+                ring_capacity: config.storage.ring_capacity,
+            };
+            let setup = PipelineSetup { market, cycle: CycleState::new(cycle_config, None, None), stored_states: BTreeMap::new(), push_weights: false };
+            let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy.clone(), slots, setup)?;
+            fleet.handles.insert(symbol.to_string(), handle);
+            fleet.joins.push(join);
+        }
+        Ok(fleet)
+    }
+
+    /// Each pipeline's view once it has handled everything sent to it before this call.
+    pub fn views(&self) -> anyhow::Result<BTreeMap<String, Arc<SymbolView>>> {
+        self.handles.iter().map(|(s, p)| Ok((s.clone(), published_view(p)?))).collect()
+    }
+
+    /// Stops every pipeline and waits for its thread.
+    pub fn shutdown(self) {
+        for p in self.handles.values() {
+            p.send(Msg::Shutdown);
+        }
+        for j in self.joins {
+            let _ = j.join();
+        }
+    }
 }
 
 fn work_of(v: &SymbolView) -> SymbolWork {

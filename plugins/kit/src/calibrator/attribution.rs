@@ -64,7 +64,7 @@ struct TierEvidence {
 /// `minute`). `None` when no enabled tier has a matchable level within the tolerance.
 ///
 /// `r_L ∝ w_L · sum_c n_c · exp(-d_c / tau)`, with `d_c = |p - level_c| / src` over the
-/// tier's remembered levels within the tolerance and `n_c` their matchable notional: SPEC's
+/// tier's remembered levels within the tolerance and `n_c` their matchable notional: docs/spec.md's
 /// `w_L · exp(-d_L / tau)` generalised from the nearest level to every nearby level,
 /// weighted by how much is still open there (a level whose positions were already swept
 /// cannot be liquidated again). Computed in log space so tiny kernels cannot underflow

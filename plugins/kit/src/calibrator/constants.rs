@@ -1,4 +1,4 @@
-//! The calibrator's named constants: SPEC.md's values, and the few the model adds.
+//! The calibrator's named constants: docs/spec.md's values, and the few the model adds.
 
 /// Responsibility temperature in percent space (12 bps): how broadly one liquidation is
 /// shared between tiers whose levels sit near it. Scaled by the volatility factor.

@@ -12,7 +12,7 @@ use super::params::{HitWeighting, OpenedNotional};
 use super::tuning::tuned_tolerance;
 use super::update::{enabled_entropy, entropy_floor, propose};
 
-/// Raw implied liquidation price (SPEC): long `e (1 - 1/L + mmr)`, short `e (1 + 1/L - mmr)`.
+/// Raw implied liquidation price (docs/spec.md): long `e (1 - 1/L + mmr)`, short `e (1 + 1/L - mmr)`.
 pub fn implied_level(side: Side, entry: f64, leverage: u32, mmr: f64) -> f64 {
     let inv = 1.0 / f64::from(leverage);
     match side {

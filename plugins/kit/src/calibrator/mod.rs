@@ -44,7 +44,7 @@
 //!
 //! It remembers, for every enabled tier, the *raw* implied levels of entries spread
 //! evenly over the bar's range (`[level(low), level(high)]`, at most 16 buckets), computed
-//! from the ladder's `mmr` with SPEC's formula, not the level prices entry-inference sent
+//! from the ladder's `mmr` with docs/spec.md's formula, not the level prices entry-inference sent
 //! (those carry its bias and its minimum-distance buffer; measuring misses against them would
 //! feed the bias back into itself). Keys are absolute buckets `round(price / step)`; open
 //! notional decays by `level_decay_per_minute` (positions being closed); the memory is bounded
@@ -81,16 +81,16 @@
 //! - **Attribution** ([`attribution`]): over enabled tiers with a remembered level within the
 //!   hit tolerance ([`HIT_BUCKET_TOLERANCE`] = 4 buckets of `step`, the one value used for
 //!   every match and never exceeded), `r_L ∝ w_L · sum_c n_c exp(-d_c / tau)`,
-//!   `d_c = |p - level_c| / src`, `tau = TAU_PCT_BASE · vol_scale`: SPEC's
+//!   `d_c = |p - level_c| / src`, `tau = TAU_PCT_BASE · vol_scale`: docs/spec.md's
 //!   `w_L exp(-d_L / tau)` with the nearest level generalised to the tier's nearby levels
 //!   weighted by their matchable notional `n_c` (a swept level past its grace cannot
 //!   liquidate again). Responsibilities sum to 1 over enabled tiers; disabled tiers never
 //!   take part. The kept event stores, per tier, `ln sum_c n_c exp(-d_c / tau)` and the hit
 //!   credit share `exp(-d_L / delta)` (`d_L` to the nearest level,
 //!   `delta = DELTA_PCT_BASE · vol_scale`), so it can be attributed again under other weights.
-//!   Its weight is its notional (`hit_weighting = "notional"`, SPEC) or 1 (`"count"`).
+//!   Its weight is its notional (`hit_weighting = "notional"`, docs/spec.md) or 1 (`"count"`).
 //! - **Bias** ([`bias`]): the signed miss `sum r_L (p / centroid_L - 1)` feeds an EMA
-//!   (rate `bias_eta`, SPEC's [`BIAS_ETA`] by default, capped at [`BIAS_CAP`], moving from
+//!   (rate `bias_eta`, docs/spec.md's [`BIAS_ETA`] by default, capped at [`BIAS_CAP`], moving from
 //!   the [`MIN_BIAS_SAMPLES`]-th attributed event), `centroid_L` the kernel-weighted mean of
 //!   the tier's raw levels within the tolerance of `p` itself. Measured in the raw frame
 //!   around the event (not around the biased levels the attribution matches), so it
@@ -117,7 +117,7 @@
 //!    the current weights predict, `s` that prior over the window's events; see
 //!    [`update::propose`]). With no prior it is the maximum-likelihood mix, which runs to a
 //!    corner between tiers whose levels lie close together (they share most events and the
-//!    likelihood hardly tells them apart). (One pass would be SPEC's per-window hit rates;
+//!    likelihood hardly tells them apart). (One pass would be docs/spec.md's per-window hit rates;
 //!    with tiers whose levels overlap, one pass only moves part of the way.)
 //! 2. **Evidence ratio** `ratio_L = (P ŵ_L X_L + c) / (P w_L X_L + c)`, `P` the pooled rate,
 //!    `c` = [`PSEUDO_EVENTS`] average events: `ŵ_L / w_L` with ample evidence, near 1 with a
@@ -131,7 +131,7 @@
 //!    `min_entropy_ratio · ln(enabled tiers)` the update is skipped; the calibration carries
 //!    that same entropy, which the adapter logs.
 //!
-//! *Anchoring.* SPEC gives both a learning rate of 0.10 and the anchoring
+//! *Anchoring.* docs/spec.md gives both a learning rate of 0.10 and the anchoring
 //! `0.9 · old + 0.1 · update`. They are one step written twice: `w · ratio^0.1` is, to first
 //! order, `0.9 · w + 0.1 · (w · ratio)`. Applying both would move a weight by 1 % of its
 //! log-error per window (about 50 hours for two thirds of the way), and the `[0.85, 1.20]`

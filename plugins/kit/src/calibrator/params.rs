@@ -27,7 +27,7 @@ pub const MAX_ESTIMATE_PRIOR_EVENTS: f64 = 10_000.0;
 pub const MAX_WINDOW_MINUTES: u32 = 10_080;
 
 crate::params_struct! {
-    /// Every knob of the calibrator. Defaults are SPEC's (window 30 min, learning rate
+    /// Every knob of the calibrator. Defaults are docs/spec.md's (window 30 min, learning rate
     /// 0.10, tuning off); missing keys keep them, unknown keys are rejected.
     pub struct CalibratorParams {
         /// Price bucket width in USD (BTC 20): hit tolerance and the level memory's keys.
@@ -43,7 +43,7 @@ crate::params_struct! {
         /// Survival of remembered level notional per minute (positions being closed):
         /// 0.997 is a half-life of ~3.8 h, the order of how long perp positions are held.
         level_decay_per_minute: f64 = 0.997,
-        /// EMA rate of the bias per attributed event (SPEC's BIAS_ETA); 0 keeps the bias at 0.
+        /// EMA rate of the bias per attributed event (docs/spec.md's BIAS_ETA); 0 keeps the bias at 0.
         bias_eta: f64 = BIAS_ETA,
         /// Standard deviation, in percent of price, of the entries of the positions already
         /// open when the engine starts (see the start book); 0 remembers none.
@@ -59,7 +59,7 @@ crate::params_struct! {
         /// rest; off: that total stays where it was and only ratios within it are learned.
         /// Needs hits in USD: with `hit_weighting = "count"` it does not act.
         learn_group_total: bool = true,
-        /// What a hit weighs: "notional" (USD, SPEC's hit rate) or "count" (one per event).
+        /// What a hit weighs: "notional" (USD, docs/spec.md's hit rate) or "count" (one per event).
         hit_weighting: String = "notional".to_string(),
         /// Where the memory's opened notional comes from: "turnover" (the open interest
         /// times `1 - level_decay_per_minute` a minute, half a side: the positions that
@@ -96,7 +96,7 @@ pub enum OpenedNotional {
 /// How much one liquidation weighs in hit rates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HitWeighting {
-    /// Its notional in USD: SPEC's "attributed liquidated notional".
+    /// Its notional in USD: docs/spec.md's "attributed liquidated notional".
     Notional,
     /// One per event: lower variance when sizes do not depend on the tier.
     Count,

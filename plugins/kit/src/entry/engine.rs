@@ -7,7 +7,7 @@ use super::buckets::Buckets;
 use super::params::EntryParams;
 use super::taker::TakerHistory;
 
-/// Largest |bias| `set_weights` accepts: the calibrator caps its bias at 0.8 % (SPEC
+/// Largest |bias| `set_weights` accepts: the calibrator caps its bias at 0.8 % (docs/spec.md
 /// `BIAS_CAP 0.008`); anything past 5 % is a broken caller, not a learned bias.
 pub const MAX_ABS_BIAS_PCT: f64 = 0.05;
 
@@ -70,7 +70,7 @@ impl EntryEngine {
     /// A ladder that differs from the configured one (tiers, weights, disabled or mmr)
     /// replaces the weights in force with its own: the operator edited the mix. An unchanged
     /// ladder keeps the calibrator's weights. The bias is kept either way. A new step moves
-    /// every bucket to the new grid (see [`Buckets::rebucket`]); for a symbol without a SPEC
+    /// every bucket to the new grid (see [`Buckets::rebucket`]); for a symbol without a docs/spec.md
     /// step, `step = 0` keeps the step in force.
     pub fn configure(&mut self, ladder: Ladder, params: EntryParams) -> Result<(), EngineError> {
         ladder.validate()?;

@@ -3,7 +3,7 @@
 use crate::types::{PredictedLevel, Side};
 
 /// How far (fraction of the entry) a position of leverage `leverage` is from liquidation:
-/// `1/L - mmr`, but never under `buffer`. At SPEC's 0.4 % mmr a 250x position would be
+/// `1/L - mmr`, but never under `buffer`. At docs/spec.md's 0.4 % mmr a 250x position would be
 /// liquidated at its entry (distance 0) and a 300x one above it; no venue lets a position
 /// open that way, so the predecessor's 0.2 % buffer is the smallest distance a tier gets.
 pub fn liquidation_distance(leverage: u32, mmr: f64, buffer: f64) -> f64 {
@@ -11,7 +11,7 @@ pub fn liquidation_distance(leverage: u32, mmr: f64, buffer: f64) -> f64 {
 }
 
 /// Liquidation price of a position opened at `entry`: long `e·(1 − d + bias)`, short
-/// `e·(1 + d + bias)` with `d` from [`liquidation_distance`], i.e. SPEC's `e·(1 − 1/L + mmr)`
+/// `e·(1 + d + bias)` with `d` from [`liquidation_distance`], i.e. docs/spec.md's `e·(1 − 1/L + mmr)`
 /// and `e·(1 + 1/L − mmr)` shifted by `bias_pct · e`. The bias is the calibrator's signed
 /// miss `(actual − predicted) / src`, so adding `bias · e` (e is that minute's src) undoes it
 /// in the unit it was measured in; a positive bias moves both sides' levels up.

@@ -37,11 +37,11 @@
 //!    src's bucket ([`Window::around`], at most 1000 buckets, narrowed when finer); the
 //!    combined heatmap; the pools ([`side_pools`]) and how many are boosted.
 //!
-//! # Choices SPEC leaves open
+//! # Choices docs/spec.md leaves open
 //!
-//! - **Liquidation price**: SPEC's `e·(1 ∓ 1/L ± mmr)`, with the distance `1/L − mmr` never
+//! - **Liquidation price**: docs/spec.md's `e·(1 ∓ 1/L ± mmr)`, with the distance `1/L − mmr` never
 //!   under `buffer` (the predecessor used its 0.2 % buffer as extra distance in the formula,
-//!   `e·(1 − 1/L − buffer)`; SPEC's mmr replaced that role, and at 0.4 % mmr a 250x level
+//!   `e·(1 − 1/L − buffer)`; docs/spec.md's mmr replaced that role, and at 0.4 % mmr a 250x level
 //!   would sit at the entry, so the buffer is kept as the minimum distance). The bias is a
 //!   signed fraction of the entry added on both sides: `e·(1 − d + bias)`, `e·(1 + d + bias)`.
 //! - **Bucket keys**: absolute index `round(price / step)`, so re-centring never drifts. The

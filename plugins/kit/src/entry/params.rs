@@ -1,39 +1,39 @@
-//! Entry-inference parameters (`[symbols.X.params.entry-inference]`), SPEC constants, grid steps.
+//! Entry-inference parameters (`[symbols.X.params.entry-inference]`), docs/spec.md constants, grid steps.
 
 use crate::math;
 use crate::types::EngineError;
 
-/// SPEC: every projected and tape bucket keeps this share of its notional per minute.
+/// docs/spec.md: every projected and tape bucket keeps this share of its notional per minute.
 pub const DECAY_PER_MINUTE: f64 = 0.995;
-/// SPEC/predecessor: minimum distance between entry and liquidation price, as a fraction of
+/// docs/spec.md and the predecessor: minimum distance between entry and liquidation price, as a fraction of
 /// the entry (see the [module docs](super) for how it is used).
 pub const LIQUIDATION_BUFFER: f64 = 0.002;
-/// SPEC: share of the combined heatmap given to the (normalised) liquidation tape.
+/// docs/spec.md: share of the combined heatmap given to the (normalised) liquidation tape.
 pub const TAPE_WEIGHT: f64 = 0.35;
-/// SPEC: share of the combined heatmap given to the (normalised) projection.
+/// docs/spec.md: share of the combined heatmap given to the (normalised) projection.
 pub const PROJECTION_WEIGHT: f64 = 0.65;
-/// SPEC: minutes of taker flow that decide the long/short split of new open interest.
+/// docs/spec.md: minutes of taker flow that decide the long/short split of new open interest.
 pub const HISTORY_MINUTES: u32 = 10;
-/// SPEC: most of the projected total an OI drop may close in one minute.
+/// docs/spec.md: most of the projected total an OI drop may close in one minute.
 pub const MAX_OI_REDUCTION_PER_MINUTE: f64 = 0.25;
-/// SPEC: share of a projected bucket removed when the bar trades through it.
+/// docs/spec.md: share of a projected bucket removed when the bar trades through it.
 pub const SWEEP_REDUCTION_FACTOR: f64 = 0.70;
-/// SPEC: a swept bucket left under this many USD is dropped.
+/// docs/spec.md: a swept bucket left under this many USD is dropped.
 pub const SWEEP_MIN_BUCKET_USD: f64 = 100.0;
-/// SPEC: pools gather buckets within this fraction of the price around their peak.
+/// docs/spec.md: pools gather buckets within this fraction of the price around their peak.
 pub const CLUSTER_RADIUS_PCT: f64 = 0.005;
-/// SPEC: pools under this notional are not reported.
+/// docs/spec.md: pools under this notional are not reported.
 pub const MIN_POOL_NOTIONAL_USD: f64 = 10_000.0;
-/// SPEC: most pools reported per side.
+/// docs/spec.md: most pools reported per side.
 pub const MAX_POOLS_PER_SIDE: u32 = 20;
 /// Predecessor's `COMBINED_ZONE_BOOST`: a pool fed by both tape and projection counts 1.5
 /// times its notional (combined-source zones were swept 56 % of the time, pure projections
 /// almost never).
 pub const POOL_BOOST: f64 = 1.5;
-/// SPEC: the output window spans ±10 % of the bar's src.
+/// docs/spec.md: the output window spans ±10 % of the bar's src.
 pub const DEFAULT_RANGE_PCT: f64 = 0.10;
 
-/// Grid steps of the symbols SPEC names (price units per bucket).
+/// Grid steps of the symbols docs/spec.md names (price units per bucket).
 pub const SYMBOL_STEPS: [(&str, f64); 3] = [("BTC", 20.0), ("ETH", 1.0), ("SOL", 0.1)];
 /// For any other symbol the automatic step is this fraction of the first price seen, rounded
 /// down to a 1-2-5 value: 0.05 % of the price is BTC's 20 at 40 000, and keeps ±10 % within
@@ -43,11 +43,19 @@ pub const AUTO_STEP_FRACTION: f64 = 0.0005;
 pub const MAX_HISTORY_MINUTES: u32 = 1440;
 /// Most pools per side that may be asked for: one per bucket of the largest window.
 pub const MAX_POOLS_LIMIT: u32 = 1000;
+/// Log-sd of the standard build's start book: 2 % of the price, a round figure of a few
+/// days' moves (not fitted to any market; the simulator spreads its own by 0.9-1.5 %).
+pub const STANDARD_START_BOOK_SPREAD_PCT: f64 = 0.02;
+/// The standard build's entry points over a bar's range: enough that a minute's entries
+/// spread over its range at the grids' bucket sizes.
+pub const STANDARD_ENTRY_POINTS: u32 = 4;
+/// Most entry points per minute: beyond a few the spread is as smooth as the grid allows.
+pub const MAX_ENTRY_POINTS: u32 = 32;
 /// Largest boost accepted: beyond it a pool's notional would be mostly invented.
 pub const MAX_POOL_BOOST: f64 = 100.0;
 
 crate::params_struct! {
-    /// Every knob of entry inference. Defaults are SPEC's (BTC) values; missing keys keep
+    /// Every knob of entry inference. Defaults are docs/spec.md's (BTC) values; missing keys keep
     /// them, unknown keys are rejected.
     pub struct EntryParams {
         /// Bucket width in price units; 0 picks the symbol's step (BTC 20, ETH 1, SOL 0.1,
@@ -79,10 +87,37 @@ crate::params_struct! {
         max_pools_per_side: u32 = MAX_POOLS_PER_SIDE,
         /// Notional multiplier of a pool fed by both tape and projection (>= 1).
         pool_boost: f64 = POOL_BOOST,
+        /// What is taken as opened each minute: `"oi_deltas"` (docs/spec.md: only net open-interest
+        /// rises) or `"turnover"`: the rises plus `oi_usd · (1 − decay)`, the positions that
+        /// replace the ones the decay takes as closed, so the projection holds the open
+        /// interest in steady state instead of the few net rises (docs/model-quality.md).
+        opened_notional: String = String::from("oi_deltas"),
+        /// Spread of the entries of positions already open when the engine starts, as a
+        /// fraction of the price (0: none). At the first minute with open interest and
+        /// nothing projected, the open interest is placed at 16 normal quantiles of entry
+        /// around the src with this log-sd, over the tiers by the weights in force.
+        start_book_spread_pct: f64 = 0.0,
+        /// Points over the bar's range the minute's opens are spread over (1: all at the
+        /// src, docs/spec.md): entries happen all through the minute, not at its OHLC4.
+        entry_points: u32 = 1,
     }
 }
 
 impl EntryParams {
+    /// The standard component's defaults: docs/spec.md's, with the projection holding the open
+    /// interest (turnover opens, a start book, entries over the bar's range). docs/spec.md's own
+    /// (`default()`) projects net open-interest rises only, at the src: on the simulator
+    /// that projection held about a fifteenth of the notional later liquidated where the
+    /// price went, and scored below the trivial predictor (docs/model-quality.md).
+    pub fn standard() -> Self {
+        EntryParams {
+            opened_notional: "turnover".into(),
+            start_book_spread_pct: STANDARD_START_BOOK_SPREAD_PCT,
+            entry_points: STANDARD_ENTRY_POINTS,
+            ..EntryParams::default()
+        }
+    }
+
     /// Checks every parameter is usable; each failure is `InvalidConfig` naming the key.
     pub fn validate(&self) -> Result<(), EngineError> {
         let in_range = |name: &str, value: f64, ok: bool, want: &str| {
@@ -119,11 +154,18 @@ impl EntryParams {
             )));
         }
         in_range("pool_boost", self.pool_boost, (1.0..=MAX_POOL_BOOST).contains(&self.pool_boost), "in [1, 100]")?;
+        if !matches!(self.opened_notional.as_str(), "oi_deltas" | "turnover") {
+            return Err(EngineError::InvalidConfig(format!("opened_notional must be \"oi_deltas\" or \"turnover\", got {:?}", self.opened_notional)));
+        }
+        in_range("start_book_spread_pct", self.start_book_spread_pct, (0.0..0.5).contains(&self.start_book_spread_pct), "in [0, 0.5)")?;
+        if !(1..=MAX_ENTRY_POINTS).contains(&self.entry_points) {
+            return Err(EngineError::InvalidConfig(format!("entry_points must be in 1..={MAX_ENTRY_POINTS}, got {}", self.entry_points)));
+        }
         Ok(())
     }
 
     /// The step this config fixes for `symbol`: the `step` parameter, else the symbol's
-    /// SPEC step; `None` for other symbols (the engine then picks [`auto_step`] once).
+    /// docs/spec.md step; `None` for other symbols (the engine then picks [`auto_step`] once).
     pub fn configured_step(&self, symbol: &str) -> Option<f64> {
         if self.step > 0.0 {
             return Some(self.step);
@@ -133,7 +175,7 @@ impl EntryParams {
     }
 }
 
-/// The automatic step for a symbol SPEC does not name: [`AUTO_STEP_FRACTION`] of `price`,
+/// The automatic step for a symbol docs/spec.md does not name: [`AUTO_STEP_FRACTION`] of `price`,
 /// rounded down to a 1-2-5 value (…, 0.1, 0.2, 0.5, 1, 2, 5, …). `price` must be > 0.
 pub fn auto_step(price: f64) -> f64 {
     let target = AUTO_STEP_FRACTION * price;

@@ -36,7 +36,7 @@ impl TakerHistory {
 
     /// Share of taker-buy notional in the window: aggressive buyers open longs, aggressive
     /// sellers open shorts. With no taker flow at all there is no information: 0.5. Not
-    /// clamped (the predecessor kept it in [0.1, 0.9]; SPEC does not, and a one-sided tape
+    /// clamped (the predecessor kept it in [0.1, 0.9]; docs/spec.md does not, and a one-sided tape
     /// really is one-sided).
     pub fn long_share(&self) -> f64 {
         let buy: f64 = self.minutes.iter().map(|m| m.buy_usd).sum();

@@ -18,7 +18,7 @@ impl EntryEngine {
     ///
     /// Events wait in [`EntryEngine::pending_tape`] and join the tape at the next minute after
     /// its decay (an event counts in full in the minute it happened in; `ts_ms` is not used).
-    /// For a symbol without a SPEC step, a liquidation before the first bar fixes the
+    /// For a symbol without a docs/spec.md step, a liquidation before the first bar fixes the
     /// automatic step from its price.
     pub fn on_liquidations(&mut self, events: &[Liquidation]) -> Result<(), EngineError> {
         if events.len() > MAX_EVENTS_PER_CALL {

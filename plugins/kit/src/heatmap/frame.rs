@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::types::{EngineError, Grid};
 
 /// Most buckets one frame may have: the 4096-byte history record holds a 44-byte header
-/// and two intensity bytes per bucket (SPEC "Binary history record"), so 1000 fit.
+/// and two intensity bytes per bucket (docs/spec.md "Binary history record"), so 1000 fit.
 pub const MAX_FRAME_BUCKETS: u32 = 1000;
 
 /// Which heatmap a frame belongs to (mirror of WIT `frame-kind`). Each kind has its own

@@ -11,7 +11,7 @@ pub const MAX_TTL_MINUTES: u32 = 7 * 24 * 60;
 
 crate::params_struct! {
     /// Every knob of the heatmap engine. The ZoneTracker defaults are the predecessor's
-    /// (seeds/001 "ZoneTracker (UI stability)"); the scaling defaults are this engine's
+    /// (docs/spec.md "heatmap": the ZoneTracker); the scaling defaults are this engine's
     /// (see the [module docs](super) for why). Missing keys keep them, unknown keys fail.
     pub struct HeatmapParams {
         /// Percentile (as a fraction) of a frame's positive bucket values that sets the

@@ -34,7 +34,7 @@ pub struct Reliability {
 }
 
 /// A row of [`Reliability::deciles`]: adjacent bins merged.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ReliabilityRow {
     /// Lower edge of the first merged bin (USD); 0 for the underflow bin.
     pub predicted_from: f64,

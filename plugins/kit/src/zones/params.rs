@@ -7,7 +7,7 @@ use crate::types::EngineError;
 pub const UNLISTED_TIER_WEIGHT: f64 = 0.5;
 
 crate::params_struct! {
-    /// Every knob of the zone lifecycle. Defaults are the predecessor's constants (SPEC
+    /// Every knob of the zone lifecycle. Defaults are the predecessor's constants (docs/spec.md
     /// "zone-manager"); missing keys keep them, unknown keys are rejected.
     pub struct ZoneParams {
         /// Minutes without reinforcement after which a zone may expire (if price is far).

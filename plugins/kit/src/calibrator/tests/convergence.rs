@@ -105,7 +105,7 @@ fn the_fast_build_settings_also_learn_it() {
     assert!(mean6 < 0.5 * runs[0][0], "fast mean TV at 6 h {mean6:.3}");
 }
 
-/// BTC as the host's simulator runs it, from SPEC's prior: the figures the brief asks for.
+/// BTC as the host's simulator runs it, from docs/spec.md's prior: the figures the brief asks for.
 /// 5x levels sit 19.6 % from entry and 20x/25x 4.6 %/3.6 %: at 3 % daily volatility the
 /// price does not reach them in hours, so their weights (0.79 of the prior, 0.52 of the
 /// truth) cannot be learned from their own liquidations. With the group total learned from

@@ -70,7 +70,7 @@ impl Rng {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Projection {
     /// From the rise of open interest in USD, split by the minute's share of long opens
-    /// (what SPEC's entry-inference does; it sees net, not gross, flows).
+    /// (what docs/spec.md's entry-inference does; it sees net, not gross, flows).
     OiDelta,
     /// The notional really opened per side (an ideal entry-inference).
     Ideal,
@@ -114,7 +114,7 @@ struct Position {
 }
 
 impl Market {
-    /// BTC as the host's simulator has it (SimSymbol::standard("BTC")), starting from SPEC's prior.
+    /// BTC as the host's simulator has it (SimSymbol::standard("BTC")), starting from docs/spec.md's prior.
     pub fn btc(projection: Projection, seed: u64) -> Market {
         Market {
             tiers: vec![5, 10, 20, 25, 50, 75, 100, 125, 150, 200, 250],
