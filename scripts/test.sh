@@ -9,6 +9,15 @@ fi
 # (engines and test fixtures).
 cargo build --profile plugin --target wasm32-wasip2 --workspace --exclude liqhost --exclude liqhost-market --exclude liqhost-sim
 export LIQHOST_WASM_DIR="${CARGO_TARGET_DIR:-$PWD/target}/wasm32-wasip2/plugin"
+# The Python zone manager (tests/python_guest.rs). Exit 2: componentize-py cannot be
+# installed here, and those tests skip; any other failure stops the run.
+py_status=0
+py_wasm="$(bash scripts/build-python-guest.sh)" || py_status=$?
+if [ "$py_status" -eq 0 ]; then
+    export LIQHOST_PY_WASM="$py_wasm"
+elif [ "$py_status" -ne 2 ]; then
+    exit "$py_status"
+fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
