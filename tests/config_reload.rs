@@ -66,3 +66,63 @@ fn applies_a_ladder_edit_to_that_symbol_only_without_reinstantiating() {
     assert!(eth_view.zones.iter().any(|z| z.weight > 0.1));
     service.shutdown();
 }
+
+/// A component that appears after start gets a slot with its symbol's configured ladder and
+/// that engine's own params (not a sibling engine's config, nor the built-in ladder).
+#[test]
+fn a_slot_added_later_gets_its_symbols_ladder_and_its_own_engines_params() {
+    let sandbox = Sandbox::new(&[("zone_manager", "zone_manager")]);
+    let path = sandbox.dir.path().join("liqhost.toml");
+    let text = CONFIG
+        .replace("PLUGINS", sandbox.plugins().to_str().unwrap())
+        .replace("DATA", sandbox.dir.path().join("data").to_str().unwrap())
+        .replace(
+            "[symbols.BTC]\n",
+            "[symbols.BTC]\nladder = { tiers = [5, 20, 50], weights = [1.0, 2.0, 1.0] }\nparams.zone-manager = { max_zone_weight = 2.0 }\nparams.calibrator = { window_minutes = 5 }\n",
+        );
+    std::fs::write(&path, &text).unwrap();
+    let config = liqhost::config::Config::load(&path).unwrap();
+    let (service, _) = start_host(config, Some(path));
+    let btc = service.pipeline("BTC").unwrap().clone();
+    assert!(btc.view().slot(EngineKind::Calibrator).is_none(), "no calibrator component yet");
+
+    replace_file(&sandbox.plugin("calibrator"), &wasm("calibrator"));
+    wait_until("BTC's calibrator slot to start", Duration::from_secs(20), || btc.view().slot(EngineKind::Calibrator).is_some());
+    // Five snapshots of the configured three-tier ladder: with its own `window_minutes = 5`
+    // the calibrator closes a window (SPEC's default is 30); with the zone manager's
+    // params it would have refused to start (unknown `max_zone_weight`).
+    let snapshot = |seq: u64| liqhost::plugin::bindings::cal::MinuteSnapshot {
+        seq,
+        minute: 1_000 + seq as i64,
+        src: 60_000.0,
+        high: 60_100.0,
+        low: 59_900.0,
+        close: 60_000.0,
+        volume_usd: 1e6,
+        oi_usd: 1e8,
+        weights: vec![0.25, 0.5, 0.25],
+        buffer: 0.002,
+        levels: Vec::new(),
+    };
+    let calls = (1..=5).map(|seq| (EngineKind::Calibrator, liqhost::plugin::Call::CalMinute { snapshot: snapshot(seq) })).collect();
+    assert!(btc.send(liqhost::pipeline::Msg::Calls(calls)));
+    let stats = wait_for_stats(&btc, |s| s.snapshots == 5);
+    assert_eq!(stats.weights.len(), 3, "the configured ladder's three tiers: {:?}", stats.weights);
+    assert_eq!(stats.calibrations, 1, "a window of five minutes closed: the calibrator's own params");
+    service.shutdown();
+}
+
+/// The calibrator's stats once `done` holds (read through the pipeline).
+fn wait_for_stats(pipeline: &liqhost::pipeline::PipelineHandle, done: impl Fn(&liqhost::plugin::bindings::cal::CalibratorStats) -> bool) -> liqhost::plugin::bindings::cal::CalibratorStats {
+    let mut last = None;
+    wait_until("the calibrator's stats", Duration::from_secs(10), || {
+        let read = ask(pipeline, |reply| liqhost::pipeline::Msg::Read { kind: EngineKind::Calibrator, call: liqhost::plugin::Call::CalStats, reply });
+        if let Ok((liqhost::plugin::Output::CalStats(s), _)) = read {
+            let ok = done(&s);
+            last = Some(s);
+            return ok;
+        }
+        false
+    });
+    last.expect("stats read")
+}

@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::ask::ask_blocking;
 use super::compare::{self, Comparison, Divergence, Row};
 use super::divergence::{frames_divergence, heatmap_l1};
+pub use super::replay_feed::ReplayFigures;
 use super::replay_feed::Driver;
 use crate::config::{Config, SymbolConfig};
 use crate::pipeline::{Msg, PipelineHandle, SymbolView};
@@ -36,22 +37,6 @@ pub struct AbOptions {
     pub symbol: String,
     /// Where the other engines' components are (`<stem>.wasm`).
     pub plugins_dir: PathBuf,
-}
-
-/// What the replay fed the pipelines.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct ReplayFigures {
-    pub records: u64,
-    pub bad_records: u64,
-    pub messages: u64,
-    pub parse_errors: u64,
-    pub market_events: u64,
-    pub depth_updates: u64,
-    /// What the pipeline made of it (pipeline a).
-    pub minutes: u64,
-    pub liquidations: u64,
-    pub depth_frames: u64,
-    pub seconds: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]

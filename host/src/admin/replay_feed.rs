@@ -3,15 +3,31 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use serde::Serialize;
 use liqhost_market::capture::{CaptureRecord, RecordKind};
 use liqhost_market::session::FeedSession;
 use liqhost_market::{MarketEvent, SymbolMap, Venue};
 
 use super::ask::ask_blocking;
-use super::offline::ReplayFigures;
 use crate::pipeline::{Msg, PipelineHandle};
 use crate::plugin::{Call, EngineKind};
 use crate::replay::{rest_path, venue_of};
+
+/// What the replay fed the pipelines.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ReplayFigures {
+    pub records: u64,
+    pub bad_records: u64,
+    pub messages: u64,
+    pub parse_errors: u64,
+    pub market_events: u64,
+    pub depth_updates: u64,
+    /// What the pipeline made of it (pipeline a).
+    pub minutes: u64,
+    pub liquidations: u64,
+    pub depth_frames: u64,
+    pub seconds: f64,
+}
 
 /// Messages sent to a pipeline between two waits for it to catch up: the replay reads
 /// far faster than engines run, and an unbounded lead would hold the capture in memory.

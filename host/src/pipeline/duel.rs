@@ -14,7 +14,7 @@ use liqhost_kit::scores::verdict::{compare, ScoreBlocks};
 use liqhost_kit::scores::{LogScoreParams, LogScorer, Prediction};
 use serde::Serialize;
 
-use super::cycle::normalised;
+use super::weights::normalised;
 use super::scores::{kit_grid, kit_side, ScoreFigures};
 use crate::plugin::bindings::cal::Calibration;
 use crate::plugin::bindings::types::{Bar, EngineConfig, Liquidation};

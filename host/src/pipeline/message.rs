@@ -18,8 +18,9 @@ pub enum Msg {
     Market(Vec<liqhost_market::MarketEvent>),
     /// A venue's synced book around the mid at exchange time `ts_ms`.
     Depth { depth: liqhost_market::session::VenueDepth, ts_ms: i64 },
-    /// Start a slot for an engine that had no component yet.
-    AddSlot { kind: EngineKind, component: Arc<LoadedComponent> },
+    /// Start a slot for an engine that had no component yet, with the symbol's config for
+    /// that engine (its ladder and that engine's own params).
+    AddSlot { kind: EngineKind, component: Arc<LoadedComponent>, config: EngineConfig },
     Swap { kind: EngineKind, component: Arc<LoadedComponent>, origin: String, reply: Option<Reply<SwapRecord>> },
     Rollback { kind: EngineKind, reply: Reply<SwapRecord> },
     Configure { kind: EngineKind, config: EngineConfig },

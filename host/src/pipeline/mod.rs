@@ -5,22 +5,33 @@
 //! - `view`: the immutable snapshot a pipeline publishes after each batch.
 //! - `products`: the engines' published results (weights, frames, history).
 //! - `task`: the owning loop (events in order, swaps between batches).
-//! - `cycle`: the minute cycle (bar → entry-inference → calibrator → zones → frames) and persistence.
+//! - `publish`: the view a pipeline publishes after each batch.
+//! - `engines`: the symbol's slots and the accounting of every call on them.
+//! - `cycle`: the minute cycle's state (config, sequence, weights, products, history, scores).
+//! - `minute`: the minute cycle itself (bar → entry-inference → calibrator → zones → frames).
+//! - `persist`: the cycle's files (latest snapshot, engine states, weights).
+//! - `weights`: weight vectors normalised over a ladder's enabled tiers.
 //! - `scores`: the served heatmap's proper scores, online, beside the trivial baseline.
 //! - `duel`: a calibrator experiment judged by the log score (twin entry-inferences).
 //! - `convert`: market records to engine records and history records.
 
 mod convert;
 mod cycle;
+mod engines;
+mod minute;
+mod persist;
+mod weights;
 mod duel;
 mod message;
 mod products;
+mod publish;
 mod scores;
 mod task;
 mod view;
 
 pub use convert::frame as frame_of;
-pub use cycle::{grid_around, normalised, CycleConfig, CycleState, NORMALISED_TOLERANCE};
+pub use cycle::{grid_around, CycleConfig, CycleState};
+pub use weights::{normalised, NORMALISED_TOLERANCE};
 pub use message::{Msg, Reply};
 pub use products::{CycleCounters, Products, WeightsSource, WeightsView};
 pub use duel::DuelView;

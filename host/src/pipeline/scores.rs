@@ -4,9 +4,16 @@ use liqhost_kit::scores::{trivial_pools, trivial_prediction, HitCounter, LogScor
 use liqhost_kit::types::{Grid as KitGrid, Side as KitSide};
 use serde::Serialize;
 
-use super::cycle::HIT_BUCKET_TOLERANCE;
 use crate::plugin::bindings::ei::InferenceOutput;
 use crate::plugin::bindings::types::{Bar, Grid, Liquidation, Side};
+
+/// docs/spec.md's one hit tolerance: a liquidation within this many buckets of a pool is a hit.
+pub const HIT_BUCKET_TOLERANCE: f64 = 4.0;
+
+/// Minutes after a projection over which its liquidations are scored (docs/model-quality.md):
+/// an hour, long enough for the price to reach levels a few percent away, short enough
+/// that the positions behind a projection are mostly still open.
+pub const SCORE_HORIZON_MINUTES: u32 = 60;
 
 /// Pools per side of the trivial predictor's hit rate: as many as entry-inference publishes.
 const TRIVIAL_POOLS_PER_SIDE: usize = 20;

@@ -8,13 +8,13 @@ use std::thread::{self, JoinHandle};
 use arc_swap::ArcSwap;
 
 use super::cycle::CycleState;
+use super::engines::Engines;
 use super::message::Msg;
 use super::products::WeightsSource;
-use super::view::{Counters, MarketView, RecentLiquidations, SymbolView};
+use super::view::{MarketView, RecentLiquidations, SymbolView};
 use crate::store::SavedState;
 use liqhost_market::state::{MarketConfig, MarketOutput, SymbolMarket};
-use crate::plugin::bindings::zm;
-use crate::plugin::{Call, EngineKind, Output, Runtime, Slot, SlotError, SlotPolicy, SlotStatus};
+use crate::plugin::{EngineKind, Runtime, Slot, SlotPolicy};
 
 /// Messages drained into one batch before a view is published.
 const MAX_BATCH_MESSAGES: usize = 256;
@@ -57,28 +57,21 @@ impl PipelineHandle {
 
 pub(super) struct Pipeline {
     pub(super) symbol: String,
-    runtime: Arc<Runtime>,
-    policy: SlotPolicy,
-    pub(super) slots: BTreeMap<EngineKind, Slot>,
-    counters: Counters,
-    view: Arc<ArcSwap<SymbolView>>,
-    published: tokio::sync::watch::Sender<u64>,
-    market: SymbolMarket,
-    market_view: MarketView,
-    recent_minutes: std::collections::VecDeque<liqhost_market::state::MinuteClose>,
-    recent_liquidations: RecentLiquidations,
-    market_out: Vec<MarketOutput>,
+    pub(super) runtime: Arc<Runtime>,
+    pub(super) policy: SlotPolicy,
+    pub(super) engines: Engines,
+    pub(super) view: Arc<ArcSwap<SymbolView>>,
+    pub(super) published: tokio::sync::watch::Sender<u64>,
+    pub(super) market: SymbolMarket,
+    pub(super) market_view: MarketView,
+    pub(super) recent_minutes: std::collections::VecDeque<liqhost_market::state::MinuteClose>,
+    pub(super) recent_liquidations: RecentLiquidations,
+    pub(super) market_out: Vec<MarketOutput>,
     pub(super) cycle: CycleState,
     /// States a previous run saved for engines whose component was not there at start.
-    stored_states: BTreeMap<EngineKind, SavedState>,
-    shut_down: bool,
-    /// An engine was called since the last publish: progress must be read again.
-    touched: bool,
-    /// The zone manager consumed something since the last publish: zones must be read again.
-    zones_touched: bool,
-    stopping: Arc<std::sync::atomic::AtomicBool>,
-    /// The judge of a running calibrator experiment (None without one).
-    pub(super) duel: Option<super::duel::Duel>,
+    pub(super) stored_states: BTreeMap<EngineKind, SavedState>,
+    pub(super) shut_down: bool,
+    pub(super) stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Everything a pipeline starts with besides its slots.
@@ -106,8 +99,7 @@ pub fn spawn(
         symbol: symbol.to_string(),
         runtime,
         policy,
-        slots,
-        counters: Counters::default(),
+        engines: Engines::new(slots),
         view: view.clone(),
         published,
         market: SymbolMarket::new(Arc::from(symbol), setup.market),
@@ -118,15 +110,12 @@ pub fn spawn(
         cycle: setup.cycle,
         stored_states: setup.stored_states,
         shut_down: false,
-        touched: true,
-        zones_touched: true,
         stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
-        duel: None,
     };
     // A fresh entry-inference starts from the ladder in its config; stored weights (and
     // the bias) replace those at once.
     if setup.push_weights {
-        pipeline.push_weights();
+        pipeline.cycle.push_weights(&mut pipeline.engines);
     }
     pipeline.publish(true);
     let stopping = pipeline.stopping.clone();
@@ -143,7 +132,7 @@ impl Pipeline {
             let mut drained = 0;
             while let Some(msg) = next.take() {
                 if self.stopping.load(std::sync::atomic::Ordering::Relaxed) && matches!(msg, Msg::Market(_) | Msg::Depth { .. }) {
-                    self.counters.dropped_at_shutdown += 1;
+                    self.engines.counters.dropped_at_shutdown += 1;
                     drained += 1;
                     next = rx.try_recv().ok();
                     continue;
@@ -160,7 +149,7 @@ impl Pipeline {
                     next = rx.try_recv().ok();
                 }
             }
-            self.counters.batches += 1;
+            self.engines.counters.batches += 1;
             self.publish(slots_changed);
         }
     }
@@ -169,7 +158,7 @@ impl Pipeline {
         match msg {
             Msg::Calls(calls) => {
                 for (kind, call) in calls {
-                    self.engine(kind, call);
+                    self.engines.call(kind, call);
                 }
                 return Step::Continue(false);
             }
@@ -187,11 +176,10 @@ impl Pipeline {
                 self.absorb_market_outputs();
                 return Step::Continue(false);
             }
-            Msg::AddSlot { kind, component } => {
-                if self.slots.contains_key(&kind) {
+            Msg::AddSlot { kind, component, config } => {
+                if self.engines.slots.contains_key(&kind) {
                     return Step::Continue(false);
                 }
-                let config = self.config_for(kind);
                 let stored = self.stored_states.remove(&kind);
                 let started = match stored {
                     Some(state) => Slot::start(self.runtime.clone(), component.clone(), &self.symbol, config.clone(), Some(&state.bytes), self.policy.clone())
@@ -202,20 +190,20 @@ impl Pipeline {
                 match started {
                     Ok(slot) => {
                         tracing::info!(engine = %kind, "slot started");
-                        self.slots.insert(kind, slot);
+                        self.engines.slots.insert(kind, slot);
                     }
                     Err(error) => tracing::error!(engine = %kind, %error, "slot could not start"),
                 }
                 return Step::Continue(true);
             }
             Msg::Swap { kind, component, origin, reply } => {
-                let result = match self.slots.get_mut(&kind) {
+                let result = match self.engines.slots.get_mut(&kind) {
                     Some(slot) => slot.swap(component, &origin).map_err(|e| e.to_string()),
                     None => Err(format!("no {kind} slot for this symbol")),
                 };
                 match &result {
                     Err(error) => tracing::warn!(engine = %kind, %origin, %error, "swap refused; the running version keeps serving"),
-                    Ok(_) => self.save_states("swap"),
+                    Ok(_) => self.cycle.save_states(&mut self.engines, "swap"),
                 }
                 if let Some(reply) = reply {
                     let _ = reply.send(result);
@@ -225,15 +213,15 @@ impl Pipeline {
             Msg::Rollback { kind, reply } => {
                 let result = self.with_slot(kind, |s| s.rollback().map_err(|e| e.to_string()));
                 if result.is_ok() {
-                    self.save_states("rollback");
+                    self.cycle.save_states(&mut self.engines, "rollback");
                 }
                 let _ = reply.send(result);
             }
             Msg::Configure { kind, config } => {
                 let ladder = config.ladder.clone();
-                if let Some(slot) = self.slots.get_mut(&kind) {
+                if let Some(slot) = self.engines.slots.get_mut(&kind) {
                     match slot.configure(config) {
-                        Ok(()) => *self.counters.configures.entry(kind).or_default() += 1,
+                        Ok(()) => *self.engines.counters.configures.entry(kind).or_default() += 1,
                         Err(error) => tracing::warn!(engine = %kind, %error, "config refused by the engine; keeping the old one"),
                     }
                 }
@@ -243,10 +231,10 @@ impl Pipeline {
             }
             Msg::SetWeights { weights, bias_pct } => {
                 let w = &mut self.cycle.products.weights;
-                w.weights = super::cycle::normalised(&w.tiers, &w.disabled, &weights);
+                w.weights = super::weights::normalised(&w.tiers, &w.disabled, &weights);
                 w.bias_pct = bias_pct;
                 self.cycle.dirty = true;
-                self.push_weights();
+                self.cycle.push_weights(&mut self.engines);
             }
             Msg::StartShadow { kind, component, from_primary_state, reply } => {
                 let result = self.with_slot(kind, |s| s.start_shadow(component, from_primary_state).map_err(|e| e.to_string()));
@@ -268,7 +256,7 @@ impl Pipeline {
             Msg::Promote { kind, reply } => {
                 let result = self.with_slot(kind, |s| s.promote().map_err(|e| e.to_string()));
                 if result.is_ok() {
-                    self.save_states("promote");
+                    self.cycle.save_states(&mut self.engines, "promote");
                 }
                 self.end_duel(kind);
                 let _ = reply.send(result);
@@ -284,7 +272,7 @@ impl Pipeline {
                 // Runs once: a second shutdown message finds the flag set.
                 if !self.shut_down {
                     self.shut_down = true;
-                    self.save_states("shutdown");
+                    self.cycle.save_states(&mut self.engines, "shutdown");
                 }
                 return Step::Stop;
             }
@@ -301,7 +289,7 @@ impl Pipeline {
         for output in &outputs {
             match output {
                 MarketOutput::Minute(close) => {
-                    self.feed_liquidations(&liquidations);
+                    self.cycle.feed_liquidations(&mut self.engines, &liquidations);
                     liquidations.clear();
                     self.market_view.minutes_closed += 1;
                     if self.recent_minutes.len() == RECENT_MINUTES {
@@ -309,11 +297,11 @@ impl Pipeline {
                     }
                     self.recent_minutes.push_back(close.clone());
                     minutes_changed = true;
-                    self.run_minute(close);
+                    self.cycle.run_minute(&mut self.engines, close);
                 }
                 MarketOutput::Frame(frame) => {
                     self.market_view.frames += 1;
-                    self.render_depth(frame);
+                    self.cycle.render_depth(&mut self.engines, frame);
                     self.market_view.last_frame = Some(Arc::new(frame.clone()));
                 }
                 MarketOutput::Liquidation(l) => {
@@ -324,7 +312,7 @@ impl Pipeline {
                 }
             }
         }
-        self.feed_liquidations(&liquidations);
+        self.cycle.feed_liquidations(&mut self.engines, &liquidations);
         self.market_out = outputs;
         self.market_out.clear();
         if minutes_changed {
@@ -340,19 +328,19 @@ impl Pipeline {
     fn adopt_ladder(&mut self, ladder: &crate::plugin::bindings::types::Ladder) {
         let w = &mut self.cycle.products.weights;
         if w.tiers == ladder.tiers {
-            w.weights = super::cycle::normalised(&ladder.tiers, &ladder.disabled, &w.weights);
+            w.weights = super::weights::normalised(&ladder.tiers, &ladder.disabled, &w.weights);
         } else {
-            w.weights = super::cycle::normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
+            w.weights = super::weights::normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
             w.source = WeightsSource::Config;
         }
         w.tiers = ladder.tiers.clone();
         w.disabled = ladder.disabled.clone();
         self.cycle.dirty = true;
-        self.push_weights();
+        self.cycle.push_weights(&mut self.engines);
     }
 
     fn with_slot<T>(&mut self, kind: EngineKind, f: impl FnOnce(&mut Slot) -> Result<T, String>) -> Result<T, String> {
-        match self.slots.get_mut(&kind) {
+        match self.engines.slots.get_mut(&kind) {
             Some(slot) => f(slot),
             None => Err(format!("no {kind} slot for {}", self.symbol)),
         }
@@ -360,7 +348,7 @@ impl Pipeline {
 
     /// Starts judging a calibrator experiment: twins of entry-inference from its state.
     fn start_duel(&mut self) {
-        let Some(entry) = self.slots.get_mut(&EngineKind::EntryInference) else {
+        let Some(entry) = self.engines.slots.get_mut(&EngineKind::EntryInference) else {
             tracing::info!("no entry-inference slot: the experiment is compared without scores");
             return;
         };
@@ -368,136 +356,19 @@ impl Pipeline {
         let state = entry.save_state().ok();
         let w = &self.cycle.products.weights;
         let seq_from = self.cycle.seq();
-        match super::duel::Duel::start(&self.runtime, &self.policy, &self.symbol, &config, state.as_deref(), &w.weights, w.bias_pct, seq_from, super::cycle::SCORE_HORIZON_MINUTES) {
-            Ok(duel) => self.duel = Some(duel),
+        match super::duel::Duel::start(&self.runtime, &self.policy, &self.symbol, &config, state.as_deref(), &w.weights, w.bias_pct, seq_from, super::scores::SCORE_HORIZON_MINUTES) {
+            Ok(duel) => self.cycle.duel = Some(duel),
             Err(error) => tracing::warn!(%error, "the experiment's twins could not start: compared without scores"),
         }
     }
 
     fn end_duel(&mut self, kind: EngineKind) {
-        let shadow_left = self.slots.get(&kind).is_some_and(|s| s.shadow().is_some());
+        let shadow_left = self.engines.slots.get(&kind).is_some_and(|s| s.shadow().is_some());
         if kind == EngineKind::Calibrator && !shadow_left {
-            self.duel = None;
+            self.cycle.duel = None;
             self.cycle.products.duel = None;
             self.cycle.dirty = true;
         }
-    }
-
-    /// A consuming call whose input differs per variant: `primary` on the primary,
-    /// `shadow` on the shadow. Both outputs (the shadow's None without one).
-    pub(super) fn engine_each(&mut self, kind: EngineKind, primary: Call, shadow: Call) -> (Option<Output>, Option<Output>) {
-        let Some(slot) = self.slots.get_mut(&kind) else {
-            self.counters.unrouted += 1;
-            return (None, None);
-        };
-        self.touched = true;
-        let (result, shadow_out) = slot.apply_each(&primary, &shadow);
-        (self.settled(kind, &primary, result), shadow_out)
-    }
-
-    /// Runs a consuming call on the primary (and shadow); the primary's output, if any.
-    pub(super) fn engine(&mut self, kind: EngineKind, call: Call) -> Option<Output> {
-        let Some(slot) = self.slots.get_mut(&kind) else {
-            self.counters.unrouted += 1;
-            return None;
-        };
-        self.touched = true;
-        self.zones_touched |= kind == EngineKind::ZoneManager && call.mutates();
-        let result = slot.apply(&call);
-        self.settled(kind, &call, result)
-    }
-
-    /// Counts a primary call's outcome; its output when it gave one.
-    fn settled(&mut self, kind: EngineKind, call: &Call, result: Result<Output, SlotError>) -> Option<Output> {
-        match result {
-            Ok(output) => {
-                self.counters.applied += 1;
-                Some(output)
-            }
-            Err(SlotError::Engine(error)) => {
-                self.counters.refused += 1;
-                tracing::debug!(engine = %kind, call = call.name(), ?error, "engine refused an input");
-                None
-            }
-            Err(error) => {
-                self.counters.skipped += 1;
-                tracing::warn!(engine = %kind, call = call.name(), %error, "event not applied");
-                None
-            }
-        }
-    }
-
-    /// A read on the primary.
-    pub(super) fn read(&mut self, kind: EngineKind, call: Call) -> Option<Output> {
-        self.slots.get_mut(&kind)?.read_both(&call).0.ok()
-    }
-
-    /// A new slot starts from the config its siblings run with (same symbol, same ladder).
-    fn config_for(&self, _kind: EngineKind) -> crate::plugin::bindings::types::EngineConfig {
-        self.slots.values().next().map(|s| s.config().clone()).unwrap_or_else(|| crate::plugin::bindings::types::EngineConfig {
-            ladder: crate::config::LadderConfig::for_symbol(&self.symbol).to_wit(),
-            params: Vec::new(),
-        })
-    }
-
-    /// Publishes a fresh immutable view. Engine reads only when something changed: a
-    /// batch of book deltas costs no wasm call (progress and zones are carried over).
-    /// `slots_changed`: a control message (swap, shadow, ...) may have changed any engine.
-    fn publish(&mut self, slots_changed: bool) {
-        let read_progress = slots_changed || self.touched;
-        let zones_changed = slots_changed || self.zones_touched;
-        self.touched = false;
-        self.zones_touched = false;
-        let old = self.view.load_full();
-        self.market_view.late_events = self.market.late_events();
-        self.market_view.last_price = self.market.last_price();
-        self.market_view.clock_ms = self.market.clock_ms();
-        let market = Arc::new(self.market_view.clone());
-        let mut view = SymbolView {
-            symbol: self.symbol.clone(),
-            slots: self.slots.values().map(SlotStatus::of).collect(),
-            counters: self.counters.clone(),
-            zones: old.zones.clone(),
-            zone_summary: old.zone_summary.clone(),
-            zone_quality: old.zone_quality,
-            products: if self.cycle.dirty {
-                self.refresh_reads();
-                Arc::new(self.cycle.products.clone())
-            } else {
-                old.products.clone()
-            },
-            market,
-            ..Default::default()
-        };
-        if !read_progress {
-            view.progress = old.progress.clone();
-            view.shadow_progress = old.shadow_progress.clone();
-        }
-        for (kind, slot) in self.slots.iter_mut().filter(|_| read_progress) {
-            if let (Ok(Output::Progress(p)), shadow) = slot.read_both(&Call::Progress) {
-                view.progress.insert(*kind, p);
-                if let Some(Ok(Output::Progress(s))) = shadow {
-                    view.shadow_progress.insert(*kind, s);
-                }
-            }
-        }
-        if zones_changed {
-            if let Some(slot) = self.slots.get_mut(&EngineKind::ZoneManager) {
-                let all = zm::ZoneQuery { side: None, min_leverage: None, max_leverage: None, min_weight: None };
-                if let Ok(Output::Zones(z)) = slot.read_both(&Call::Zones { query: all }).0 {
-                    view.zones = z;
-                }
-                if let Ok(Output::Summary(s)) = slot.read_both(&Call::ZoneSummary).0 {
-                    view.zone_summary = Some(s);
-                }
-                if let Ok(Output::Quality(q)) = slot.read_both(&Call::ZoneQuality).0 {
-                    view.zone_quality = Some(q);
-                }
-            }
-        }
-        self.cycle.dirty = false;
-        self.view.store(Arc::new(view));
-        self.published.send_modify(|n| *n += 1);
     }
 }
 

@@ -10,7 +10,8 @@
 //! - `instance`: one constructed engine in its own store.
 //! - `calls`: engine calls as data (journal, replay, fixtures).
 //! - `variant`: a version inside a slot: checkpoint, journal, recovery.
-//! - `slot`: primary + shadow, swap, rollback, promote, trap handling.
+//! - `slot`: primary + shadow, calls, trap handling and recovery.
+//! - `slot_change`: swap, rollback, shadow start and stop, promote, configure.
 //! - `status`: serializable slot views.
 //! - `watcher`: the plugin directory watcher.
 
@@ -23,6 +24,7 @@ pub mod kind;
 pub mod loaded;
 pub mod runtime;
 pub mod slot;
+mod slot_change;
 pub mod status;
 pub mod store;
 pub mod variant;

@@ -82,7 +82,14 @@ impl Inner {
                 pipeline.send(Msg::Swap { kind, component, origin: origin.to_string(), reply: None });
             }
             None => {
-                pipeline.send(Msg::AddSlot { kind, component });
+                // The slot starts with this symbol's config for this engine (its ladder, its params).
+                let config = self.config.lock().expect("config lock").symbols.get(symbol).map(|c| c.engine_config(kind));
+                match config {
+                    Some(config) => {
+                        pipeline.send(Msg::AddSlot { kind, component, config });
+                    }
+                    None => tracing::warn!(%symbol, engine = %kind, "no config for this symbol; slot not added"),
+                }
             }
         }
     }

@@ -79,6 +79,7 @@ impl Service {
             let step = sym.step.unwrap_or(1.0);
             let market = liqhost_market::state::MarketConfig { range_pct: sym.depth_range_pct, ..liqhost_market::state::MarketConfig::with_step(step) };
             let cycle_config = CycleConfig {
+                symbol: symbol.clone(),
                 step,
                 range_pct: sym.depth_range_pct,
                 tiers: ladder.tiers.clone(),

@@ -6,8 +6,7 @@ use rand::rngs::StdRng;
 use rand::Rng;
 
 use super::random::{exponential, lognormal, uniform};
-use super::traders::TraderParams;
-use crate::config::{Lifetime, MarginBracket};
+use crate::config::{CrossMargin, Lifetime, MarginBracket, StopLoss};
 
 /// Liquidation price at an effective leverage (a cross-margined position's is not a tier):
 /// long `e·(1 − 1/L + mmr)`, short `e·(1 + 1/L − mmr)`.
@@ -116,6 +115,36 @@ pub fn draw_terms(features: &mut StdRng, p: &TraderParams, tier: u32, notional: 
         terms.stop_at = Some(uniform(features, p.stops.min_at, p.stops.max_at));
     }
     terms
+}
+
+/// What shapes the trader population of one symbol.
+#[derive(Clone, Debug)]
+pub struct TraderParams {
+    pub tiers: Vec<u32>,
+    /// The hidden mix, normalised.
+    pub mix: Vec<f64>,
+    /// The flat maintenance margin rate, used when `brackets` is empty.
+    pub mmr: f64,
+    pub brackets: Vec<MarginBracket>,
+    pub cross: CrossMargin,
+    pub stops: StopLoss,
+    /// Share of new positions per venue (Binance, Bybit, OKX).
+    pub venue_shares: [f64; 3],
+    /// Coins per published lot, per venue.
+    pub lot_coins: [f64; 3],
+    /// Open positions wanted at the OI target; sets the mean position size.
+    pub target_count: f64,
+    pub oi_target_usd: f64,
+    /// Lifetime of a position that is not liquidated or stopped.
+    pub lifetime: LifetimeSteps,
+    /// Log-sd of the seeded positions' entries around the start price, in daily vols.
+    pub start_spread: f64,
+}
+
+impl TraderParams {
+    pub(crate) fn mean_notional(&self) -> f64 {
+        self.oi_target_usd / self.target_count
+    }
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use liqhost_market::PositionSide;
 use rand::rngs::StdRng;
 
 use super::random::{lognormal, normal, weighted_index};
-use super::terms::{draw_terms, liquidation_price_at, stop_price, LifetimeSteps, Terms};
-use crate::config::{CrossMargin, MarginBracket, StopLoss};
+pub use super::terms::TraderParams;
+use super::terms::{draw_terms, liquidation_price_at, stop_price, Terms};
 
 /// Log-sd of position notionals: a few whales, many small traders.
 const SIZE_SIGMA: f64 = 1.1;
@@ -51,36 +51,6 @@ impl Position {
         self.entry = entry;
         self.liq_price = liquidation_price_at(self.side, entry, self.effective_leverage, self.mmr);
         self.stop_price = self.stop_at.map(|at| stop_price(entry, self.liq_price, at));
-    }
-}
-
-/// What shapes the trader population of one symbol.
-#[derive(Clone, Debug)]
-pub struct TraderParams {
-    pub tiers: Vec<u32>,
-    /// The hidden mix, normalised.
-    pub mix: Vec<f64>,
-    /// The flat maintenance margin rate, used when `brackets` is empty.
-    pub mmr: f64,
-    pub brackets: Vec<MarginBracket>,
-    pub cross: CrossMargin,
-    pub stops: StopLoss,
-    /// Share of new positions per venue (Binance, Bybit, OKX).
-    pub venue_shares: [f64; 3],
-    /// Coins per published lot, per venue.
-    pub lot_coins: [f64; 3],
-    /// Open positions wanted at the OI target; sets the mean position size.
-    pub target_count: f64,
-    pub oi_target_usd: f64,
-    /// Lifetime of a position that is not liquidated or stopped.
-    pub lifetime: LifetimeSteps,
-    /// Log-sd of the seeded positions' entries around the start price, in daily vols.
-    pub start_spread: f64,
-}
-
-impl TraderParams {
-    fn mean_notional(&self) -> f64 {
-        self.oi_target_usd / self.target_count
     }
 }
 

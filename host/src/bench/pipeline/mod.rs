@@ -12,6 +12,9 @@
 
 mod driver;
 pub mod lead;
+mod pipelines;
+
+pub use pipelines::Pipelines;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,9 +30,9 @@ use self::driver::Driver;
 use super::replay::record_sim;
 use super::stats::machine;
 use crate::config::{Config, SymbolConfig};
-use crate::pipeline::{self, CycleConfig, CycleState, Msg, PipelineHandle, PipelineSetup, SymbolView};
+use crate::pipeline::SymbolView;
 use crate::plugin::files::load_file;
-use crate::plugin::{EngineKind, Limits, LoadedComponent, Runtime, Slot, SlotPolicy};
+use crate::plugin::{EngineKind, Limits, LoadedComponent, Runtime};
 use crate::replay::{capture_files, Merged};
 
 /// Rounds of (wasm, native) runs; the median of each side and of the rounds' ratios is reported.
@@ -162,62 +165,6 @@ pub fn replay_pipelines_with(
     Ok((PipelineReplay { figures, views }, at_stops))
 }
 
-/// Fresh pipelines, one thread per symbol as the host runs them, no persistence: what
-/// every bench and batch run replays into.
-pub struct Pipelines {
-    pub handles: BTreeMap<String, PipelineHandle>,
-    joins: Vec<std::thread::JoinHandle<()>>,
-}
-
-impl Pipelines {
-    /// A pipeline per symbol of `configs`, running `engines` with each symbol's config.
-    pub fn start(runtime: &Arc<Runtime>, engines: &Engines, configs: &BTreeMap<String, SymbolConfig>) -> anyhow::Result<Self> {
-        let config = Config::default();
-        let policy = SlotPolicy { checkpoint_every: config.plugins.checkpoint_every.max(1), rollback_window_calls: config.plugins.rollback_window_calls };
-        let mut fleet = Pipelines { handles: BTreeMap::new(), joins: Vec::new() };
-        for (symbol, sym) in configs {
-            let mut slots = BTreeMap::new();
-            for (kind, component) in engines {
-                let slot = Slot::start(runtime.clone(), component.clone(), symbol, sym.engine_config(*kind), None, policy.clone())
-                    .with_context(|| format!("starting {symbol} {kind}"))?;
-                slots.insert(*kind, slot);
-            }
-            let ladder = sym.ladder();
-            let step = sym.step.unwrap_or(1.0);
-            let market = liqhost_market::state::MarketConfig { range_pct: sym.depth_range_pct, ..liqhost_market::state::MarketConfig::with_step(step) };
-            let cycle_config = CycleConfig {
-                step,
-                range_pct: sym.depth_range_pct,
-                tiers: ladder.tiers.clone(),
-                disabled: ladder.disabled.clone(),
-                prior: ladder.weights.clone(),
-                state_save_minutes: config.storage.state_save_minutes,
-                ring_capacity: config.storage.ring_capacity,
-            };
-            let setup = PipelineSetup { market, cycle: CycleState::new(cycle_config, None, None), stored_states: BTreeMap::new(), push_weights: false };
-            let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy.clone(), slots, setup)?;
-            fleet.handles.insert(symbol.to_string(), handle);
-            fleet.joins.push(join);
-        }
-        Ok(fleet)
-    }
-
-    /// Each pipeline's view once it has handled everything sent to it before this call.
-    pub fn views(&self) -> anyhow::Result<BTreeMap<String, Arc<SymbolView>>> {
-        self.handles.iter().map(|(s, p)| Ok((s.clone(), published_view(p)?))).collect()
-    }
-
-    /// Stops every pipeline and waits for its thread.
-    pub fn shutdown(self) {
-        for p in self.handles.values() {
-            p.send(Msg::Shutdown);
-        }
-        for j in self.joins {
-            let _ = j.join();
-        }
-    }
-}
-
 fn work_of(v: &SymbolView) -> SymbolWork {
     let c = &v.products.counters;
     SymbolWork {
@@ -228,19 +175,6 @@ fn work_of(v: &SymbolView) -> SymbolWork {
         zones: v.zones.len(),
         frames_rendered: c.frames_rendered,
     }
-}
-
-/// A view published after everything sent so far was handled.
-fn published_view(p: &PipelineHandle) -> anyhow::Result<Arc<SymbolView>> {
-    let mut published = p.published();
-    published.borrow_and_update();
-    anyhow::ensure!(p.send(Msg::Calls(Vec::new())), "the {} pipeline stopped", p.symbol);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !published.has_changed().unwrap_or(true) {
-        anyhow::ensure!(Instant::now() < deadline, "the {} pipeline did not publish", p.symbol);
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    Ok(p.view())
 }
 
 /// CPU seconds the process has used (user + system, all threads), from /proc/self/stat

@@ -1,9 +1,10 @@
 //! Traders with the optional features: brackets, cross margin, stops, lognormal lifetimes.
 
 use super::super::random::rng_for;
+use super::super::terms::LifetimeSteps;
 use super::tests::params;
 use super::*;
-use crate::config::MarginBracket;
+use crate::config::{CrossMargin, MarginBracket, StopLoss};
 
 fn btc_brackets() -> Vec<MarginBracket> {
     let b = |notional_cap: f64, mmr: f64, max_leverage: u32| MarginBracket { notional_cap, mmr, max_leverage };

@@ -1,6 +1,7 @@
 //! Traders: the liquidation formula, liquidation order, open interest and the mix.
 
 use super::super::random::rng_for;
+use super::super::terms::LifetimeSteps;
 use super::*;
 use crate::config::{CrossMargin, StopLoss};
 
