@@ -1,4 +1,4 @@
-//! A seeded synthetic minute stream: a random-walk price and the predicted levels of each tier.
+//! A seeded synthetic minute stream for `bench plugins`: a random-walk price and the predicted levels of each tier.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

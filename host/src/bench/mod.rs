@@ -1,15 +1,17 @@
 //! Benchmarks that print figures (`liqhost bench <what>`).
 //!
 //! # Layout
-//! - `calibration`: model quality against the simulator's ground truth (weights, hit rate, zones).
+//! - `calibration`: model quality against the simulator's ground truth (proper scores, weights, zones).
 //! - `load`: API requests/s and p99 under wrk, against nginx serving the same bytes.
 //! - `pipeline`: whole-pipeline replay throughput, wasm engines vs the same engines linked natively.
 //! - `plugins`: call overhead, compile times, swap pause, file-change-to-serving time.
+//! - `minute_stream`: the seeded synthetic minutes `plugins` feeds a zone manager.
 //! - `replay`: capture replay throughput (records the simulator first).
 //! - `stats`: small helpers (median, percentiles, the machine line).
 
 pub mod calibration;
 pub mod load;
+mod minute_stream;
 pub mod pipeline;
 pub mod plugins;
 pub mod replay;

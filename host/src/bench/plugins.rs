@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::stats::{machine, micros, quantile};
 use crate::config::{Config, LadderConfig, SymbolConfig};
-use crate::demo::MinuteStream;
+use super::minute_stream::MinuteStream;
 use crate::pipeline::Msg;
 use crate::plugin::bindings::types::EngineConfig;
 use crate::plugin::{Call, EngineKind, Limits, LoadedComponent, Runtime, Slot, SlotPolicy};

@@ -63,6 +63,8 @@ pub struct RunFigures {
     /// The same at the end for the prior, the informed reference and an estimator with an
     /// unlimited learning rate (the update's clamp and cap still apply).
     pub identifiable: Option<IdentifiableFigures>,
+    /// The calibrator's learning rate in the run (0 for a host without one).
+    pub learning_rate: f64,
 }
 
 /// Identifiable TV of the run's end weights and of its references.
@@ -124,12 +126,14 @@ pub(super) fn figures(v: &SymbolView, weights_by_hour: Vec<Vec<f64>>, hidden: &[
         hidden_by_hour: Vec::new(),
         identifiable_tv_by_hour: Vec::new(),
         identifiable: None,
+        learning_rate: 0.0,
     }
 }
 
 /// The calibrated host's figures, completed with what the simulator knows of the run
 /// (`hidden`, liquidations per tier) and the fastest path to it at `learning_rate`.
 pub(super) fn with_truth(mut f: RunFigures, ladder: &LadderConfig, liquidated_by_tier: Vec<u64>, hidden: &[f64], learning_rate: f64) -> RunFigures {
+    f.learning_rate = learning_rate;
     f.reached = liquidated_by_tier.iter().map(|n| *n > 0).collect();
     f.simulated_liquidations = liquidated_by_tier.iter().sum();
     f.liquidated_by_tier = liquidated_by_tier;

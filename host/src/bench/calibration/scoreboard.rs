@@ -8,7 +8,8 @@
 use serde::Serialize;
 
 use super::RunFigures;
-use liqhost_kit::scores::{bootstrap_skill, share_positive, Interval, PairedScores};
+use liqhost_kit::calibrator::update::path_to;
+use liqhost_kit::scores::{bootstrap_skill, identifiable_tv, share_positive, Interval, PairedScores, IDENTIFIABLE_MIN_LIQUIDATIONS};
 
 /// Resamples of the bootstrap, and its fixed seed (the same figures on every run).
 const BOOTSTRAP_RESAMPLES: u32 = 2000;
@@ -36,6 +37,44 @@ pub struct Scoreboard {
     pub mean_calibration_ratio: [Option<f64>; 3],
     /// Pool hit rate (a diagnostic): the calibrated model's and the trivial predictor's.
     pub mean_hit_rate: [Option<f64>; 2],
+    /// Runs whose hidden mix changed (a regime shift), and their recovery.
+    pub shift: Option<ShiftRecovery>,
+}
+
+/// How the calibrated weights came back after a regime shift: identifiable TV at the shift's
+/// hour against the mix before it, and `RECOVERY_HOURS` later against the new one.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShiftRecovery {
+    pub runs: usize,
+    pub mean_before: f64,
+    pub mean_after: f64,
+    /// Where the update itself would be `RECOVERY_HOURS` after the shift were every window's
+    /// estimate the new mix (its clamp bounds how fast any estimate can move it).
+    pub mean_fastest_after: f64,
+    /// Runs whose TV after is within `RECOVERY_MARGIN` of its level before.
+    pub recovered: usize,
+}
+
+/// The acceptance's window and margin for a recovery after a shift.
+const RECOVERY_HOURS: usize = 3;
+const RECOVERY_MARGIN: f64 = 0.05;
+
+/// (before, after, fastest after) of one run with a shift: identifiable TV of the weights at
+/// the shift's hour to the old mix, `RECOVERY_HOURS` later (or at the run's end) to the new
+/// one, and where the update fed the new mix itself from the shift on would be by then.
+fn shift_recovery(f: &RunFigures) -> Option<(f64, f64, f64)> {
+    let h = (1..f.hidden_by_hour.len()).find(|&h| f.hidden_by_hour[h] != f.hidden_by_hour[h - 1])?;
+    let weights = f.weights_by_hour.get(h)?;
+    let itv = |w: &[f64], mix: &[f64]| identifiable_tv(w, mix, &f.liquidated_by_tier, IDENTIFIABLE_MIN_LIQUIDATIONS);
+    let before = itv(weights, &f.hidden_by_hour[h - 1]);
+    let end = (h + RECOVERY_HOURS).min(f.identifiable_tv_by_hour.len() - 1);
+    let after = *f.identifiable_tv_by_hour.get(end)?;
+    let hours = (f.weights_by_hour.len() - 1).max(1) as f64;
+    let windows = (f.calibrations as f64 * (end - h) as f64 / hours).round() as u32;
+    let enabled: Vec<bool> = f.prior.iter().map(|w| *w > 0.0).collect();
+    let new_mix = &f.hidden_by_hour[end];
+    let fastest = itv(&path_to(weights, &enabled, new_mix, f.learning_rate, windows), new_mix);
+    Some((before, after, fastest))
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -86,6 +125,17 @@ pub fn score(runs: &[ScoredRun<'_>]) -> Scoreboard {
             mean_of(&|r| r.oracle.and_then(|o| o.scores.model.calibration_ratio)),
         ],
         mean_hit_rate: [mean_of(&|r| r.calibrated.hit_rate), mean_of(&|r| r.calibrated.scores.trivial_hit_rate)],
+        shift: {
+            let triples: Vec<(f64, f64, f64)> = runs.iter().filter_map(|r| shift_recovery(r.calibrated)).collect();
+            let n = triples.len() as f64;
+            (!triples.is_empty()).then(|| ShiftRecovery {
+                runs: triples.len(),
+                mean_before: triples.iter().map(|p| p.0).sum::<f64>() / n,
+                mean_after: triples.iter().map(|p| p.1).sum::<f64>() / n,
+                mean_fastest_after: triples.iter().map(|p| p.2).sum::<f64>() / n,
+                recovered: triples.iter().filter(|(b, a, _)| *a <= b + RECOVERY_MARGIN).count(),
+            })
+        },
     }
 }
 
@@ -133,6 +183,12 @@ pub fn print(symbol: &str, b: &Scoreboard) {
     let [c, p, o] = b.mean_calibration_ratio;
     println!("  realised / predicted notional: model {} prior {} oracle {}", f3(c), f3(p), f3(o));
     println!("  pool hit rate (diagnostic): model {} vs trivial {}", f3(b.mean_hit_rate[0]), f3(b.mean_hit_rate[1]));
+    if let Some(r) = &b.shift {
+        println!(
+            "  regime shift: identifiable TV at the shift {:.3} (old mix) -> {RECOVERY_HOURS} h later {:.3} (new mix; the update fed the new mix itself: {:.3}); within {RECOVERY_MARGIN} of the level before in {} of {} runs",
+            r.mean_before, r.mean_after, r.mean_fastest_after, r.recovered, r.runs
+        );
+    }
 }
 
 #[cfg(test)]

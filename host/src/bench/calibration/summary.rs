@@ -152,6 +152,7 @@ mod tests {
             hidden_by_hour: Vec::new(),
             identifiable_tv_by_hour: Vec::new(),
             identifiable: None,
+            learning_rate: 0.1,
         };
         let uncalibrated = RunFigures { hit_rate: hits.1, liquidations: 100, ..calibrated.clone() };
         (calibrated, uncalibrated)
