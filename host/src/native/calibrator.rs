@@ -1,126 +1,96 @@
-//! The calibrator linked natively: mirrors plugins/calibrator/src/adapter.rs call for call (standard build's defaults).
+//! The calibrator's own calls, natively: what plugins/calibrator/src/adapter.rs converts, call for call.
 
 use liqhost_kit::calibrator as cal;
 use liqhost_kit::types::EngineError;
 
-use super::convert::{config_in, level_in, progress_out, side_in};
-use super::Engine;
+use super::convert::{level_in, side_in};
+use super::lifecycle::{params_of, OwnCalls, VERSION};
 use crate::plugin::bindings::cal as wit;
-use crate::plugin::bindings::types::{EngineConfig, Liquidation, Progress};
-use crate::plugin::{Call, Output};
-
-pub(super) struct Calibrator {
-    engine: cal::CalibratorEngine,
-    /// For the log line the adapter sends through the host's `log` import.
-    symbol: String,
-}
+use crate::plugin::bindings::types::{EngineConfig, Liquidation};
+use crate::plugin::calls::{Call, Output};
 
 /// The parameters the calibrator runs with under `config`: its defaults overlaid with the
 /// config's parameters, as the engine itself reads them.
-pub(crate) fn params_of(config: &EngineConfig) -> Result<cal::CalibratorParams, EngineError> {
-    Ok(config_in(config, &cal::CalibratorParams::default())?.1)
+pub(crate) fn params(config: &EngineConfig) -> Result<cal::CalibratorParams, EngineError> {
+    params_of::<cal::CalibratorEngine>(config)
 }
 
-impl Calibrator {
-    pub(super) fn build(symbol: &str, config: &EngineConfig, state: Option<&[u8]>) -> Result<Self, EngineError> {
-        let (ladder, params) = config_in(config, &cal::CalibratorParams::default())?;
-        let engine = match state {
-            None => cal::CalibratorEngine::new(symbol, ladder, params)?,
-            Some(bytes) => cal::CalibratorEngine::restore(symbol, ladder, params, bytes)?,
-        };
-        Ok(Calibrator { engine, symbol: symbol.to_string() })
+impl OwnCalls for cal::CalibratorEngine {
+    fn call(&mut self, call: &Call) -> Option<Result<Output, EngineError>> {
+        Some(match call {
+            Call::CalLiquidations { events } => {
+                let events: Vec<cal::Liquidation> = events.iter().map(liquidation_in).collect();
+                self.on_liquidations(&events).map(Output::Unit)
+            }
+            Call::CalMinute { snapshot } => on_minute(self, snapshot).map(Output::Calibration),
+            Call::CalStats => Ok(Output::CalStats(stats(self))),
+            _ => return None,
+        })
     }
+}
 
-    fn on_minute(&mut self, s: &wit::MinuteSnapshot) -> Result<Option<wit::Calibration>, EngineError> {
-        let snapshot = cal::MinuteSnapshot {
-            seq: s.seq,
-            minute: s.minute,
-            src: s.src,
-            high: s.high,
-            low: s.low,
-            close: s.close,
-            volume_usd: s.volume_usd,
-            oi_usd: s.oi_usd,
-            weights: s.weights.clone(),
-            buffer: s.buffer,
-            levels: s.levels.iter().map(level_in).collect(),
-        };
-        let Some(c) = self.engine.on_minute(&snapshot)? else { return Ok(None) };
-        // The adapter's log line, as the host's `log` import would emit it.
-        tracing::info!(
-            symbol = %self.symbol,
-            engine = "calibrator",
-            version = super::VERSION,
-            "plugin: calibration window closed at minute {}: entropy {:.4} (floor {:.4}), {}, {} exposed tiers, bias {:.5}",
-            c.minute,
-            c.entropy,
-            c.entropy_floor,
-            if c.updated { "weights updated" } else { "weights kept" },
-            c.exposed_tiers,
-            c.bias_pct
-        );
-        Ok(Some(wit::Calibration {
-            minute: c.minute,
-            weights: c.weights,
-            bias_pct: c.bias_pct,
-            entropy: c.entropy,
-            entropy_floor: c.entropy_floor,
-            updated: c.updated,
-            exposed_tiers: c.exposed_tiers,
-            buffer: c.buffer,
-        }))
-    }
+fn on_minute(engine: &mut cal::CalibratorEngine, s: &wit::MinuteSnapshot) -> Result<Option<wit::Calibration>, EngineError> {
+    let snapshot = cal::MinuteSnapshot {
+        seq: s.seq,
+        minute: s.minute,
+        src: s.src,
+        high: s.high,
+        low: s.low,
+        close: s.close,
+        volume_usd: s.volume_usd,
+        oi_usd: s.oi_usd,
+        weights: s.weights.clone(),
+        buffer: s.buffer,
+        levels: s.levels.iter().map(level_in).collect(),
+    };
+    let Some(c) = engine.on_minute(&snapshot)? else { return Ok(None) };
+    // The adapter's log line, as the host's `log` import would emit it.
+    tracing::info!(
+        symbol = %engine.symbol(),
+        engine = "calibrator",
+        version = VERSION,
+        "plugin: calibration window closed at minute {}: entropy {:.4} (floor {:.4}), {}, {} exposed tiers, bias {:.5}",
+        c.minute,
+        c.entropy,
+        c.entropy_floor,
+        if c.updated { "weights updated" } else { "weights kept" },
+        c.exposed_tiers,
+        c.bias_pct
+    );
+    Ok(Some(wit::Calibration {
+        minute: c.minute,
+        weights: c.weights,
+        bias_pct: c.bias_pct,
+        entropy: c.entropy,
+        entropy_floor: c.entropy_floor,
+        updated: c.updated,
+        exposed_tiers: c.exposed_tiers,
+        buffer: c.buffer,
+    }))
+}
 
-    fn stats(&self) -> wit::CalibratorStats {
-        let s = self.engine.stats();
-        wit::CalibratorStats {
-            total_events: s.total_events,
-            snapshots: s.snapshots,
-            pending_events: s.pending_events,
-            minutes_since_calibration: s.minutes_since_calibration,
-            calibrations: s.calibrations,
-            hit_rate: s.hit_rate,
-            weights: s.weights,
-            bias_pct: s.bias_pct,
-            processed_events: s.processed_events,
-            matched_events: s.matched_events,
-            unmatched_events: s.unmatched_events,
-            filtered_events: s.filtered_events,
-            dropped_over_cap: s.dropped_over_cap,
-            remembered_levels: s.remembered_levels,
-            vol_scale: s.vol_scale,
-            tolerance_buckets: s.tolerance_buckets,
-        }
+fn stats(engine: &cal::CalibratorEngine) -> wit::CalibratorStats {
+    let s = engine.stats();
+    wit::CalibratorStats {
+        total_events: s.total_events,
+        snapshots: s.snapshots,
+        pending_events: s.pending_events,
+        minutes_since_calibration: s.minutes_since_calibration,
+        calibrations: s.calibrations,
+        hit_rate: s.hit_rate,
+        weights: s.weights,
+        bias_pct: s.bias_pct,
+        processed_events: s.processed_events,
+        matched_events: s.matched_events,
+        unmatched_events: s.unmatched_events,
+        filtered_events: s.filtered_events,
+        dropped_over_cap: s.dropped_over_cap,
+        remembered_levels: s.remembered_levels,
+        vol_scale: s.vol_scale,
+        tolerance_buckets: s.tolerance_buckets,
     }
 }
 
 fn liquidation_in(l: &Liquidation) -> cal::Liquidation {
     cal::Liquidation { seq: l.seq, ts_ms: l.ts_ms, side: side_in(l.side), price: l.price, notional_usd: l.notional_usd, venue: l.venue.clone() }
-}
-
-impl Engine for Calibrator {
-    fn configure(&mut self, config: &EngineConfig) -> Result<(), EngineError> {
-        let (ladder, params) = config_in(config, &cal::CalibratorParams::default())?;
-        self.engine.configure(ladder, params)
-    }
-
-    fn save_state(&self) -> Vec<u8> {
-        self.engine.save_state()
-    }
-
-    fn progress(&self) -> Progress {
-        progress_out(self.engine.progress())
-    }
-
-    fn call(&mut self, call: &Call) -> Option<Result<Output, EngineError>> {
-        Some(match call {
-            Call::CalLiquidations { events } => {
-                let events: Vec<cal::Liquidation> = events.iter().map(liquidation_in).collect();
-                self.engine.on_liquidations(&events).map(Output::Unit)
-            }
-            Call::CalMinute { snapshot } => self.on_minute(snapshot).map(Output::Calibration),
-            Call::CalStats => Ok(Output::CalStats(self.stats())),
-            _ => return None,
-        })
-    }
 }

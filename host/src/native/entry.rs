@@ -1,40 +1,42 @@
-//! Entry inference linked natively: mirrors plugins/entry-inference/src/adapter.rs call for call (the standard build's defaults, `EntryParams::standard`).
+//! Entry inference's own calls, natively: what plugins/entry-inference/src/adapter.rs converts, call for call.
 
 use liqhost_kit::entry;
 use liqhost_kit::types::EngineError;
 
-use super::convert::{config_in, grid_out, level_out, progress_out, side_in, side_out};
-use super::Engine;
+use super::convert::{grid_out, level_out, side_in, side_out};
+use super::lifecycle::OwnCalls;
 use crate::plugin::bindings::ei as wit;
-use crate::plugin::bindings::types::{Bar, EngineConfig, Liquidation, Progress};
-use crate::plugin::{Call, Output};
+use crate::plugin::bindings::types::{Bar, Liquidation};
+use crate::plugin::calls::{Call, Output};
 
-pub(super) struct Entry(entry::EntryEngine);
-
-impl Entry {
-    pub(super) fn build(symbol: &str, config: &EngineConfig, state: Option<&[u8]>) -> Result<Self, EngineError> {
-        let (ladder, params) = config_in(config, &entry::EntryParams::standard())?;
-        Ok(Entry(match state {
-            None => entry::EntryEngine::new(symbol, ladder, params)?,
-            Some(bytes) => entry::EntryEngine::restore(symbol, ladder, params, bytes)?,
-        }))
-    }
-
-    fn on_minute(&mut self, seq: u64, bar: &Bar) -> Result<wit::InferenceOutput, EngineError> {
-        let out = self.0.on_minute(seq, &bar_in(bar))?;
-        Ok(wit::InferenceOutput {
-            levels: out.levels.iter().map(level_out).collect(),
-            grid: grid_out(out.grid),
-            long_projected_usd: out.long_projected_usd,
-            short_projected_usd: out.short_projected_usd,
-            long_tape_usd: out.long_tape_usd,
-            short_tape_usd: out.short_tape_usd,
-            long_combined: out.long_combined,
-            short_combined: out.short_combined,
-            pools: out.pools.iter().map(pool_out).collect(),
-            boosted_pools: out.boosted_pools,
+impl OwnCalls for entry::EntryEngine {
+    fn call(&mut self, call: &Call) -> Option<Result<Output, EngineError>> {
+        Some(match call {
+            Call::EiLiquidations { events } => {
+                let events: Vec<entry::Liquidation> = events.iter().map(liquidation_in).collect();
+                self.on_liquidations(&events).map(Output::Unit)
+            }
+            Call::EiWeights { seq, weights, bias_pct } => self.set_weights(*seq, weights, *bias_pct).map(Output::Unit),
+            Call::EiMinute { seq, bar } => on_minute(self, *seq, bar).map(Output::Inference),
+            _ => return None,
         })
     }
+}
+
+fn on_minute(engine: &mut entry::EntryEngine, seq: u64, bar: &Bar) -> Result<wit::InferenceOutput, EngineError> {
+    let out = engine.on_minute(seq, &bar_in(bar))?;
+    Ok(wit::InferenceOutput {
+        levels: out.levels.iter().map(level_out).collect(),
+        grid: grid_out(out.grid),
+        long_projected_usd: out.long_projected_usd,
+        short_projected_usd: out.short_projected_usd,
+        long_tape_usd: out.long_tape_usd,
+        short_tape_usd: out.short_tape_usd,
+        long_combined: out.long_combined,
+        short_combined: out.short_combined,
+        pools: out.pools.iter().map(pool_out).collect(),
+        boosted_pools: out.boosted_pools,
+    })
 }
 
 fn bar_in(b: &Bar) -> entry::Bar {
@@ -66,32 +68,5 @@ fn pool_out(p: &entry::Pool) -> wit::Pool {
         price_high: p.price_high,
         notional_usd: p.notional_usd,
         boosted: p.boosted,
-    }
-}
-
-impl Engine for Entry {
-    fn configure(&mut self, config: &EngineConfig) -> Result<(), EngineError> {
-        let (ladder, params) = config_in(config, &entry::EntryParams::standard())?;
-        self.0.configure(ladder, params)
-    }
-
-    fn save_state(&self) -> Vec<u8> {
-        self.0.save_state()
-    }
-
-    fn progress(&self) -> Progress {
-        progress_out(self.0.progress())
-    }
-
-    fn call(&mut self, call: &Call) -> Option<Result<Output, EngineError>> {
-        Some(match call {
-            Call::EiLiquidations { events } => {
-                let events: Vec<entry::Liquidation> = events.iter().map(liquidation_in).collect();
-                self.0.on_liquidations(&events).map(Output::Unit)
-            }
-            Call::EiWeights { seq, weights, bias_pct } => self.0.set_weights(*seq, weights, *bias_pct).map(Output::Unit),
-            Call::EiMinute { seq, bar } => self.on_minute(*seq, bar).map(Output::Inference),
-            _ => return None,
-        })
     }
 }

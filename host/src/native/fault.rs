@@ -7,7 +7,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use crate::plugin::EngineKind;
+use crate::plugin::kind::EngineKind;
 
 /// Whether any injection is armed: the fast path of every native call.
 static ARMED: AtomicBool = AtomicBool::new(false);

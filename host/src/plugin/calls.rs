@@ -1,10 +1,27 @@
-//! Engine calls as data: what the pipeline journals, replays after a trap, and the harness reads from fixtures.
+//! Engine calls as data (what the pipeline journals, replays after a trap, and the harness reads from fixtures), their outputs and errors.
+//!
+//! The contract layer: both backends (`instance`'s wasm engines and `crate::native`) build
+//! on it, and it depends on nothing but the bindings.
 
 use serde::{Deserialize, Serialize};
 
-use super::bindings::types::{EngineConfig, Frame, Grid, Liquidation, Progress, Zone};
+use super::bindings::types::{EngineConfig, EngineError, Frame, Grid, Liquidation, Progress, Zone};
 use super::bindings::{cal, ei, hm, zm};
-use super::instance::{flatten, trap, Backend, Bindings, CallError, Instance, WasmEngine};
+
+/// A call that did not return a value: the engine said no, or the engine broke.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// A WIT error value: the engine refused the input; its state is unchanged.
+    #[error("engine refused: {0:?}")]
+    Engine(EngineError),
+    /// A trap (deadline, memory, panic, bug): the store is poisoned and must be dropped.
+    /// A native engine's panic is caught and reported as a trap too (see `crate::native`).
+    #[error("engine trapped: {0:#}")]
+    Trap(anyhow::Error),
+    /// The call belongs to another engine kind (a host bug, reported, never a trap).
+    #[error("call {call} does not exist on a {kind} engine")]
+    WrongKind { call: &'static str, kind: &'static str },
+}
 
 /// One call on an engine. Calls that change state (`mutates`) are journaled by slots
 /// and replayed after a trap; the others are reads.
@@ -84,81 +101,6 @@ impl Call {
             Call::Render { .. } => "render",
             Call::TopZones { .. } => "top-zones",
             Call::Picture { .. } => "picture",
-        }
-    }
-}
-
-impl Instance {
-    /// Runs one call: under the per-call deadline on wasm, under `catch_unwind` natively.
-    pub fn call(&mut self, call: &Call) -> Result<Output, CallError> {
-        let kind = self.component.kind.name();
-        match call {
-            Call::Configure { config } => return self.configure(config).map(Output::Unit),
-            Call::Progress => return self.progress().map(Output::Progress),
-            _ => {}
-        }
-        match &mut self.backend {
-            Backend::Wasm(w) => w.call(call, kind),
-            Backend::Native(n) => n.call(call),
-        }
-    }
-}
-
-impl WasmEngine {
-    /// An engine's own call (not `configure`/`progress`, which `Instance::call` handles).
-    fn call(&mut self, call: &Call, kind: &'static str) -> Result<Output, CallError> {
-        self.arm();
-        let wrong = || CallError::WrongKind { call: call.name(), kind };
-        let (store, h) = (&mut self.store, self.handle);
-        match (&self.bindings, call) {
-            (Bindings::ZoneManager(b), c) => {
-                let e = b.liqhost_engines_zone_manager().engine();
-                match c {
-                    Call::ZoneMinute { input } => flatten(e.call_on_minute(store, h, input)).map(Output::MinuteReport),
-                    Call::Zones { query } => trap(e.call_zones(store, h, *query)).map(Output::Zones),
-                    Call::ZoneSummary => trap(e.call_summary(store, h)).map(Output::Summary),
-                    Call::ZoneHeatmap { grid, query, min_notional_usd } => {
-                        trap(e.call_heatmap(store, h, *grid, *query, *min_notional_usd)).map(Output::ZoneHeatmap)
-                    }
-                    Call::ZoneQuality => trap(e.call_quality(store, h)).map(Output::Quality),
-                    _ => Err(wrong()),
-                }
-            }
-            (Bindings::Calibrator(b), c) => {
-                let e = b.liqhost_engines_calibrator().engine();
-                match c {
-                    Call::CalLiquidations { events } => flatten(e.call_on_liquidations(store, h, events)).map(Output::Unit),
-                    Call::CalMinute { snapshot } => flatten(e.call_on_minute(store, h, snapshot)).map(Output::Calibration),
-                    Call::CalStats => trap(e.call_stats(store, h)).map(Output::CalStats),
-                    _ => Err(wrong()),
-                }
-            }
-            (Bindings::EntryInference(b), c) => {
-                let e = b.liqhost_engines_entry_inference().engine();
-                match c {
-                    Call::EiLiquidations { events } => flatten(e.call_on_liquidations(store, h, events)).map(Output::Unit),
-                    Call::EiWeights { seq, weights, bias_pct } => {
-                        flatten(e.call_set_weights(store, h, *seq, weights, *bias_pct)).map(Output::Unit)
-                    }
-                    Call::EiMinute { seq, bar } => flatten(e.call_on_minute(store, h, *seq, *bar)).map(Output::Inference),
-                    _ => Err(wrong()),
-                }
-            }
-            (Bindings::Heatmap(b), c) => {
-                let e = b.liqhost_engines_heatmap().engine();
-                match c {
-                    Call::Render { seq, kind, ts, src, grid, long_usd, short_usd } => {
-                        flatten(e.call_render(store, h, *seq, *kind, *ts, *src, *grid, long_usd, short_usd)).map(Output::Frame)
-                    }
-                    Call::TopZones { seq, minute, price, zones } => {
-                        flatten(e.call_top_zones(store, h, *seq, *minute, *price, zones)).map(Output::Zones)
-                    }
-                    Call::Picture { frames, width, height } => {
-                        flatten(e.call_picture(store, h, frames, *width, *height)).map(Output::Bytes)
-                    }
-                    _ => Err(wrong()),
-                }
-            }
         }
     }
 }

@@ -5,76 +5,15 @@ use std::sync::Arc;
 use wasmtime::component::ResourceAny;
 use wasmtime::Store;
 
-use super::bindings::types::{EngineConfig, EngineError, EngineInfo, Progress};
-use super::bindings::{calibrator, entry_inference, heatmap, zone_manager};
-use super::loaded::{LoadedComponent, Pre};
+use super::bindings::types::{EngineConfig, EngineError, Progress};
+use super::calls::{Call, Output};
+use super::loaded::{with_iface, Bindings, LoadedComponent, Pre};
 use super::runtime::Runtime;
 use super::store::HostState;
 use crate::native::NativeInstance;
 
-/// A call that did not return a value: the engine said no, or the engine broke.
-#[derive(Debug, thiserror::Error)]
-pub enum CallError {
-    /// A WIT error value: the engine refused the input; its state is unchanged.
-    #[error("engine refused: {0:?}")]
-    Engine(EngineError),
-    /// A trap (deadline, memory, panic, bug): the store is poisoned and must be dropped.
-    /// A native engine's panic is caught and reported as a trap too (see `crate::native`).
-    #[error("engine trapped: {0:#}")]
-    Trap(anyhow::Error),
-    /// The call belongs to another engine kind (a host bug, reported, never a trap).
-    #[error("call {call} does not exist on a {kind} engine")]
-    WrongKind { call: &'static str, kind: &'static str },
-}
-
-/// The instantiated world, one variant per engine kind.
-pub(crate) enum Bindings {
-    ZoneManager(zone_manager::ZoneManagerEngine),
-    Calibrator(calibrator::CalibratorEngine),
-    EntryInference(entry_inference::EntryInferenceEngine),
-    Heatmap(heatmap::HeatmapEngine),
-}
-
-/// Runs `$body` with `$iface` bound to the kind's exported interface: the lifecycle
-/// functions have the same shape in all four, so one body serves every kind.
-macro_rules! with_iface {
-    ($bindings:expr, $iface:ident => $body:expr) => {
-        match $bindings {
-            Bindings::ZoneManager(b) => {
-                let $iface = b.liqhost_engines_zone_manager();
-                $body
-            }
-            Bindings::Calibrator(b) => {
-                let $iface = b.liqhost_engines_calibrator();
-                $body
-            }
-            Bindings::EntryInference(b) => {
-                let $iface = b.liqhost_engines_entry_inference();
-                $body
-            }
-            Bindings::Heatmap(b) => {
-                let $iface = b.liqhost_engines_heatmap();
-                $body
-            }
-        }
-    };
-}
-
-impl Bindings {
-    pub(crate) fn instantiate(pre: &Pre, store: &mut Store<HostState>) -> anyhow::Result<Self> {
-        Ok(match pre {
-            Pre::ZoneManager(p) => Bindings::ZoneManager(p.instantiate(store)?),
-            Pre::Calibrator(p) => Bindings::Calibrator(p.instantiate(store)?),
-            Pre::EntryInference(p) => Bindings::EntryInference(p.instantiate(store)?),
-            Pre::Heatmap(p) => Bindings::Heatmap(p.instantiate(store)?),
-            Pre::Native => anyhow::bail!("a native engine has no wasm bindings"),
-        })
-    }
-
-    pub(crate) fn info(&self, store: &mut Store<HostState>) -> anyhow::Result<EngineInfo> {
-        with_iface!(self, i => i.call_info(store)).map_err(anyhow::Error::from)
-    }
-}
+/// Where it has always been named from; defined with the calls, the layer both backends build on.
+pub use super::calls::CallError;
 
 /// Flattens wasmtime's `Result<Result<T, EngineError>>` into a `CallError`.
 pub(crate) fn flatten<T>(r: wasmtime::Result<Result<T, EngineError>>) -> Result<T, CallError> {
@@ -174,6 +113,20 @@ impl Instance {
         }
     }
 
+    /// Runs one call: under the per-call deadline on wasm, under `catch_unwind` natively.
+    pub fn call(&mut self, call: &Call) -> Result<Output, CallError> {
+        let kind = self.component.kind.name();
+        match call {
+            Call::Configure { config } => return self.configure(config).map(Output::Unit),
+            Call::Progress => return self.progress().map(Output::Progress),
+            _ => {}
+        }
+        match &mut self.backend {
+            Backend::Wasm(w) => w.call(call, kind),
+            Backend::Native(n) => n.call(call),
+        }
+    }
+
     /// Bytes of linear memory the store holds now; 0 for a native engine, whose heap is
     /// the host's and is not accounted per engine.
     pub fn memory_bytes(&self) -> usize {
@@ -226,5 +179,62 @@ impl WasmEngine {
         self.arm();
         let (store, h) = (&mut self.store, self.handle);
         with_iface!(&self.bindings, i => trap(i.engine().call_progress(store, h)))
+    }
+
+    /// An engine's own call (not `configure`/`progress`, which `Instance::call` handles).
+    fn call(&mut self, call: &Call, kind: &'static str) -> Result<Output, CallError> {
+        self.arm();
+        let wrong = || CallError::WrongKind { call: call.name(), kind };
+        let (store, h) = (&mut self.store, self.handle);
+        match (&self.bindings, call) {
+            (Bindings::ZoneManager(b), c) => {
+                let e = b.liqhost_engines_zone_manager().engine();
+                match c {
+                    Call::ZoneMinute { input } => flatten(e.call_on_minute(store, h, input)).map(Output::MinuteReport),
+                    Call::Zones { query } => trap(e.call_zones(store, h, *query)).map(Output::Zones),
+                    Call::ZoneSummary => trap(e.call_summary(store, h)).map(Output::Summary),
+                    Call::ZoneHeatmap { grid, query, min_notional_usd } => {
+                        trap(e.call_heatmap(store, h, *grid, *query, *min_notional_usd)).map(Output::ZoneHeatmap)
+                    }
+                    Call::ZoneQuality => trap(e.call_quality(store, h)).map(Output::Quality),
+                    _ => Err(wrong()),
+                }
+            }
+            (Bindings::Calibrator(b), c) => {
+                let e = b.liqhost_engines_calibrator().engine();
+                match c {
+                    Call::CalLiquidations { events } => flatten(e.call_on_liquidations(store, h, events)).map(Output::Unit),
+                    Call::CalMinute { snapshot } => flatten(e.call_on_minute(store, h, snapshot)).map(Output::Calibration),
+                    Call::CalStats => trap(e.call_stats(store, h)).map(Output::CalStats),
+                    _ => Err(wrong()),
+                }
+            }
+            (Bindings::EntryInference(b), c) => {
+                let e = b.liqhost_engines_entry_inference().engine();
+                match c {
+                    Call::EiLiquidations { events } => flatten(e.call_on_liquidations(store, h, events)).map(Output::Unit),
+                    Call::EiWeights { seq, weights, bias_pct } => {
+                        flatten(e.call_set_weights(store, h, *seq, weights, *bias_pct)).map(Output::Unit)
+                    }
+                    Call::EiMinute { seq, bar } => flatten(e.call_on_minute(store, h, *seq, *bar)).map(Output::Inference),
+                    _ => Err(wrong()),
+                }
+            }
+            (Bindings::Heatmap(b), c) => {
+                let e = b.liqhost_engines_heatmap().engine();
+                match c {
+                    Call::Render { seq, kind, ts, src, grid, long_usd, short_usd } => {
+                        flatten(e.call_render(store, h, *seq, *kind, *ts, *src, *grid, long_usd, short_usd)).map(Output::Frame)
+                    }
+                    Call::TopZones { seq, minute, price, zones } => {
+                        flatten(e.call_top_zones(store, h, *seq, *minute, *price, zones)).map(Output::Zones)
+                    }
+                    Call::Picture { frames, width, height } => {
+                        flatten(e.call_picture(store, h, frames, *width, *height)).map(Output::Bytes)
+                    }
+                    _ => Err(wrong()),
+                }
+            }
+        }
     }
 }

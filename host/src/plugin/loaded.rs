@@ -1,7 +1,9 @@
-//! A component loaded for one engine kind: compiled, type-checked against its world, `info` read.
+//! A component loaded for one engine kind: compiled, type-checked against its world, instantiable (`Bindings`), `info` read.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use wasmtime::Store;
 
 use super::bindings::{calibrator, entry_inference, heatmap, types::EngineInfo, zone_manager};
 use super::cache::{content_hash, CacheOutcome};
@@ -34,6 +36,58 @@ pub(crate) enum Pre {
     Heatmap(heatmap::HeatmapEnginePre<HostState>),
     /// The engine is liqhost-kit's, linked into the host (`crate::native`): nothing to instantiate.
     Native,
+}
+
+/// The instantiated world, one variant per engine kind (here, by its `Pre`, so that reading
+/// `info` at load needs nothing from `instance`, which builds on this file).
+pub(crate) enum Bindings {
+    ZoneManager(zone_manager::ZoneManagerEngine),
+    Calibrator(calibrator::CalibratorEngine),
+    EntryInference(entry_inference::EntryInferenceEngine),
+    Heatmap(heatmap::HeatmapEngine),
+}
+
+/// Runs `$body` with `$iface` bound to the kind's exported interface: the lifecycle
+/// functions have the same shape in all four, so one body serves every kind.
+macro_rules! with_iface {
+    ($bindings:expr, $iface:ident => $body:expr) => {
+        match $bindings {
+            Bindings::ZoneManager(b) => {
+                let $iface = b.liqhost_engines_zone_manager();
+                $body
+            }
+            Bindings::Calibrator(b) => {
+                let $iface = b.liqhost_engines_calibrator();
+                $body
+            }
+            Bindings::EntryInference(b) => {
+                let $iface = b.liqhost_engines_entry_inference();
+                $body
+            }
+            Bindings::Heatmap(b) => {
+                let $iface = b.liqhost_engines_heatmap();
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use with_iface;
+
+impl Bindings {
+    pub(crate) fn instantiate(pre: &Pre, store: &mut Store<HostState>) -> anyhow::Result<Self> {
+        Ok(match pre {
+            Pre::ZoneManager(p) => Bindings::ZoneManager(p.instantiate(store)?),
+            Pre::Calibrator(p) => Bindings::Calibrator(p.instantiate(store)?),
+            Pre::EntryInference(p) => Bindings::EntryInference(p.instantiate(store)?),
+            Pre::Heatmap(p) => Bindings::Heatmap(p.instantiate(store)?),
+            Pre::Native => anyhow::bail!("a native engine has no wasm bindings"),
+        })
+    }
+
+    pub(crate) fn info(&self, store: &mut Store<HostState>) -> anyhow::Result<EngineInfo> {
+        with_iface!(self, i => i.call_info(store)).map_err(anyhow::Error::from)
+    }
 }
 
 /// A component ready to instantiate for any symbol.
@@ -80,7 +134,7 @@ impl LoadedComponent {
             EngineKind::Heatmap => Pre::Heatmap(heatmap::HeatmapEnginePre::new(instance_pre).map_err(wrong_world)?),
         };
         let mut store = runtime.new_store("-", kind.name());
-        let bindings = super::instance::Bindings::instantiate(&pre, &mut store).map_err(LoadError::Trap)?;
+        let bindings = Bindings::instantiate(&pre, &mut store).map_err(LoadError::Trap)?;
         let info = bindings.info(&mut store).map_err(LoadError::Trap)?;
         if info.world != kind.name() {
             return Err(LoadError::InfoMismatch { expected: kind, got: info.world });

@@ -6,9 +6,9 @@
 //! - `runtime`: the shared wasmtime engine, linker, limits, epoch ticker, quarantine.
 //! - `store`: per-store data (empty WASI, memory limiter, plugin log import).
 //! - `cache`: content-addressed compile cache.
-//! - `loaded`: a compiled, type-checked component with its `info`.
+//! - `loaded`: a compiled, type-checked component with its `info`, and the generated bindings it instantiates.
 //! - `instance`: one constructed engine in its own store.
-//! - `calls`: engine calls as data (journal, replay, fixtures).
+//! - `calls`: engine calls as data (journal, replay, fixtures) and the call error.
 //! - `variant`: a version inside a slot: checkpoint, journal, recovery.
 //! - `slot`: primary + shadow, calls, trap handling and recovery.
 //! - `slot_change`: swap, rollback, shadow start and stop, promote, configure.

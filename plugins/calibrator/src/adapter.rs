@@ -1,138 +1,86 @@
-//! Thin wasm adapter: converts WIT records to liqhost-kit types and back (shared by every calibrator build).
+//! Thin wasm adapter: the calibrator's own calls, WIT records ↔ liqhost-kit types (shared by every calibrator build).
 
-use std::cell::RefCell;
-
-use liqhost_kit::{calibrator as cal, types as kit};
+use liqhost_kit::calibrator as cal;
 
 wit_bindgen::generate!({
     world: "calibrator-engine",
     path: "../../wit",
 });
 
-use exports::liqhost::engines::calibrator::{self as wit, Guest, GuestEngine};
 use liqhost::engines::host::{log, LogLevel};
-use liqhost::engines::types::{EngineConfig, EngineError, EngineInfo, Liquidation, ParamValue, PredictedLevel, Progress, Side};
+use liqhost::engines::types::{EngineError, Liquidation};
 
-struct Component;
+liqhost_kit::export_engine! {
+    wit: exports::liqhost::engines::calibrator,
+    engine: cal::CalibratorEngine,
+    calls: {
+        fn on_liquidations(&self, events: Vec<Liquidation>) -> Result<(), EngineError> {
+            let events: Vec<cal::Liquidation> = events.iter().map(liquidation_in).collect();
+            self.kit_mut().on_liquidations(&events).map_err(err)
+        }
 
-impl Guest for Component {
-    type Engine = Engine;
+        fn on_minute(&self, s: wit::MinuteSnapshot) -> Result<Option<wit::Calibration>, EngineError> {
+            let snapshot = cal::MinuteSnapshot {
+                seq: s.seq,
+                minute: s.minute,
+                src: s.src,
+                high: s.high,
+                low: s.low,
+                close: s.close,
+                volume_usd: s.volume_usd,
+                oi_usd: s.oi_usd,
+                weights: s.weights,
+                buffer: s.buffer,
+                levels: s.levels.iter().map(level_in).collect(),
+            };
+            let Some(c) = self.kit_mut().on_minute(&snapshot).map_err(err)? else { return Ok(None) };
+            // The entropy logged is the one the floor was checked against.
+            log(
+                LogLevel::Info,
+                &format!(
+                    "calibration window closed at minute {}: entropy {:.4} (floor {:.4}), {}, {} exposed tiers, bias {:.5}",
+                    c.minute,
+                    c.entropy,
+                    c.entropy_floor,
+                    if c.updated { "weights updated" } else { "weights kept" },
+                    c.exposed_tiers,
+                    c.bias_pct
+                ),
+            );
+            Ok(Some(wit::Calibration {
+                minute: c.minute,
+                weights: c.weights,
+                bias_pct: c.bias_pct,
+                entropy: c.entropy,
+                entropy_floor: c.entropy_floor,
+                updated: c.updated,
+                exposed_tiers: c.exposed_tiers,
+                buffer: c.buffer,
+            }))
+        }
 
-    fn info() -> EngineInfo {
-        EngineInfo {
-            name: "calibrator".into(),
-            version: crate::VERSION.into(),
-            world: "calibrator".into(),
-            state_schema: cal::CalibratorEngine::STATE_SCHEMA,
-            min_state_schema: cal::CalibratorEngine::MIN_STATE_SCHEMA,
+        fn stats(&self) -> wit::CalibratorStats {
+            let s = self.kit().stats();
+            wit::CalibratorStats {
+                total_events: s.total_events,
+                snapshots: s.snapshots,
+                pending_events: s.pending_events,
+                minutes_since_calibration: s.minutes_since_calibration,
+                calibrations: s.calibrations,
+                hit_rate: s.hit_rate,
+                weights: s.weights,
+                bias_pct: s.bias_pct,
+                processed_events: s.processed_events,
+                matched_events: s.matched_events,
+                unmatched_events: s.unmatched_events,
+                filtered_events: s.filtered_events,
+                dropped_over_cap: s.dropped_over_cap,
+                remembered_levels: s.remembered_levels,
+                vol_scale: s.vol_scale,
+                tolerance_buckets: s.tolerance_buckets,
+            }
         }
     }
-}
-
-/// The resource: a `RefCell` because WIT methods take `&self`; calls never re-enter.
-struct Engine(RefCell<cal::CalibratorEngine>);
-
-impl GuestEngine for Engine {
-    fn create(symbol: String, config: EngineConfig) -> Result<wit::Engine, EngineError> {
-        let (ladder, params) = parse_config(&config)?;
-        let engine = cal::CalibratorEngine::new(&symbol, ladder, params).map_err(err)?;
-        Ok(wit::Engine::new(Engine(RefCell::new(engine))))
-    }
-
-    fn restore(symbol: String, config: EngineConfig, state: Vec<u8>) -> Result<wit::Engine, EngineError> {
-        let (ladder, params) = parse_config(&config)?;
-        let engine = cal::CalibratorEngine::restore(&symbol, ladder, params, &state).map_err(err)?;
-        Ok(wit::Engine::new(Engine(RefCell::new(engine))))
-    }
-
-    fn configure(&self, config: EngineConfig) -> Result<(), EngineError> {
-        let (ladder, params) = parse_config(&config)?;
-        self.0.borrow_mut().configure(ladder, params).map_err(err)
-    }
-
-    fn save_state(&self) -> Vec<u8> {
-        self.0.borrow().save_state()
-    }
-
-    fn progress(&self) -> Progress {
-        let p = self.0.borrow().progress();
-        Progress { events: p.events, last_seq: p.last_seq, out_of_order: p.out_of_order }
-    }
-
-    fn on_liquidations(&self, events: Vec<Liquidation>) -> Result<(), EngineError> {
-        let events: Vec<cal::Liquidation> = events.iter().map(liquidation_in).collect();
-        self.0.borrow_mut().on_liquidations(&events).map_err(err)
-    }
-
-    fn on_minute(&self, s: wit::MinuteSnapshot) -> Result<Option<wit::Calibration>, EngineError> {
-        let snapshot = cal::MinuteSnapshot {
-            seq: s.seq,
-            minute: s.minute,
-            src: s.src,
-            high: s.high,
-            low: s.low,
-            close: s.close,
-            volume_usd: s.volume_usd,
-            oi_usd: s.oi_usd,
-            weights: s.weights,
-            buffer: s.buffer,
-            levels: s.levels.iter().map(level_in).collect(),
-        };
-        let Some(c) = self.0.borrow_mut().on_minute(&snapshot).map_err(err)? else { return Ok(None) };
-        // The entropy logged is the one the floor was checked against.
-        log(
-            LogLevel::Info,
-            &format!(
-                "calibration window closed at minute {}: entropy {:.4} (floor {:.4}), {}, {} exposed tiers, bias {:.5}",
-                c.minute,
-                c.entropy,
-                c.entropy_floor,
-                if c.updated { "weights updated" } else { "weights kept" },
-                c.exposed_tiers,
-                c.bias_pct
-            ),
-        );
-        Ok(Some(wit::Calibration {
-            minute: c.minute,
-            weights: c.weights,
-            bias_pct: c.bias_pct,
-            entropy: c.entropy,
-            entropy_floor: c.entropy_floor,
-            updated: c.updated,
-            exposed_tiers: c.exposed_tiers,
-            buffer: c.buffer,
-        }))
-    }
-
-    fn stats(&self) -> wit::CalibratorStats {
-        let s = self.0.borrow().stats();
-        wit::CalibratorStats {
-            total_events: s.total_events,
-            snapshots: s.snapshots,
-            pending_events: s.pending_events,
-            minutes_since_calibration: s.minutes_since_calibration,
-            calibrations: s.calibrations,
-            hit_rate: s.hit_rate,
-            weights: s.weights,
-            bias_pct: s.bias_pct,
-            processed_events: s.processed_events,
-            matched_events: s.matched_events,
-            unmatched_events: s.unmatched_events,
-            filtered_events: s.filtered_events,
-            dropped_over_cap: s.dropped_over_cap,
-            remembered_levels: s.remembered_levels,
-            vol_scale: s.vol_scale,
-            tolerance_buckets: s.tolerance_buckets,
-        }
-    }
-}
-
-
-
-
-
-fn level_in(l: &PredictedLevel) -> kit::PredictedLevel {
-    kit::PredictedLevel { side: side_in(l.side), leverage: l.leverage, price: l.price, notional_usd: l.notional_usd }
 }
 
 fn liquidation_in(l: &Liquidation) -> cal::Liquidation {
@@ -145,7 +93,3 @@ fn liquidation_in(l: &Liquidation) -> cal::Liquidation {
         venue: l.venue.clone(),
     }
 }
-
-liqhost_kit::adapter_conversions!(cal::CalibratorParams);
-
-export!(Component);

@@ -1,16 +1,18 @@
 //! The entry-inference component: liqhost-kit's entry engine behind the `entry-inference` WIT interface.
 
-use liqhost_kit::entry::EntryParams;
+use liqhost_kit::engine::Engine;
+use liqhost_kit::entry::{EntryEngine, EntryParams};
 
 /// Version reported by `info`: the crate's own, so a rebuild with a bumped version is visible.
 /// (Only the wasm adapter reads it and the defaults below; a native build compiles them unused.)
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Parameter defaults of this build (the kit's standard ones); config overlays its `params` on these.
+/// Parameter defaults of this build (the kit's standard ones, which the host's native engine
+/// runs with too); config overlays its `params` on these.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 fn default_params() -> EntryParams {
-    EntryParams::standard()
+    EntryEngine::standard_params()
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -7,7 +7,10 @@
 //!
 //! - [`types`]: Rust mirrors of the shared WIT records (side, ladder, level, grid) and the
 //!   engine error every engine answers with.
-//! - [`adapter`]: the WIT conversions every engine adapter shares (a macro).
+//! - [`engine`]: the lifecycle every engine shares (create, restore, configure, save, progress,
+//!   info), as one trait each engine implements.
+//! - [`adapter`]: a kit engine exported as a component, and the WIT conversions every
+//!   adapter shares (macros: the WIT types are generated per crate).
 //! - [`calibrator`]: the calibrator engine: learns the leverage mix and a level bias from real liquidations.
 //! - [`entry`]: the entry-inference engine (V2): liquidations projected from open interest, the tape, pools.
 //! - [`heatmap`]: the heatmap engine: u8 intensity frames on a tracked scale per kind, the
@@ -23,6 +26,7 @@
 
 pub mod adapter;
 pub mod calibrator;
+pub mod engine;
 pub mod entry;
 pub mod heatmap;
 pub mod math;

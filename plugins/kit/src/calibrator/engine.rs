@@ -81,6 +81,8 @@ pub struct CalibratorEngine {
     pub(super) open_share: OpenShare,
 }
 
+crate::engine::contract!(CalibratorEngine, CalibratorParams, name: "calibrator", standard: CalibratorParams::default());
+
 impl CalibratorEngine {
     /// Version of the bytes [`CalibratorEngine::save_state`] produces.
     pub const STATE_SCHEMA: u32 = 2;

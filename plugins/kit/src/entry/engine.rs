@@ -35,6 +35,8 @@ pub struct EntryEngine {
     pub(super) progress: Progress,
 }
 
+crate::engine::contract!(EntryEngine, EntryParams, name: "entry-inference", standard: EntryParams::standard());
+
 impl EntryEngine {
     /// Version of the bytes [`EntryEngine::save_state`] produces.
     pub const STATE_SCHEMA: u32 = 1;

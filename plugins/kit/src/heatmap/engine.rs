@@ -23,6 +23,8 @@ pub struct HeatmapEngine {
     pub(super) progress: Progress,
 }
 
+crate::engine::contract!(HeatmapEngine, HeatmapParams, name: "heatmap", standard: HeatmapParams::default());
+
 impl HeatmapEngine {
     /// Version of the bytes [`HeatmapEngine::save_state`] produces.
     pub const STATE_SCHEMA: u32 = 1;

@@ -26,6 +26,8 @@ pub struct ZoneEngine {
     pub(super) history: VecDeque<EndedZone>,
 }
 
+crate::engine::contract!(ZoneEngine, ZoneParams, name: "zone-manager", standard: ZoneParams::default());
+
 impl ZoneEngine {
     /// Version of the bytes [`ZoneEngine::save_state`] produces.
     pub const STATE_SCHEMA: u32 = 1;
