@@ -1,9 +1,11 @@
 //! The direct run: the simulator's market model stepped in this process, its events handed straight to every host's pipelines (engines linked natively): no sockets, so six simulated hours take seconds.
 //!
-//! The same market reaches three sets of pipelines at once: calibrated (all four engines),
-//! uncalibrated (no calibrator: entry-inference keeps the prior) and the oracle (no
+//! The same market reaches four sets of pipelines at once: calibrated (all four engines),
+//! uncalibrated (no calibrator: entry-inference keeps the prior), the oracle (no
 //! calibrator, entry-inference given the market's hidden mix, and the new one the moment
-//! it changes). What a venue would not publish (a market file's throttled liquidations)
+//! it changes) and the fed update (no calibrator; every calibration window, the weights the
+//! calibrator's own update would reach were its estimate the hidden mix itself: the best
+//! any estimate can do under the update's learning rate and clamp). What a venue would not publish (a market file's throttled liquidations)
 //! is not sent; trades, open interest and marks are sent as the venues' feeds would
 //! deliver them, normalised.
 
@@ -21,12 +23,13 @@ use crate::bench::pipeline::{bench_runtime, native_engines, Engines, Pipelines};
 use crate::config::SymbolConfig;
 use crate::pipeline::Msg;
 use crate::plugin::EngineKind;
+use liqhost_kit::calibrator::update::path_to;
 
 /// Model steps (of 100 ms) batched into one message per pipeline: a simulated second.
 const STEPS_PER_BATCH: u64 = 10;
 
-/// The three sets of pipelines of a run, in this order.
-const HOSTS: [&str; 3] = ["calibrated", "uncalibrated", "oracle"];
+/// The sets of pipelines of a run, in this order.
+const HOSTS: [&str; 4] = ["calibrated", "uncalibrated", "oracle", "fed update"];
 
 pub(super) fn run(args: &CalibrationArgs, sim_config: &SimConfig) -> anyhow::Result<Outcome> {
     let mut market = Market::new(sim_config);
@@ -57,7 +60,9 @@ pub(super) fn run(args: &CalibrationArgs, sim_config: &SimConfig) -> anyhow::Res
         Pipelines::start(&runtime, &engines, &cal_configs)?,
         Pipelines::start(&runtime, &without_calibrator, &uncal_configs)?,
         Pipelines::start(&runtime, &without_calibrator, &oracle_configs)?,
+        Pipelines::start(&runtime, &without_calibrator, &uncal_configs)?,
     ];
+    let mut fed: Vec<FedUpdate> = args.symbols.iter().map(|s| FedUpdate::new(&cal_configs[s])).collect::<anyhow::Result<_>>()?;
     let all = || fleets.iter().flat_map(|f| f.handles.values());
     let mut lead = Lead::default();
 
@@ -99,6 +104,10 @@ pub(super) fn run(args: &CalibrationArgs, sim_config: &SimConfig) -> anyhow::Res
             }
             // The oracle knows the mix in force, a regime shift included.
             let mix = hidden_now(&market, s, index[k]);
+            let sim_minute = ((out.ts_ms - start_ms) / 60_000) as u64;
+            if let Some(weights) = fed[k].at_minute(sim_minute, &mix) {
+                anyhow::ensure!(fleets[3].handles[s].send(Msg::SetWeights { weights, bias_pct: 0.0 }), "the {s} fed pipeline stopped");
+            }
             if mix != oracle_mix[s] {
                 anyhow::ensure!(fleets[2].handles[s].send(Msg::SetWeights { weights: mix.clone(), bias_pct: 0.0 }), "the {s} oracle pipeline stopped");
                 oracle_mix.insert(s.clone(), mix);
@@ -134,7 +143,7 @@ pub(super) fn run(args: &CalibrationArgs, sim_config: &SimConfig) -> anyhow::Res
         fleet.shutdown();
     }
 
-    let (mut cal, mut uncal, mut oracle, mut hidden) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let (mut cal, mut uncal, mut oracle, mut fed_figures, mut hidden) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
     for (k, (s, config)) in args.symbols.iter().map(|s| (s, &cal_configs[s])).enumerate() {
         let ladder = config.ladder();
         let i = index[k];
@@ -150,10 +159,41 @@ pub(super) fn run(args: &CalibrationArgs, sim_config: &SimConfig) -> anyhow::Res
         cal.insert(s.clone(), with_truth(f, ladder, counts, &end_hidden, lr));
         uncal.insert(s.clone(), figures(&views[1][s], Vec::new(), &end_hidden));
         oracle.insert(s.clone(), figures(&views[2][s], Vec::new(), &end_hidden));
+        fed_figures.insert(s.clone(), figures(&views[3][s], Vec::new(), &end_hidden));
         hidden.insert(s.clone(), end_hidden);
     }
     let how = format!("direct: the market model stepped in this process, its events handed to the calibrated, uncalibrated and oracle pipelines (engines linked natively); {}", HOSTS.join(", "));
-    Ok(Outcome { calibrated: cal, uncalibrated: uncal, oracle: Some(oracle), hidden, seconds, how, seed: sim_config.seed, hours: args.hours, speed: 0.0 })
+    Ok(Outcome { calibrated: cal, uncalibrated: uncal, oracle: Some(oracle), fed: Some(fed_figures), hidden, seconds, how, seed: sim_config.seed, hours: args.hours, speed: 0.0 })
+}
+
+/// The fed update of one symbol: from the prior, one step of the calibrator's own update
+/// per window towards the hidden mix in force (perfect evidence).
+struct FedUpdate {
+    weights: Vec<f64>,
+    enabled: Vec<bool>,
+    learning_rate: f64,
+    window_minutes: u64,
+    next_window: u64,
+}
+
+impl FedUpdate {
+    fn new(config: &SymbolConfig) -> anyhow::Result<FedUpdate> {
+        let params = crate::native::calibrator_params(&config.engine_config(EngineKind::Calibrator)).map_err(|e| anyhow::anyhow!("the calibrator's parameters: {e:?}"))?;
+        let ladder = config.ladder();
+        let weights = crate::pipeline::normalised(&ladder.tiers, &ladder.disabled, &ladder.weights);
+        let window_minutes = u64::from(params.window_minutes.max(1));
+        Ok(FedUpdate { enabled: weights.iter().map(|w| *w > 0.0).collect(), weights, learning_rate: params.learning_rate, window_minutes, next_window: window_minutes })
+    }
+
+    /// New weights when a window closed by `minute` (simulated minutes since the start).
+    fn at_minute(&mut self, minute: u64, hidden: &[f64]) -> Option<Vec<f64>> {
+        if minute < self.next_window {
+            return None;
+        }
+        self.next_window += self.window_minutes;
+        self.weights = path_to(&self.weights, &self.enabled, hidden, self.learning_rate, 1);
+        Some(self.weights.clone())
+    }
 }
 
 /// The mix traders draw leverage from now, as (tier, weight).

@@ -91,7 +91,7 @@ pub(super) fn run(args: &CalibrationArgs, dir: &Path) -> anyhow::Result<Outcome>
         truth.hours,
         truth.speed
     );
-    Ok(Outcome { calibrated: cal, uncalibrated: uncal, oracle: None, hidden, seconds, how, seed: truth.seed, hours: truth.hours, speed: truth.speed })
+    Ok(Outcome { calibrated: cal, uncalibrated: uncal, oracle: None, fed: None, hidden, seconds, how, seed: truth.seed, hours: truth.hours, speed: truth.speed })
 }
 
 /// Records the simulator (seed, speed, hours and symbols of `args`) into `dir` through one

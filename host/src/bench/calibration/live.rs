@@ -35,5 +35,5 @@ pub(super) fn run(args: &CalibrationArgs) -> anyhow::Result<Outcome> {
     uncalibrated.shutdown();
     rt.block_on(sim.shutdown());
     let how = "live: both hosts side by side on one simulator, each through its own feeds (wasm engines)".to_string();
-    Ok(Outcome { calibrated: cal, uncalibrated: uncal, oracle: None, hidden, seconds, how, seed: args.seed, hours: args.hours, speed: args.speed })
+    Ok(Outcome { calibrated: cal, uncalibrated: uncal, oracle: None, fed: None, hidden, seconds, how, seed: args.seed, hours: args.hours, speed: args.speed })
 }

@@ -134,6 +134,8 @@ pub struct Outcome {
     uncalibrated: Figures,
     /// Entry-inference given the hidden mix (direct runs only).
     oracle: Option<Figures>,
+    /// Entry-inference given the update's own path to the hidden mix (direct runs only).
+    fed: Option<Figures>,
     hidden: BTreeMap<String, Vec<f64>>,
     seconds: f64,
     /// How the run was made, for the first line of the report.
@@ -205,7 +207,12 @@ pub fn run_seeds(args: CalibrationArgs, seeds: &[u64], json_out: Option<&Path>) 
         summary::print(s, &sum);
         let scored: Vec<scoreboard::ScoredRun> = runs
             .iter()
-            .map(|(_, o)| scoreboard::ScoredRun { calibrated: &o.calibrated[s], uncalibrated: &o.uncalibrated[s], oracle: o.oracle.as_ref().map(|f| &f[s]) })
+            .map(|(_, o)| scoreboard::ScoredRun {
+                calibrated: &o.calibrated[s],
+                uncalibrated: &o.uncalibrated[s],
+                oracle: o.oracle.as_ref().map(|f| &f[s]),
+                fed: o.fed.as_ref().map(|f| &f[s]),
+            })
             .collect();
         let board = scoreboard::score(&scored);
         scoreboard::print(s, &board);
@@ -220,7 +227,7 @@ pub fn run_seeds(args: CalibrationArgs, seeds: &[u64], json_out: Option<&Path>) 
 
 /// One run's figures as the JSON writes them.
 fn run_doc(args: &CalibrationArgs, o: &Outcome) -> serde_json::Value {
-    json!({ "machine": machine(), "how": o.how, "hours": o.hours, "speed": o.speed, "seed": o.seed, "calibrator_params": args.calibrator_params, "entry_params": args.entry_params, "hidden": o.hidden, "calibrated": o.calibrated, "uncalibrated": o.uncalibrated, "oracle": o.oracle })
+    json!({ "machine": machine(), "how": o.how, "hours": o.hours, "speed": o.speed, "seed": o.seed, "calibrator_params": args.calibrator_params, "entry_params": args.entry_params, "hidden": o.hidden, "calibrated": o.calibrated, "uncalibrated": o.uncalibrated, "oracle": o.oracle, "fed_update": o.fed })
 }
 
 /// Runs and reports one seed.

@@ -31,13 +31,15 @@ pub(super) fn print(args: &CalibrationArgs, outcome: &Outcome) {
             println!("  over the {reached} of {} tiers liquidated in the run, each renormalised: TV prior {p:.3} -> calibrated {cw:.3}", c.reached.len());
         }
         let oracle = outcome.oracle.as_ref().map(|o| &o[s]);
+        let fed = outcome.fed.as_ref().map(|o| &o[s]);
         let score = |f: &RunFigures| f.scores.model.log_score;
         println!(
-            "  log score (nats per liquidation, {} pairs): calibrated {} prior {} oracle {} trivial {}; skill {}",
+            "  log score (nats per liquidation, {} pairs): calibrated {} prior {} oracle {} fed update {} trivial {}; skill {}",
             c.scores.model.pairs,
             fmt(score(c)),
             fmt(score(u)),
             fmt(oracle.and_then(score)),
+            fmt(fed.and_then(score)),
             fmt(c.scores.trivial.log_score),
             fmt(match (score(c), score(u), oracle.and_then(score)) {
                 (Some(m), Some(p), Some(o)) => liqhost_kit::scores::skill(m, p, o),

@@ -23,6 +23,9 @@ pub struct Scoreboard {
     pub skill: Option<Interval>,
     /// Runs in which the calibrated model scored above the prior.
     pub share_skill_positive: f64,
+    /// The skill of the fed update (the calibrator's own update given the hidden mix as its
+    /// estimate every window): what the update rule allows with perfect evidence.
+    pub fed_update_skill: Option<Interval>,
     /// Runs with all three scores.
     pub scored_runs: usize,
     /// Mean log scores over the runs (nats per liquidation and prediction).
@@ -90,12 +93,18 @@ pub struct ScoredRun<'a> {
     pub calibrated: &'a RunFigures,
     pub uncalibrated: &'a RunFigures,
     pub oracle: Option<&'a RunFigures>,
+    pub fed: Option<&'a RunFigures>,
 }
 
 impl ScoredRun<'_> {
     /// (model, prior, oracle) log scores, when all three exist.
     fn paired(&self) -> Option<PairedScores> {
-        Some(PairedScores { model: self.calibrated.scores.model.log_score?, prior: self.uncalibrated.scores.model.log_score?, oracle: self.oracle?.scores.model.log_score? })
+        self.paired_with(self.calibrated)
+    }
+
+    /// The same with `model` in the model's place.
+    fn paired_with(&self, model: &RunFigures) -> Option<PairedScores> {
+        Some(PairedScores { model: model.scores.model.log_score?, prior: self.uncalibrated.scores.model.log_score?, oracle: self.oracle?.scores.model.log_score? })
     }
 }
 
@@ -105,8 +114,10 @@ pub fn score(runs: &[ScoredRun<'_>]) -> Scoreboard {
     let itv = |f: fn(&super::IdentifiableFigures) -> f64| mean_of(&|r| r.calibrated.identifiable.map(|i| f(&i)));
     let mut closures: Vec<f64> = runs.iter().filter_map(|r| r.calibrated.identifiable.and_then(|i| i.gap_closure)).collect();
     closures.sort_by(f64::total_cmp);
+    let fed_rows: Vec<PairedScores> = runs.iter().filter_map(|r| r.paired_with(r.fed?)).collect();
     Scoreboard {
         skill: bootstrap_skill(&rows, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
+        fed_update_skill: bootstrap_skill(&fed_rows, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
         share_skill_positive: if rows.is_empty() { 0.0 } else { share_positive(&rows) },
         scored_runs: rows.len(),
         mean_log_score: MeanScores {
@@ -170,6 +181,9 @@ pub fn print(symbol: &str, b: &Scoreboard) {
             b.share_skill_positive * 100.0
         ),
         None => println!("  skill: - (no run with an oracle gain; {runs} scored runs)"),
+    }
+    if let Some(i) = &b.fed_update_skill {
+        println!("  the update fed the hidden mix every window: skill {:.3} ({:.3} to {:.3}), what its learning rate and clamp allow", i.estimate, i.lo, i.hi);
     }
     let m = &b.mean_log_score;
     println!("  mean log score: model {} prior {} oracle {} trivial {}", f3(m.model), f3(m.prior), f3(m.oracle), f3(m.trivial));
