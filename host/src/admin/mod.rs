@@ -15,7 +15,7 @@
 //! - `ask`: requests to a pipeline with a time limit.
 //! - `slots`, `experiments`: the endpoints; `watch`: what a calibrator shadow proposes.
 //! - `compare`, `divergence`: an experiment's comparison (live and offline).
-//! - `offline`: the same comparison over a replayed capture (`liqhost ab`); `replay_feed`: its input.
+//! - `offline`: the same comparison over a replayed capture (`liqhost ab`), fed by `replay::PipelineFeed`.
 
 mod ask;
 mod auth;
@@ -25,7 +25,6 @@ pub mod divergence;
 mod error;
 mod experiments;
 pub mod offline;
-mod replay_feed;
 mod slots;
 mod state;
 mod watch;

@@ -19,13 +19,12 @@ use serde::Serialize;
 use super::ask::ask_blocking;
 use super::compare::{self, Comparison, Divergence, Row};
 use super::divergence::{frames_divergence, heatmap_l1};
-pub use super::replay_feed::ReplayFigures;
-use super::replay_feed::Driver;
+
 use crate::config::{Config, SymbolConfig};
 use crate::pipeline::{Msg, PipelineHandle, SymbolView};
 use crate::plugin::files::component_path;
 use crate::plugin::{Call, EngineKind, LoadedComponent};
-use crate::replay::{capture_files, Merged};
+use crate::replay::{capture_files, Merged, PipelineFeed};
 use crate::service::Service;
 use crate::store::HistoryKind;
 
@@ -37,6 +36,22 @@ pub struct AbOptions {
     pub symbol: String,
     /// Where the other engines' components are (`<stem>.wasm`).
     pub plugins_dir: PathBuf,
+}
+
+/// What the replay fed the pipelines.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ReplayFigures {
+    pub records: u64,
+    pub bad_records: u64,
+    pub messages: u64,
+    pub parse_errors: u64,
+    pub market_events: u64,
+    pub depth_updates: u64,
+    /// What the pipeline made of it (pipeline a).
+    pub minutes: u64,
+    pub liquidations: u64,
+    pub depth_frames: u64,
+    pub seconds: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -88,24 +103,27 @@ pub fn run(options: &AbOptions) -> anyhow::Result<AbReport> {
 
     let started = Instant::now();
     let config = Config::default();
-    let mut driver = Driver::new(&symbol, pipelines.clone(), kind, config.feeds.depth_range_pct, config.feeds.depth_publish_ms.max(1));
+    let targets = [(symbol.clone(), pipelines.clone())].into_iter().collect();
+    let mut feed = PipelineFeed::new(targets, config.feeds.depth_range_pct, config.feeds.depth_publish_ms);
     let files = capture_files(&options.capture).with_context(|| format!("listing {}", options.capture.display()))?;
     anyhow::ensure!(!files.is_empty(), "no capture files in {}", options.capture.display());
+    let mut figures = ReplayFigures::default();
     for record in Merged::open(&files).context("opening the capture")? {
-        driver.figures.records += 1;
+        figures.records += 1;
         match record {
-            Ok(r) => driver.record(&r)?,
+            Ok(r) => feed.record(r.view())?,
             Err(error) => {
-                driver.figures.bad_records += 1;
+                figures.bad_records += 1;
                 tracing::warn!(%error, "capture record skipped");
             }
         }
     }
-    driver.sync()?;
+    feed.drain()?;
     for p in &pipelines {
         wait_published(p);
     }
-    let mut figures = driver.finish();
+    (figures.messages, figures.parse_errors) = feed.messages();
+    (figures.market_events, figures.depth_updates) = (feed.counts.market_events, feed.counts.depth_updates);
     figures.seconds = started.elapsed().as_secs_f64();
 
     let view = pipeline_a.view();

@@ -1,28 +1,34 @@
 //! Replay: a capture through the same venue sessions (parsers, books) and market state as live feeds.
 //!
 //! # Layout
+//! - `sessions`: a record through its venue's feed session (the one place that happens).
+//! - `pipelines`: capture records into pipelines as the live feeds route them (batch A/B, benches).
+//! - `lead`: how far a driver may run ahead of the pipelines it feeds.
 //! - `merge`: capture files merged by receive time.
 //! - `read_ahead`: those records read on a thread of their own, in batches.
 //! - `tob`: reconstructed top of book vs the venue's `bookTicker`.
 
+pub mod lead;
 mod merge;
+mod pipelines;
 mod read_ahead;
+mod sessions;
 mod tob;
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use liqhost_market::capture::{CaptureRecord, RecordKind, RecordView};
-use liqhost_market::session::{FeedAction, FeedSession};
+use liqhost_market::capture::{CaptureRecord, RecordView};
 use liqhost_market::state::{MarketConfig, MarketOutput, SymbolMarket};
 use liqhost_market::{MarketEvent, Symbol, SymbolMap, Venue};
 use serde::Serialize;
 
 pub use merge::{capture_files, Merged};
+pub use pipelines::{FeedCounts, PipelineFeed};
+pub use sessions::{CaptureSessions, Fed};
 use read_ahead::{thread_cpu_seconds, ReadAhead};
 pub use tob::TopOfBookCheck;
 
@@ -114,14 +120,9 @@ fn new_market(options: &ReplayOptions, symbol: &Symbol, price: f64) -> SymbolMar
 
 struct Replayer {
     options: ReplayOptions,
-    sessions: FxHashMap<Venue, FeedSession>,
-    /// Venue per connection id (a connection belongs to one venue), so the per-record
-    /// lookup allocates nothing.
-    venues: FxHashMap<String, Option<Venue>>,
-    depth_slots: FxHashMap<Venue, i64>,
+    sessions: CaptureSessions,
     markets: BTreeMap<Symbol, SymbolMarket>,
     events: Vec<MarketEvent>,
-    actions: Vec<FeedAction>,
     outputs: Vec<MarketOutput>,
     summary: ReplaySummary,
 }
@@ -194,12 +195,9 @@ impl<F: FnMut(&Symbol, &MarketOutput)> Run<F> {
         });
         let r = Replayer {
             options,
-            sessions: FxHashMap::default(),
-            venues: FxHashMap::default(),
-            depth_slots: FxHashMap::default(),
+            sessions: CaptureSessions::new(SymbolMap::permissive(), DEPTH_PUBLISH_MS),
             markets: BTreeMap::new(),
             events: Vec::new(),
-            actions: Vec::new(),
             outputs: Vec::new(),
             summary: ReplaySummary::default(),
         };
@@ -244,28 +242,8 @@ impl<F: FnMut(&Symbol, &MarketOutput)> Run<F> {
 
 impl Replayer {
     fn record(&mut self, record: RecordView<'_>, on_output: &mut impl FnMut(&Symbol, &MarketOutput)) {
-        if !matches!(record.kind, RecordKind::Recv | RecordKind::Http) {
-            return;
-        }
-        let venue = match self.venues.get(record.conn) {
-            Some(v) => *v,
-            None => *self.venues.entry(record.conn.to_string()).or_insert_with(|| venue_of(record)),
-        };
-        let Some(venue) = venue else {
-            self.summary.unknown_venue += 1;
-            return;
-        };
-        let session = self.sessions.entry(venue).or_insert_with(|| FeedSession::new(crate::feeds::codec(venue, SymbolMap::permissive())));
-        let result = match record.kind {
-            RecordKind::Recv => session.on_text(record.data, &mut self.events, &mut self.actions),
-            _ => session.on_rest(rest_path(record.url.unwrap_or("")), record.data, &mut self.events, &mut self.actions),
-        };
-        if let Err(error) = result {
-            let excerpt: String = record.data.chars().take(200).collect();
-            tracing::debug!(venue = %venue, %error, payload = %excerpt, "malformed frame skipped");
-        }
-        // Offline, a resync cannot be asked for: the book waits for the capture's next snapshot.
-        self.actions.clear();
+        let Some(fed) = self.sessions.feed(record, &mut self.events) else { return };
+        let session = self.sessions.session_mut(fed.venue).expect("the session that just fed");
         // Tops are kept for the check against the venue's own ticker, from its first ticker on
         // (a capture without tickers pays nothing for the check).
         if self.events.iter().any(|e| matches!(e, MarketEvent::BookTicker(_))) {
@@ -282,9 +260,7 @@ impl Replayer {
             market.on_event(&event, &mut self.outputs);
             emit(&mut self.summary, market.symbol.clone(), &mut self.outputs, on_output);
         }
-        let Some(ts) = session.last_ts_ms() else { return };
-        let slot = ts.div_euclid(DEPTH_PUBLISH_MS);
-        if self.depth_slots.insert(venue, slot) != Some(slot) {
+        if let Some(ts) = fed.depth_due_ts_ms {
             let symbols: Vec<Symbol> = session.books().keys().cloned().collect();
             for symbol in symbols {
                 let Some(depth) = session.depth(&symbol, 0.12) else { continue };
@@ -298,7 +274,8 @@ impl Replayer {
     }
 
     fn finish(mut self, elapsed: Duration) -> ReplaySummary {
-        for session in self.sessions.values() {
+        self.summary.unknown_venue = self.sessions.unknown_venue;
+        for session in self.sessions.sessions() {
             let c = &session.counters;
             self.summary.messages += c.messages;
             self.summary.rest_answers += c.rest_answers;

@@ -18,7 +18,7 @@ use liqhost_sim::model::{Market, SymbolState, SymbolStep};
 use liqhost_sim::SimConfig;
 
 use super::{figures, hidden_over_ladder, learning_rate, symbol_configs, with_truth, CalibrationArgs, Outcome};
-use crate::bench::pipeline::lead::Lead;
+use crate::replay::lead::Lead;
 use crate::bench::pipeline::{bench_runtime, native_engines, Engines, Pipelines};
 use crate::config::SymbolConfig;
 use crate::pipeline::Msg;

@@ -8,10 +8,9 @@
 //! with all four engines and render frames. A run ends when every pipeline has handled
 //! everything. Runs alternate between the two backends for a few rounds (the machine's
 //! load drifts), and every run must end with the same minutes, calibrator events, zones
-//! and frames per symbol, or the comparison is refused. (`driver`: the capture into the pipelines.)
+//! and frames per symbol, or the comparison is refused. The capture goes in through
+//! `replay::PipelineFeed`, as in batch A/B.
 
-mod driver;
-pub mod lead;
 mod pipelines;
 
 pub use pipelines::Pipelines;
@@ -26,14 +25,13 @@ use liqhost_market::capture::{CaptureRecord, RecordKind};
 use serde::Serialize;
 use serde_json::json;
 
-use self::driver::Driver;
 use super::replay::record_sim;
 use super::stats::machine;
 use crate::config::{Config, SymbolConfig};
 use crate::pipeline::SymbolView;
 use crate::plugin::files::load_file;
 use crate::plugin::{EngineKind, Limits, LoadedComponent, Runtime};
-use crate::replay::{capture_files, Merged};
+use crate::replay::{capture_files, Merged, PipelineFeed};
 
 /// Rounds of (wasm, native) runs; the median of each side and of the rounds' ratios is reported.
 const ROUNDS: usize = 5;
@@ -116,14 +114,14 @@ pub fn replay_pipelines_with(
     configs: &BTreeMap<String, SymbolConfig>,
     stops: &[f64],
 ) -> anyhow::Result<(PipelineReplay, Vec<BTreeMap<String, Arc<SymbolView>>>)> {
-    let symbols: Vec<&str> = configs.keys().map(String::as_str).collect();
     let fleet = Pipelines::start(runtime, engines, configs)?;
     let pipelines = &fleet.handles;
     let config = Config::default();
 
     let cpu_before = process_cpu_seconds();
     let started = Instant::now();
-    let mut driver = Driver::new(&symbols, pipelines, config.feeds.depth_range_pct, config.feeds.depth_publish_ms.max(1));
+    let targets = pipelines.iter().map(|(s, p)| (s.clone(), vec![p.clone()])).collect();
+    let mut driver = PipelineFeed::new(targets, config.feeds.depth_range_pct, config.feeds.depth_publish_ms);
     let mut at_stops = Vec::with_capacity(stops.len());
     let mut stops = stops.iter().peekable();
     for record in records {
@@ -131,7 +129,7 @@ pub fn replay_pipelines_with(
             driver.drain()?;
             at_stops.push(fleet.views()?);
         }
-        driver.record(record)?;
+        driver.record(record.view())?;
     }
     for _ in stops {
         driver.drain()?;
@@ -140,7 +138,7 @@ pub fn replay_pipelines_with(
     driver.drain()?;
     let seconds = started.elapsed().as_secs_f64();
     let cpu_seconds = process_cpu_seconds() - cpu_before;
-    let messages = driver.messages();
+    let messages = driver.messages().0;
 
     let views = fleet.views()?;
     fleet.shutdown();
