@@ -7,8 +7,8 @@ use liqhost_kit::engine::Engine;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Parameter defaults of this build (docs/spec.md's: 30-minute windows, learning rate 0.10):
-/// the kit's standard ones, which the host's native calibrator runs with too.
+/// Parameter defaults of this build (docs/spec.md's: 30-minute windows, learning rate 0.10;
+/// no level bias): the kit's standard ones, which the host's native calibrator runs with too.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 fn default_params() -> CalibratorParams {
     CalibratorEngine::standard_params()

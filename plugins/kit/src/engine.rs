@@ -126,7 +126,8 @@ mod tests {
     #[test]
     fn standard_params_are_the_standard_builds() {
         assert_eq!(entry::EntryEngine::standard_params(), entry::EntryParams::standard());
-        assert_eq!(calibrator::CalibratorEngine::standard_params(), calibrator::CalibratorParams::default());
+        assert_eq!(calibrator::CalibratorEngine::standard_params(), calibrator::CalibratorParams::standard());
+        assert_eq!(calibrator::CalibratorEngine::standard_params().bias_eta, 0.0, "the standard build learns no level bias");
         assert_eq!(zones::ZoneEngine::standard_params(), zones::ZoneParams::default());
         assert_eq!(heatmap::HeatmapEngine::standard_params(), heatmap::HeatmapParams::default());
     }

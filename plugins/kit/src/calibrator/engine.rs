@@ -81,7 +81,7 @@ pub struct CalibratorEngine {
     pub(super) open_share: OpenShare,
 }
 
-crate::engine::contract!(CalibratorEngine, CalibratorParams, name: "calibrator", standard: CalibratorParams::default());
+crate::engine::contract!(CalibratorEngine, CalibratorParams, name: "calibrator", standard: CalibratorParams::standard());
 
 impl CalibratorEngine {
     /// Version of the bytes [`CalibratorEngine::save_state`] produces.
