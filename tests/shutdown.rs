@@ -25,7 +25,7 @@ fn sigterm_stops_the_demo_with_exit_0_and_engine_states_saved_once() {
         .arg(data.path())
         .env("LIQHOST_ADMIN_TOKEN", TOKEN)
         // The per-symbol "engine states saved" line is at debug level.
-        .env("RUST_LOG", "info,liqhost::pipeline::cycle=debug")
+        .env("RUST_LOG", "info,liqhost::pipeline::persist=debug")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -336,6 +336,7 @@ fn emit(summary: &mut ReplaySummary, symbol: Symbol, outputs: &mut Vec<MarketOut
 #[cfg(test)]
 mod tests {
     use super::*;
+    use liqhost_market::capture::RecordKind;
 
     #[test]
     fn finds_venues_and_rest_paths() {
