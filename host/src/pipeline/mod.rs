@@ -36,5 +36,5 @@ pub use message::{Msg, Reply};
 pub use products::{CycleCounters, Products, WeightsSource, WeightsView};
 pub use duel::DuelView;
 pub use scores::{ScoreFigures, ScoresView};
-pub use task::{spawn, PipelineHandle, PipelineSetup};
+pub use task::{spawn, PipelineHandle, PipelineSetup, MAX_QUEUED_DEPTH_FRAMES};
 pub use view::{Counters, LiquidationRecord, MarketView, RecentLiquidations, SymbolView};

@@ -2,6 +2,7 @@
 
 use super::cycle::CycleState;
 use super::engines::Engines;
+use crate::plugin::{EngineKind, RefusedState, Slot};
 use crate::store::{SavedState, StateHeader};
 
 impl CycleState {
@@ -53,5 +54,25 @@ impl CycleState {
         counters.states_saved += saved.len() as u64;
         tracing::debug!(reason, engines = saved.len(), "engine states saved");
     }
-}
 
+    /// `slot` started fresh although a state was found for it at open: its component
+    /// refused it. The file is kept aside before any save can replace it, and the slot's
+    /// status says where.
+    pub(super) fn keep_refused_state(&mut self, symbol: &str, kind: EngineKind, slot: &mut Slot, reason: &str) {
+        let Some(store) = &mut self.store else { return };
+        let Some(header) = store.loaded_state(kind).cloned() else { return };
+        let kept_as = match store.keep_state_aside(kind) {
+            Ok(path) => {
+                let kept_as = format!("{symbol}/engines/{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+                tracing::warn!(engine = %kind, saved_by = %header.version, %kept_as, reason, "saved state refused: kept aside, the engine starts fresh");
+                Some(kept_as)
+            }
+            Err(error) => {
+                tracing::error!(engine = %kind, saved_by = %header.version, %error, reason, "saved state refused and could not be moved aside: it stays in place and this run will not overwrite it");
+                None
+            }
+        };
+        let at_unix_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+        slot.counters.refused_state = Some(RefusedState { kept_as, saved_by_version: header.version, reason: reason.to_string(), at_unix_ms });
+    }
+}

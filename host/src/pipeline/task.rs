@@ -1,6 +1,7 @@
 //! The loop that owns one symbol's slots: applies events in order, swaps between batches, publishes views.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
@@ -22,6 +23,13 @@ const MAX_BATCH_MESSAGES: usize = 256;
 /// Closed minutes a view keeps (two hours).
 const RECENT_MINUTES: usize = 120;
 
+/// Book frames (`Msg::Depth`) a pipeline's queue may hold; further ones are dropped (and
+/// counted) until it drains. A frame is a whole book, so the next one accepted supersedes
+/// the dropped ones. Market events (liquidations, trades, OI) and control messages are
+/// never dropped. Above what a replay's bounded lead can queue (`replay::lead`), so a replay
+/// never drops one; live, with a frame per venue every `depth_publish_ms`, hours of stall.
+pub const MAX_QUEUED_DEPTH_FRAMES: usize = 2048;
+
 /// How the rest of the host talks to a pipeline: send messages, read the published view.
 #[derive(Clone)]
 pub struct PipelineHandle {
@@ -30,12 +38,33 @@ pub struct PipelineHandle {
     view: Arc<ArcSwap<SymbolView>>,
     published: tokio::sync::watch::Receiver<u64>,
     stopping: Arc<std::sync::atomic::AtomicBool>,
+    depth: Arc<DepthQueue>,
+}
+
+/// Book frames in a pipeline's queue, and those dropped because too many were.
+#[derive(Default)]
+pub(super) struct DepthQueue {
+    queued: AtomicUsize,
+    dropped: AtomicU64,
 }
 
 impl PipelineHandle {
-    /// Queues a message; false if the pipeline has stopped.
+    /// Queues a message; false if the pipeline has stopped. A book frame over
+    /// `MAX_QUEUED_DEPTH_FRAMES` queued is dropped and counted (still true: not an error).
     pub fn send(&self, msg: Msg) -> bool {
-        self.tx.send(msg).is_ok()
+        let is_depth = matches!(msg, Msg::Depth { .. });
+        if is_depth {
+            if self.depth.queued.load(Ordering::Relaxed) >= MAX_QUEUED_DEPTH_FRAMES {
+                self.depth.dropped.fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+            self.depth.queued.fetch_add(1, Ordering::Relaxed);
+        }
+        let sent = self.tx.send(msg).is_ok();
+        if is_depth && !sent {
+            self.depth.queued.fetch_sub(1, Ordering::Relaxed);
+        }
+        sent
     }
 
     pub fn view(&self) -> Arc<SymbolView> {
@@ -72,6 +101,7 @@ pub(super) struct Pipeline {
     pub(super) stored_states: BTreeMap<EngineKind, SavedState>,
     pub(super) shut_down: bool,
     pub(super) stopping: Arc<std::sync::atomic::AtomicBool>,
+    pub(super) depth: Arc<DepthQueue>,
 }
 
 /// Everything a pipeline starts with besides its slots.
@@ -111,16 +141,24 @@ pub fn spawn(
         stored_states: setup.stored_states,
         shut_down: false,
         stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        depth: Arc::default(),
     };
+    // A slot that started fresh although its state was found at open: the service's start
+    // offered that state and the component refused it. Kept aside before any save.
+    for (kind, slot) in pipeline.engines.slots.iter_mut() {
+        if !slot.started_from_state() {
+            pipeline.cycle.keep_refused_state(symbol, *kind, slot, "the component refused it at start (the log has its answer)");
+        }
+    }
     // A fresh entry-inference starts from the ladder in its config; stored weights (and
     // the bias) replace those at once.
     if setup.push_weights {
         pipeline.cycle.push_weights(&mut pipeline.engines);
     }
     pipeline.publish(true);
-    let stopping = pipeline.stopping.clone();
+    let (stopping, depth) = (pipeline.stopping.clone(), pipeline.depth.clone());
     let join = thread::Builder::new().name(format!("pipeline-{symbol}")).spawn(move || pipeline.run(rx))?;
-    Ok((PipelineHandle { symbol: symbol.to_string(), tx, view, published: published_rx, stopping }, join))
+    Ok((PipelineHandle { symbol: symbol.to_string(), tx, view, published: published_rx, stopping, depth }, join))
 }
 
 impl Pipeline {
@@ -131,6 +169,9 @@ impl Pipeline {
             let mut next = Some(first);
             let mut drained = 0;
             while let Some(msg) = next.take() {
+                if matches!(msg, Msg::Depth { .. }) {
+                    self.depth.queued.fetch_sub(1, Ordering::Relaxed);
+                }
                 if self.stopping.load(std::sync::atomic::Ordering::Relaxed) && matches!(msg, Msg::Market(_) | Msg::Depth { .. }) {
                     self.engines.counters.dropped_at_shutdown += 1;
                     drained += 1;
@@ -150,6 +191,7 @@ impl Pipeline {
                 }
             }
             self.engines.counters.batches += 1;
+            self.engines.counters.depth_frames_dropped = self.depth.dropped.load(Ordering::Relaxed);
             self.publish(slots_changed);
         }
     }
@@ -182,9 +224,16 @@ impl Pipeline {
                 }
                 let stored = self.stored_states.remove(&kind);
                 let started = match stored {
-                    Some(state) => Slot::start(self.runtime.clone(), component.clone(), &self.symbol, config.clone(), Some(&state.bytes), self.policy.clone())
-                        .inspect_err(|error| tracing::warn!(engine = %kind, %error, "stored state refused; starting fresh"))
-                        .or_else(|_| Slot::start(self.runtime.clone(), component, &self.symbol, config, None, self.policy.clone())),
+                    Some(state) => match Slot::start(self.runtime.clone(), component.clone(), &self.symbol, config.clone(), Some(&state.bytes), self.policy.clone()) {
+                        Ok(slot) => Ok(slot),
+                        Err(error) => {
+                            tracing::warn!(engine = %kind, %error, "stored state refused; starting fresh");
+                            Slot::start(self.runtime.clone(), component, &self.symbol, config, None, self.policy.clone()).map(|mut slot| {
+                                self.cycle.keep_refused_state(&self.symbol, kind, &mut slot, &error.to_string());
+                                slot
+                            })
+                        }
+                    },
                     None => Slot::start(self.runtime.clone(), component, &self.symbol, config, None, self.policy.clone()),
                 };
                 match started {

@@ -25,6 +25,9 @@ pub struct Counters {
     pub batches: u64,
     /// Market messages still queued when shutdown was requested, skipped.
     pub dropped_at_shutdown: u64,
+    /// Book frames not queued because `MAX_QUEUED_DEPTH_FRAMES` already were (the
+    /// pipeline fell behind); later frames superseded them.
+    pub depth_frames_dropped: u64,
     pub configures: BTreeMap<EngineKind, u64>,
 }
 

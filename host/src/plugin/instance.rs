@@ -34,6 +34,7 @@ pub(crate) struct WasmEngine {
     pub(crate) bindings: Bindings,
     pub(crate) handle: ResourceAny,
     deadline_ticks: u64,
+    call_deadline: std::time::Duration,
 }
 
 /// What runs the calls: a wasm component, or the same engine linked into the host.
@@ -155,12 +156,14 @@ impl WasmEngine {
                 Some(bytes) => flatten(e.call_restore(&mut store, symbol, config, bytes)),
             }
         })?;
-        Ok(WasmEngine { store, bindings, handle, deadline_ticks: runtime.deadline_ticks() })
+        Ok(WasmEngine { store, bindings, handle, deadline_ticks: runtime.deadline_ticks(), call_deadline: runtime.limits.call_deadline })
     }
 
-    /// Every call gets a fresh deadline: a slow call cannot eat the next one's budget.
+    /// Every call gets a fresh deadline: a slow call cannot eat the next one's budget. The
+    /// same budget bounds its wasm code (epoch) and its waits in WASI (`wait`).
     pub(crate) fn arm(&mut self) {
         self.store.set_epoch_deadline(self.deadline_ticks);
+        self.store.data_mut().arm(self.call_deadline);
     }
 
     fn configure(&mut self, config: &EngineConfig) -> Result<(), CallError> {

@@ -12,6 +12,7 @@ use wasmtime::{Config, Engine, Store};
 use super::bindings;
 use super::cache::CompileCache;
 use super::store::{HostState, PluginLimiter};
+use super::wait;
 
 /// How often the epoch advances. Deadlines are whole ticks, so this is their resolution.
 pub const EPOCH_TICK: Duration = Duration::from_millis(5);
@@ -21,7 +22,7 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(5);
 pub struct Limits {
     /// Wall-clock budget of one call; past it the call traps (epoch interruption).
     pub call_deadline: Duration,
-    /// Linear memory one store may grow to.
+    /// Linear memory one store may grow to: all its memories together.
     pub memory_bytes: usize,
 }
 
@@ -53,6 +54,7 @@ impl Runtime {
 
         let mut linker = Linker::<HostState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(anyhow::Error::from).context("linking wasi")?;
+        wait::bound_waits(&mut linker).context("bounding guest waits by the call deadline")?;
         bindings::host_iface::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
             &mut linker,
             |s| s,
@@ -79,13 +81,17 @@ impl Runtime {
         Ok(Arc::new(Runtime { engine, linker, cache, limits, quarantined: Mutex::new(HashSet::new()) }))
     }
 
-    /// A fresh store for one (symbol, engine, version), bounded in memory.
-    pub(crate) fn new_store(&self, symbol: &str, engine: &'static str) -> Store<HostState> {
+    /// A fresh store for one (symbol, engine, version), bounded in memory (see
+    /// `PluginLimiter`) and armed with one call's deadline.
+    pub fn new_store(&self, symbol: &str, engine: &'static str) -> Store<HostState> {
         let limits = PluginLimiter::new(self.limits.memory_bytes);
         let mut store = Store::new(&self.engine, HostState::new(limits, symbol, engine));
         store.limiter(|s| &mut s.limits);
         store.epoch_deadline_trap();
+        // The first budget covers instantiation and what follows it (`info` at load,
+        // `create`/`restore`): start functions and those calls cannot wait or loop longer.
         store.set_epoch_deadline(self.deadline_ticks());
+        store.data_mut().arm(self.limits.call_deadline);
         store
     }
 
@@ -97,6 +103,14 @@ impl Runtime {
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn cache(&self) -> &CompileCache {
+        &self.cache
     }
 }
 

@@ -70,6 +70,19 @@ pub struct SwapRecord {
     pub pause_us: u64,
 }
 
+/// A saved state this slot's component refused when it started: the slot runs from a
+/// fresh state, and the refused file is kept aside on disk instead of being overwritten.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RefusedState {
+    /// Where it is kept, relative to the data dir (`<SYMBOL>/engines/<engine>.state.refused-<unix_ms>`);
+    /// None when it could not be moved (it is then left in place and not overwritten).
+    pub kept_as: Option<String>,
+    /// The version that saved it.
+    pub saved_by_version: String,
+    pub reason: String,
+    pub at_unix_ms: u64,
+}
+
 /// Slot-level counters.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SlotCounters {
@@ -81,6 +94,8 @@ pub struct SlotCounters {
     pub skipped_calls: u64,
     pub engine_errors: u64,
     pub last_swap: Option<SwapRecord>,
+    /// The saved state refused at start, if one was (shown by /admin/slots).
+    pub refused_state: Option<RefusedState>,
 }
 
 /// Rollback target while a freshly swapped version is on probation.
@@ -104,6 +119,8 @@ pub struct Slot {
     pub(super) broken: Option<String>,
     pub(super) policy: SlotPolicy,
     pub counters: SlotCounters,
+    /// Whether the slot started from saved state (false: fresh, e.g. its state was refused).
+    restored: bool,
 }
 
 impl Slot {
@@ -134,7 +151,13 @@ impl Slot {
             broken: None,
             policy,
             counters: SlotCounters::default(),
+            restored: state.is_some(),
         })
+    }
+
+    /// Whether the slot started from saved state rather than fresh.
+    pub fn started_from_state(&self) -> bool {
+        self.restored
     }
 
     /// Runs `call` on the primary (its output is the answer) and on the shadow (kept apart).

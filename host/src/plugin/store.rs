@@ -1,5 +1,7 @@
 //! What each plugin `Store` holds: an empty WASI context, memory limits, and who it is for logs.
 
+use std::time::{Duration, Instant};
+
 use wasmtime::component::ResourceTable;
 use wasmtime::ResourceLimiter;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -17,6 +19,8 @@ pub struct HostState {
     pub(crate) symbol: String,
     pub(crate) engine: &'static str,
     pub(crate) version: String,
+    /// When the running call's budget ends: a guest wait (`wait`) may last until then.
+    wait_deadline: Instant,
 }
 
 impl HostState {
@@ -29,7 +33,22 @@ impl HostState {
             symbol: symbol.to_string(),
             engine,
             version: String::new(),
+            wait_deadline: Instant::now(),
         }
+    }
+
+    /// Starts a call's budget for guest waits (the epoch deadline bounds its wasm code).
+    pub(crate) fn arm(&mut self, budget: Duration) {
+        self.wait_deadline = Instant::now() + budget;
+    }
+
+    /// What is left of the running call's budget.
+    pub(crate) fn wait_budget(&self) -> Duration {
+        self.wait_deadline.saturating_duration_since(Instant::now())
+    }
+
+    pub(crate) fn table(&mut self) -> &mut ResourceTable {
+        &mut self.table
     }
 }
 
@@ -62,54 +81,77 @@ impl host_iface::Host for HostState {
 
 impl super::bindings::types::Host for HostState {}
 
-/// Bounds a store's memory and reports what it holds. Growth past the limit traps
-/// (rather than returning -1), so an allocation bomb ends as a clear trap at once.
+/// Bounds what a store holds: the sum of its linear memories, the sum of its table
+/// elements, and how many instances, memories and tables it may create. Growth past a
+/// limit traps (rather than returning -1), so an allocation bomb ends as a clear trap at
+/// once. The memory limit is per store, not per memory: a component may hold several core
+/// instances, each with its own memory, and all of them count.
 pub struct PluginLimiter {
     max_memory_bytes: usize,
+    /// Bytes of every memory of the store together (memories only grow, and live as long
+    /// as the store).
     memory_bytes: usize,
+    /// Elements of every table of the store together.
+    table_elements: usize,
 }
 
-/// Tables and instances a well-formed engine component needs, with room to spare.
-const MAX_TABLE_ELEMENTS: usize = 1 << 20;
+/// Table elements one store may hold, all tables together (each costs host memory outside
+/// the linear-memory limit). Measured: the Rust engines use ~70-110, the Python zone
+/// manager (componentize-py) ~5,700.
+pub const MAX_TABLE_ELEMENTS: usize = 1 << 16;
+
+/// Core instances one store may create. Measured: 3 for each Rust engine, 14 for the
+/// Python zone manager.
+pub const MAX_INSTANCES: usize = 32;
+
+/// Linear memories one store may create. Measured: 1 for every engine, the Python one too.
+pub const MAX_MEMORIES: usize = 4;
+
+/// Tables one store may create. Measured: 2 for every engine, the Python one too.
+pub const MAX_TABLES: usize = 8;
 
 impl PluginLimiter {
     pub fn new(max_memory_bytes: usize) -> Self {
-        PluginLimiter { max_memory_bytes, memory_bytes: 0 }
+        PluginLimiter { max_memory_bytes, memory_bytes: 0, table_elements: 0 }
     }
 }
 
 impl HostState {
-    /// Linear memory the store has grown to.
+    /// Linear memory the store holds: all its memories together.
     pub fn limits_used(&self) -> usize {
         self.limits.memory_bytes
     }
 }
 
 impl ResourceLimiter for PluginLimiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
-        if desired > self.max_memory_bytes {
-            wasmtime::bail!("memory limit exceeded: wanted {desired} bytes, limit {}", self.max_memory_bytes);
+    /// Called for a new memory too (`current` 0), so the sum covers every memory.
+    fn memory_growing(&mut self, current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let total = self.memory_bytes.saturating_sub(current).saturating_add(desired);
+        if total > self.max_memory_bytes {
+            wasmtime::bail!("memory limit exceeded: the store's memories would hold {total} bytes, limit {}", self.max_memory_bytes);
         }
-        self.memory_bytes = self.memory_bytes.max(desired);
+        self.memory_bytes = total;
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
-        if desired > MAX_TABLE_ELEMENTS {
-            wasmtime::bail!("table limit exceeded: wanted {desired} elements");
+    fn table_growing(&mut self, current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let total = self.table_elements.saturating_sub(current).saturating_add(desired);
+        if total > MAX_TABLE_ELEMENTS {
+            wasmtime::bail!("table limit exceeded: the store's tables would hold {total} elements, limit {MAX_TABLE_ELEMENTS}");
         }
+        self.table_elements = total;
         Ok(true)
     }
 
     fn instances(&self) -> usize {
-        64
+        MAX_INSTANCES
     }
 
     fn memories(&self) -> usize {
-        16
+        MAX_MEMORIES
     }
 
     fn tables(&self) -> usize {
-        64
+        MAX_TABLES
     }
 }

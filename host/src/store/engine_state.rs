@@ -39,6 +39,8 @@ pub enum StateFileError {
     Io(#[from] std::io::Error),
     #[error("the state file is corrupt: {0}")]
     Corrupt(String),
+    #[error("the state file has format {0}, newer than this build reads ({FORMAT})")]
+    NewerFormat(u32),
 }
 
 impl SavedState {
@@ -66,8 +68,10 @@ impl SavedState {
             return Err(corrupt("checksum mismatch (truncated or damaged)"));
         }
         let u32_at = |i: usize| u32::from_le_bytes(body[i..i + 4].try_into().expect("4 bytes"));
-        if u32_at(4) != FORMAT {
-            return Err(StateFileError::Corrupt(format!("unknown state file format {}", u32_at(4))));
+        match u32_at(4) {
+            FORMAT => {}
+            newer if newer > FORMAT => return Err(StateFileError::NewerFormat(newer)),
+            other => return Err(StateFileError::Corrupt(format!("unknown state file format {other}"))),
         }
         let header_len = u32_at(8) as usize;
         let header_end = 12usize.checked_add(header_len).filter(|e| e + 8 <= body.len()).ok_or_else(|| corrupt("header length"))?;

@@ -6,10 +6,12 @@
 //! - `ring`: a bounded ring of records in one file.
 //! - `weights`: the calibrated weights file, versioned, with migration.
 //! - `engine_state`: an engine's saved state in a checksummed file.
+//! - `kept_aside`: files this build cannot use, renamed aside instead of overwritten.
 //! - `symbol_store`: one symbol's directory (rings, weights, states, latest snapshot).
 
 pub mod atomic;
 pub mod engine_state;
+pub mod kept_aside;
 pub mod record;
 pub mod ring;
 pub mod symbol_store;

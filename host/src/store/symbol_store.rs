@@ -9,15 +9,18 @@
 //! ```
 //!
 //! Everything but the rings is replaced atomically. Opening never fails on bad contents:
-//! a corrupt file is reported in `Restored::problems`, skipped, and rewritten later.
+//! a state or weights file this build cannot use (corrupt, of a newer format, another
+//! engine's) is reported in `Restored::problems` and kept aside (`kept_aside`), never
+//! overwritten; so is a state the component refuses at start (`keep_state_aside`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::atomic::{clean_temp_files, write_atomic};
-use super::engine_state::SavedState;
+use super::engine_state::{SavedState, StateHeader};
+use super::kept_aside::keep_aside;
 use super::record::HistoryRecord;
 use super::ring::Ring;
 use super::weights::WeightsFile;
@@ -67,6 +70,17 @@ pub struct Restored {
 pub struct SymbolStore {
     dir: PathBuf,
     rings: BTreeMap<HistoryKind, Ring>,
+    /// Who wrote each state found at open: until a slot restores from it or it is kept
+    /// aside, the file is the only copy.
+    loaded_states: BTreeMap<EngineKind, StateHeader>,
+    /// Files that could not be used nor moved aside: never overwritten by this run.
+    protected_states: BTreeSet<EngineKind>,
+    weights_protected: bool,
+}
+
+/// Why a save was not written.
+fn protected(what: &str) -> std::io::Error {
+    std::io::Error::other(format!("{what} could not be used nor moved aside at start: left in place, not overwritten"))
 }
 
 impl SymbolStore {
@@ -101,21 +115,47 @@ impl SymbolStore {
                 Err(e) => problem(format!("{}.ring: {e}; this history is kept in memory only", kind.name())),
             }
         }
-        match WeightsFile::load(&dir.join("weights.json"), symbol, tiers, disabled) {
+        let mut weights_protected = false;
+        let weights_path = dir.join("weights.json");
+        match WeightsFile::load(&weights_path, symbol, tiers, disabled) {
             Ok(w) => restored.weights = w,
-            Err(e) => problem(format!("weights.json: {e}")),
+            Err(e) => weights_protected = !set_aside(&weights_path, &e.to_string(), &mut problem),
         }
+        let (mut loaded_states, mut protected_states) = (BTreeMap::new(), BTreeSet::new());
         for kind in EngineKind::ALL {
-            match SavedState::load(&Self::state_path_in(&dir, kind)) {
+            let path = Self::state_path_in(&dir, kind);
+            let unusable = match SavedState::load(&path) {
                 Ok(Some(s)) if s.header.engine == kind.name() => {
+                    loaded_states.insert(kind, s.header.clone());
                     restored.states.insert(kind, s);
+                    None
                 }
-                Ok(Some(s)) => problem(format!("{}.state holds a {} state", kind.name(), s.header.engine)),
-                Ok(None) => {}
-                Err(e) => problem(format!("{}.state: {e}", kind.name())),
+                Ok(Some(s)) => Some(format!("it holds a {} state", s.header.engine)),
+                Ok(None) => None,
+                Err(e) => Some(e.to_string()),
+            };
+            if let Some(why) = unusable {
+                if !set_aside(&path, &why, &mut problem) {
+                    protected_states.insert(kind);
+                }
             }
         }
-        (SymbolStore { dir, rings }, restored)
+        (SymbolStore { dir, rings, loaded_states, protected_states, weights_protected }, restored)
+    }
+
+    /// Who wrote the state of `kind` found at open, if there was one that read well.
+    pub fn loaded_state(&self, kind: EngineKind) -> Option<&StateHeader> {
+        self.loaded_states.get(&kind)
+    }
+
+    /// The state of `kind` found at open was refused by the component: renames it aside
+    /// (returned) before any save replaces it. If it cannot be moved, it is never
+    /// overwritten by this run (its saves fail) and the error says so.
+    pub fn keep_state_aside(&mut self, kind: EngineKind) -> std::io::Result<PathBuf> {
+        self.loaded_states.remove(&kind);
+        keep_aside(&Self::state_path_in(&self.dir, kind)).inspect_err(|_| {
+            self.protected_states.insert(kind);
+        })
     }
 
     fn state_path_in(dir: &Path, kind: EngineKind) -> PathBuf {
@@ -131,16 +171,39 @@ impl SymbolStore {
     }
 
     pub fn save_weights(&self, weights: &WeightsFile) -> std::io::Result<()> {
+        if self.weights_protected {
+            return Err(protected("weights.json"));
+        }
         weights.save(&self.dir.join("weights.json"))
     }
 
     pub fn save_state(&self, kind: EngineKind, state: &SavedState) -> std::io::Result<()> {
+        if self.protected_states.contains(&kind) {
+            return Err(protected(&format!("{}.state", kind.name())));
+        }
         state.save(&Self::state_path_in(&self.dir, kind))
     }
 
     pub fn save_latest(&self, latest: &impl Serialize) -> std::io::Result<()> {
         let bytes = serde_json::to_vec(latest).map_err(std::io::Error::other)?;
         write_atomic(&self.dir.join("latest.json"), &bytes)
+    }
+}
+
+/// Keeps an unusable file aside, reporting it; false when it had to stay in place (an
+/// unreadable file, or the rename failed): the caller then protects it from saves.
+fn set_aside(path: &Path, why: &str, problem: &mut impl FnMut(String)) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match keep_aside(path) {
+        Ok(aside) => {
+            let kept = aside.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            problem(format!("{name}: {why}; kept aside as {kept}"));
+            true
+        }
+        Err(e) => {
+            problem(format!("{name}: {why}; could not be moved aside ({e}), so this run will not overwrite it"));
+            false
+        }
     }
 }
 
@@ -187,5 +250,51 @@ mod tests {
         assert!(restored.problems[0].contains("weights.json") && restored.problems[1].contains("zone-manager.state"));
         assert!(restored.weights.is_none() && restored.states.is_empty());
         assert_eq!(restored.temp_files_removed, 1);
+    }
+
+    #[test]
+    fn a_newer_weights_file_and_a_newer_state_file_are_kept_aside_and_never_overwritten() {
+        let data = tempfile::tempdir().unwrap();
+        let dir = data.path().join("BTC");
+        std::fs::create_dir_all(dir.join("engines")).unwrap();
+        let newer_weights = br#"{"format": 9, "symbol": "BTC"}"#;
+        std::fs::write(dir.join("weights.json"), newer_weights).unwrap();
+        let state = SavedState { header: StateHeader { engine: "heatmap".into(), version: "9".into(), content_hash: "h".into(), saved_unix_ms: 0 }, bytes: vec![7; 9] };
+        let mut newer_state = state.encode();
+        newer_state[4..8].copy_from_slice(&2u32.to_le_bytes());
+        let body = newer_state.len() - 32;
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(&newer_state[..body]);
+        newer_state[body..].copy_from_slice(&digest);
+        std::fs::write(dir.join("engines/heatmap.state"), &newer_state).unwrap();
+
+        let (store, restored) = SymbolStore::open(data.path(), "BTC", &[5], &[], 4);
+        assert_eq!(restored.problems.len(), 2, "{:?}", restored.problems);
+        assert!(restored.problems.iter().all(|p| p.contains("newer") && p.contains("kept aside")), "{:?}", restored.problems);
+        assert!(restored.weights.is_none() && restored.states.is_empty());
+        let w = WeightsFile { format: 2, symbol: "BTC".into(), tiers: vec![5], weights: vec![1.0], bias_pct: 0.0, minute: 1, calibrations: 1 };
+        store.save_weights(&w).unwrap();
+        store.save_state(EngineKind::Heatmap, &state).unwrap();
+        let kept_weights = super::super::kept_aside::kept(&dir, "weights.json").unwrap();
+        let kept_state = super::super::kept_aside::kept(&dir.join("engines"), "heatmap.state").unwrap();
+        assert_eq!(std::fs::read(&kept_weights[0]).unwrap(), newer_weights);
+        assert_eq!(std::fs::read(&kept_state[0]).unwrap(), newer_state);
+    }
+
+    #[test]
+    fn a_state_kept_aside_after_open_survives_the_next_save() {
+        let data = tempfile::tempdir().unwrap();
+        let (store, _) = SymbolStore::open(data.path(), "BTC", &[5], &[], 4);
+        let old = SavedState { header: StateHeader { engine: "calibrator".into(), version: "2".into(), content_hash: "h".into(), saved_unix_ms: 0 }, bytes: vec![1, 2, 3] };
+        store.save_state(EngineKind::Calibrator, &old).unwrap();
+        drop(store);
+        let (mut store, restored) = SymbolStore::open(data.path(), "BTC", &[5], &[], 4);
+        assert_eq!(store.loaded_state(EngineKind::Calibrator), Some(&old.header));
+        assert_eq!(restored.states[&EngineKind::Calibrator], old);
+        let aside = store.keep_state_aside(EngineKind::Calibrator).unwrap();
+        assert!(store.loaded_state(EngineKind::Calibrator).is_none());
+        let fresh = SavedState { header: StateHeader { version: "1".into(), ..old.header.clone() }, bytes: vec![9] };
+        store.save_state(EngineKind::Calibrator, &fresh).unwrap();
+        assert_eq!(SavedState::load(&aside).unwrap(), Some(old));
+        assert_eq!(SavedState::load(&data.path().join("BTC/engines/calibrator.state")).unwrap(), Some(fresh));
     }
 }
