@@ -69,7 +69,7 @@ async fn binary_answers_are_whole_records_that_parse_back_to_the_json_answer() {
         let json = get(&router, &format!("/orderbook_heatmap?symbol=BTC{query}")).await.json();
         let bin = get(&router, &format!("/orderbook_heatmap?symbol=BTC&format=bin{query}")).await;
         assert_eq!((bin.status, bin.content_type.as_str(), bin.body.len(), bin.records), (200, "application/octet-stream", RECORD_BYTES, Some(1)), "{query}");
-        assert!(bin.cache.is_none(), "binary answers are not cached");
+        assert_eq!(bin.cache.as_deref(), Some("miss"), "binary answers go through the cache too");
         let r = HistoryRecord::decode(&bin.body).unwrap();
         assert_eq!(r.price_min, json["price_min"].as_f64().unwrap(), "{query}");
         assert_eq!(r.step, json["step"].as_f64().unwrap());

@@ -109,7 +109,11 @@ fn a_subscriber_gets_every_new_v2_frame_in_order_and_a_stalled_client_holds_back
     let rt = tokio::runtime::Runtime::new().unwrap();
     let sim = rt.block_on(liqhost_sim::start(SimConfig::standard(41, 240.0))).unwrap();
     let sandbox = Sandbox::new(&ENGINES);
-    let (service, addr) = start_host(sim_config(&sim, &sandbox, &["BTC", "ETH"]), None);
+    let mut config = sim_config(&sim, &sandbox, &["BTC", "ETH"]);
+    // This test is about the slow-client rule: the stalled client must not be dropped as
+    // idle (no pong for ws_idle_timeout_ms) first; tests/ws_limits.rs covers that rule.
+    config.api.ws_idle_timeout_ms = 600_000;
+    let (service, addr) = start_host(config, None);
     wait_until("BTC V2 frames", Duration::from_secs(120), || history_ts(&service, "BTC").len() >= 2);
 
     // Phase 1: a client subscribed to BTC v2 (written as the venue spells it) gets each new frame.

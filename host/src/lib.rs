@@ -6,7 +6,6 @@
 //! - `bench`: benchmarks that print figures.
 //! - `cli`: the command line.
 //! - `config`: the TOML config and its defaults.
-//! - `demo`: a synthetic stream of predicted levels (the plugin benchmark's input).
 //! - `feeds`: exchange connections (WebSocket + REST) feeding the pipelines.
 //! - `harness`: the wasm test harness (fixtures, expected outputs, save/restore checks).
 //! - `logs`: log output to stderr and a rotated file.
@@ -23,7 +22,6 @@ pub mod api;
 pub mod bench;
 pub mod cli;
 pub mod config;
-pub mod demo;
 pub mod feeds;
 pub mod harness;
 pub mod logs;

@@ -1,4 +1,4 @@
-//! The bearer-token check every admin call passes first, compared in constant time.
+//! The bearer token: refused at start when short, then checked on every admin call in constant time.
 
 use std::sync::Arc;
 
@@ -9,6 +9,21 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::error::AdminError;
+
+/// Shortest token accepted at start: 16 random bytes cannot be guessed over HTTP, a word
+/// like `secret` can.
+pub const MIN_TOKEN_BYTES: usize = 16;
+
+/// Refuses a token shorter than [`MIN_TOKEN_BYTES`] (the message never shows the token).
+pub fn check_length(token: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        token.len() >= MIN_TOKEN_BYTES,
+        "the admin token is {} bytes; at least {MIN_TOKEN_BYTES} are required: set a longer [admin] token or {} (e.g. `openssl rand -hex 16`)",
+        token.len(),
+        super::TOKEN_ENV
+    );
+    Ok(())
+}
 
 /// The configured token, kept as its SHA-256: comparing fixed-size digests takes the same
 /// time whatever the candidate's length or how many leading bytes match.
@@ -58,7 +73,14 @@ fn has_body(request: &Request) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Token;
+    use super::{check_length, Token};
+
+    #[test]
+    fn a_short_token_is_refused_without_showing_it() {
+        let error = check_length("s3cret").unwrap_err().to_string();
+        assert!(error.contains("6 bytes") && error.contains("at least 16") && !error.contains("s3cret"), "{error}");
+        assert!(check_length("0123456789abcdef").is_ok());
+    }
 
     #[test]
     fn only_the_exact_token_matches() {

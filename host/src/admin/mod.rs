@@ -8,7 +8,7 @@
 //! call waits for its answer with a time limit.
 //!
 //! # Layout
-//! - `auth`: the token check (constant time).
+//! - `auth`: the token: long enough at start, checked on every call (constant time).
 //! - `error`: JSON error answers, message scrubbing.
 //! - `state`: shared state, resolving a path's symbol and engine to a slot.
 //! - `components`: a candidate component from a plugin file stem or an upload.
@@ -45,6 +45,8 @@ use state::AdminState;
 /// The environment variable whose token wins over `[admin] token`.
 pub const TOKEN_ENV: &str = "LIQHOST_ADMIN_TOKEN";
 
+pub use auth::MIN_TOKEN_BYTES;
+
 /// What the admin API runs with.
 #[derive(Clone)]
 pub struct AdminSettings {
@@ -80,9 +82,12 @@ pub fn router(service: Arc<Service>, settings: &AdminSettings) -> Router {
         .layer(axum::middleware::from_fn_with_state(auth::Token::new(&settings.token), auth::require_token))
 }
 
-/// Serves the admin API on `listener` until `shutdown` resolves; in-flight calls finish first.
+/// Serves the admin API on `listener` until `shutdown` resolves, with the `[api]`
+/// connection bounds (`crate::service::http`: header and idle timeouts, a cap): calls in
+/// flight get the shutdown grace to finish, so a half-sent request cannot hold up exit.
 pub async fn serve(listener: TcpListener, service: Arc<Service>, settings: AdminSettings, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(service, &settings)).with_graceful_shutdown(shutdown).await
+    let limits = service.http_limits();
+    crate::service::http::serve_router(listener, router(service, &settings), limits, shutdown).await
 }
 
 /// A running admin server and the trigger that stops it.
@@ -105,12 +110,15 @@ impl AdminHandle {
 }
 
 /// Binds and starts the admin API on the current runtime when a token is configured;
-/// without one, logs that it is off and returns `None`.
+/// without one, logs that it is off and returns `None`. A token shorter than
+/// [`MIN_TOKEN_BYTES`], or a non-loopback bind without `allow_remote`, is an error.
 pub async fn start(config: &AdminConfig, service: Arc<Service>) -> anyhow::Result<Option<AdminHandle>> {
     let Some(settings) = AdminSettings::from_config(config) else {
         tracing::info!(env = TOKEN_ENV, "admin api not started: no token (set [admin] token or the environment variable)");
         return Ok(None);
     };
+    auth::check_length(&settings.token)?;
+    check_bind(config).await?;
     let listener = TcpListener::bind(&config.bind).await.map_err(|e| anyhow::anyhow!("binding the admin API to {}: {e}", config.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "admin api listening");
@@ -120,4 +128,21 @@ pub async fn start(config: &AdminConfig, service: Arc<Service>) -> anyhow::Resul
     };
     let task = tokio::spawn(serve(listener, service, settings, shutdown));
     Ok(Some(AdminHandle { stop, task, addr }))
+}
+
+/// Refuses a bind address that is not loopback (every address it resolves to) unless
+/// `allow_remote` says so: the admin API swaps engines, so exposing it must be a decision.
+async fn check_bind(config: &AdminConfig) -> anyhow::Result<()> {
+    if config.allow_remote {
+        return Ok(());
+    }
+    let addrs: Vec<std::net::SocketAddr> =
+        tokio::net::lookup_host(&config.bind).await.map_err(|e| anyhow::anyhow!("resolving the admin API's bind address {}: {e}", config.bind))?.collect();
+    if addrs.is_empty() || addrs.iter().any(|a| !a.ip().is_loopback()) {
+        anyhow::bail!(
+            "the admin API's bind address {} is not loopback; set [admin] allow_remote = true to serve it beyond this machine (behind TLS and a firewall), or bind 127.0.0.1",
+            config.bind
+        );
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! The response cache: JSON bodies by validated-parameter key, with a time to live, bounded in entries and bytes.
+//! The response cache: answer bodies (JSON or binary records) by validated-parameter key, with a time to live, bounded in entries and bytes.
 //!
 //! The predecessor keyed its cache on raw query strings and evicted only by age, so a
 //! flood of distinct float parameters grew it to hundreds of MB (docs/spec.md, audit H4). Here keys
@@ -35,6 +35,8 @@ pub struct CacheLimits {
     pub ttl_live: Duration,
     pub ttl_history: Duration,
     pub ttl_stats: Duration,
+    /// Largest body kept.
+    pub max_entry_bytes: usize,
 }
 
 impl CacheLimits {
@@ -45,6 +47,7 @@ impl CacheLimits {
             ttl_live: Duration::from_millis(config.cache_ttl_live_ms),
             ttl_history: Duration::from_millis(config.cache_ttl_history_ms),
             ttl_stats: Duration::from_millis(config.cache_ttl_stats_ms),
+            max_entry_bytes: config.cache_max_entry_bytes.min(config.cache_max_bytes / 4),
         }
     }
 
@@ -56,9 +59,10 @@ impl CacheLimits {
         }
     }
 
-    /// A body above this is served but not kept: one huge answer must not flush the cache.
+    /// A body above this is served but not kept: one huge answer must not flush the cache
+    /// (at most a quarter of it goes to one entry).
     fn max_entry_bytes(&self) -> usize {
-        self.max_bytes / 8
+        self.max_entry_bytes.min(self.max_bytes / 4)
     }
 }
 
@@ -75,7 +79,7 @@ pub struct CacheStats {
     pub expirations: u64,
     /// Entries stored.
     pub insertions: u64,
-    /// Answers too large to cache (over an eighth of `max_bytes`); served uncached.
+    /// Answers too large to cache (over `cache_max_entry_bytes`, or a quarter of `max_bytes`); served uncached.
     pub too_large: u64,
     /// Entries held now.
     pub entries: usize,
@@ -162,6 +166,13 @@ impl ResponseCache {
         found
     }
 
+    /// The live body for `key` without counting: a heavy request looks again once it has
+    /// its turn, since the one before it may have just computed the same answer.
+    pub fn peek(&self, key: &str) -> Option<Bytes> {
+        let store = self.store.lock().expect("cache lock");
+        store.map.get(key).filter(|e| e.expires > Instant::now()).map(|e| e.body.clone())
+    }
+
     /// Stores `body` under `key` for the class's time to live, evicting to stay in bounds.
     pub fn insert(&self, key: &str, body: Bytes, class: CacheClass) {
         let ttl = self.limits.ttl(class);
@@ -223,7 +234,7 @@ mod tests {
 
     fn cache(max_entries: usize, max_bytes: usize) -> ResponseCache {
         let s = Duration::from_secs(60);
-        ResponseCache::new(CacheLimits { max_entries, max_bytes, ttl_live: s, ttl_history: s, ttl_stats: Duration::from_millis(1) })
+        ResponseCache::new(CacheLimits { max_entries, max_bytes, ttl_live: s, ttl_history: s, ttl_stats: Duration::from_millis(1), max_entry_bytes: max_bytes / 8 })
     }
 
     #[test]
@@ -254,7 +265,7 @@ mod tests {
             assert!(c.stats().bytes <= 8 * 1024);
         }
         c.insert("big", Bytes::from(vec![b'x'; 2000]), CacheClass::Live);
-        assert_eq!(c.stats().too_large, 1, "over an eighth of the bytes: not kept");
+        assert_eq!(c.stats().too_large, 1, "over the entry bound: not kept");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - `error`: the JSON error answers.
 //! - `cache`: the response cache, bounded in entries and bytes.
 //! - `state`: what handlers share, and how answers are made (cached JSON, binary records).
+//! - `heavy`: history answers: cached, made on blocking threads, a few at a time (503 beyond).
 //! - `rebucket`: order-book frames on a requested step and price window.
 //! - `dto`: the response types (the contract); `openapi`: the generated document.
 //! - `handlers`: the endpoints.
@@ -21,6 +22,7 @@ pub mod dashboard;
 pub mod dto;
 mod error;
 mod handlers;
+mod heavy;
 mod openapi;
 mod params;
 pub mod rebucket;
@@ -67,7 +69,8 @@ pub const ROUTES: &[(&str, Option<&str>)] = &[
 /// The public API over `source`. Unknown paths and methods get JSON errors too.
 pub fn router(source: Arc<dyn ViewSource>, config: &ApiConfig) -> Router {
     let openapi = serde_json::to_vec(&openapi::document()).expect("the OpenAPI document serialises");
-    let state = Arc::new(ApiState { source, cache: ResponseCache::new(CacheLimits::of(config)), openapi: Bytes::from(openapi) });
+    let heavy = Arc::new(tokio::sync::Semaphore::new(config.heavy_max_concurrent.max(1)));
+    let state = Arc::new(ApiState { source, cache: ResponseCache::new(CacheLimits::of(config)), openapi: Bytes::from(openapi), heavy });
     let handlers: [(&str, MethodRouter<Arc<ApiState>>); 17] = [
         ("/health", get(health::health)),
         ("/cache_stats", get(health::cache_stats)),
@@ -107,6 +110,6 @@ pub fn router(source: Arc<dyn ViewSource>, config: &ApiConfig) -> Router {
         })
         .fallback(error::wrong_method),
     );
-    let pushed = ws::router(state.source.clone()).merge(dashboard::router(state.source.clone()));
+    let pushed = ws::router(state.source.clone(), config).merge(dashboard::router(state.source.clone()));
     router.fallback(error::no_route).with_state(state).merge(pushed).layer(axum::middleware::from_fn_with_state(latency, crate::metrics::track))
 }

@@ -13,7 +13,7 @@ use super::source::ViewSource;
 use super::symbol;
 use crate::pipeline::SymbolView;
 
-/// Header saying whether a JSON answer came from the cache (`hit`) or was computed (`miss`).
+/// Header saying whether an answer came from the cache (`hit`) or was computed (`miss`).
 pub const CACHE_HEADER: &str = "x-cache";
 /// Header of binary answers: how many 4096-byte records the body holds.
 pub const RECORDS_HEADER: &str = "x-records";
@@ -23,6 +23,25 @@ pub struct ApiState {
     pub cache: ResponseCache,
     /// The OpenAPI document, rendered once at start.
     pub openapi: Bytes,
+    /// Places for heavy answers computed at once (`[api] heavy_max_concurrent`; see `heavy`).
+    pub heavy: Arc<tokio::sync::Semaphore>,
+}
+
+/// What an answer body is: JSON, or whole binary history records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    Records,
+}
+
+impl BodyKind {
+    /// The answer for `body`, saying whether it came from the cache (`hit`) or not (`miss`).
+    pub fn respond(self, body: Bytes, cache: &'static str) -> Response {
+        match self {
+            BodyKind::Json => json_bytes(body, cache),
+            BodyKind::Records => binary(body, cache),
+        }
+    }
 }
 
 impl ApiState {
@@ -38,12 +57,17 @@ impl ApiState {
     /// The cached body for `key`, else `compute`d, serialised and cached for the class's
     /// time to live. Errors are answered, never cached.
     pub fn cached<T: Serialize>(&self, class: CacheClass, key: String, compute: impl FnOnce() -> Result<T, ApiError>) -> Result<Response, ApiError> {
+        self.cached_body(class, key, BodyKind::Json, || Ok(to_json(&compute()?)))
+    }
+
+    /// `cached` for a body already made (JSON bytes or binary records).
+    pub fn cached_body(&self, class: CacheClass, key: String, kind: BodyKind, compute: impl FnOnce() -> Result<Vec<u8>, ApiError>) -> Result<Response, ApiError> {
         if let Some(body) = self.cache.get(&key) {
-            return Ok(json_bytes(body, "hit"));
+            return Ok(kind.respond(body, "hit"));
         }
-        let body = Bytes::from(to_json(&compute()?));
+        let body = Bytes::from(compute()?);
         self.cache.insert(&key, body.clone(), class);
-        Ok(json_bytes(body, "miss"))
+        Ok(kind.respond(body, "miss"))
     }
 }
 
@@ -54,7 +78,7 @@ pub fn json<T: Serialize>(value: &T) -> Response {
 
 /// Our response types serialise infallibly (string keys only); should that ever break, the
 /// client gets a generic message and the log gets the detail.
-fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_else(|error| {
         tracing::error!(%error, "serialising an API answer failed");
         br#"{"error":"internal error","status":500,"param":null,"retry_after_s":null}"#.to_vec()
@@ -68,11 +92,13 @@ fn json_bytes(body: Bytes, cache: &'static str) -> Response {
     r
 }
 
-/// Whole 4096-byte records back to back (never cached: docs/spec.md).
-pub fn binary(records: Vec<u8>, count: usize) -> Response {
+/// Whole 4096-byte records back to back, with their count in [`RECORDS_HEADER`].
+fn binary(records: Bytes, cache: &'static str) -> Response {
+    let count = records.len() / crate::store::record::RECORD_BYTES;
     let mut r = (StatusCode::OK, records).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
     r.headers_mut().insert(RECORDS_HEADER, HeaderValue::from(count));
+    r.headers_mut().insert(CACHE_HEADER, HeaderValue::from_static(cache));
     r
 }
 

@@ -3,6 +3,7 @@
 //! Every table is `#[serde(default, deny_unknown_fields)]`: a typo fails loudly, a
 //! missing key takes the default documented in `config/default.toml`.
 
+mod api;
 mod feeds;
 mod ladder;
 mod symbol;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
+pub use api::ApiConfig;
 pub use feeds::{FeedsConfig, VenueConfig};
 pub use ladder::LadderConfig;
 pub use symbol::SymbolConfig;
@@ -31,23 +33,6 @@ pub struct Config {
     pub symbols: BTreeMap<String, SymbolConfig>,
 }
 
-/// The public HTTP API and its response cache (docs/spec.md "HTTP API").
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct ApiConfig {
-    pub bind: String,
-    /// Responses the cache holds at most. Keys are built from validated parameters, so a
-    /// flood of distinct values evicts old entries instead of growing memory (docs/spec.md, audit H4).
-    pub cache_max_entries: usize,
-    /// Bytes of cached bodies and keys at most; a body above an eighth of this is not cached.
-    pub cache_max_bytes: usize,
-    /// Time to live of live snapshots (heatmaps, zones, order book, OI), of history
-    /// responses, and of stats; /health, /openapi.json and binary answers are never cached.
-    pub cache_ttl_live_ms: u64,
-    pub cache_ttl_history_ms: u64,
-    pub cache_ttl_stats_ms: u64,
-}
-
 /// The admin API (slots, swaps, A/B experiments): its own listener, loopback by default.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -58,11 +43,14 @@ pub struct AdminConfig {
     pub token: Option<String>,
     /// Largest uploaded component accepted (engines are ~200 KB).
     pub max_upload_bytes: usize,
+    /// Whether `bind` may be an address other than loopback. Off: a non-loopback bind is
+    /// refused at start, so the admin API is never exposed by a typo.
+    pub allow_remote: bool,
 }
 
 impl Default for AdminConfig {
     fn default() -> Self {
-        AdminConfig { bind: "127.0.0.1:8898".into(), token: None, max_upload_bytes: 16 << 20 }
+        AdminConfig { bind: "127.0.0.1:8898".into(), token: None, max_upload_bytes: 16 << 20, allow_remote: false }
     }
 }
 
@@ -165,19 +153,6 @@ impl Default for Config {
     }
 }
 
-impl Default for ApiConfig {
-    fn default() -> Self {
-        ApiConfig {
-            bind: "0.0.0.0:8899".into(),
-            cache_max_entries: 2048,
-            cache_max_bytes: 64 << 20,
-            cache_ttl_live_ms: 5_000,
-            cache_ttl_history_ms: 30_000,
-            cache_ttl_stats_ms: 10_000,
-        }
-    }
-}
-
 impl Default for PluginsConfig {
     fn default() -> Self {
         PluginsConfig {
@@ -211,8 +186,9 @@ impl Config {
         Ok(config)
     }
 
-    /// Upper-cases symbol keys, fills each symbol's ladder default, validates ladders.
+    /// Checks the API's bounds; upper-cases symbol keys, fills each symbol's ladder default, validates ladders.
     fn normalise(&mut self) -> anyhow::Result<()> {
+        self.api.normalise()?;
         let symbols = std::mem::take(&mut self.symbols);
         for (name, mut symbol) in symbols {
             let key = name.to_ascii_uppercase();

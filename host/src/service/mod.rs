@@ -4,8 +4,10 @@
 //! - `start`: building slots and pipelines from config.
 //! - `reload`: reacting to changed component files and config edits.
 //! - `api`: the HTTP routes.
+//! - `http`: serving a router with a connection cap, timeouts and a shutdown deadline.
 
 pub mod api;
+pub mod http;
 mod reload;
 mod start;
 

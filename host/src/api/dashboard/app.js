@@ -127,7 +127,7 @@ function showStats(m) {
 async function loadPlugins() {
   try {
     const slots = (await getJSON("/plugins")).filter((s) => s.symbol === state.symbol);
-    rows("plugins", slots, (s) => [[s.engine], [s.primary.version], [s.primary.content_hash.slice(0, 8)], [s.shadow ? s.shadow.name + " " + s.shadow.version : "–"]]);
+    rows("plugins", slots, (s) => [[s.engine], [s.primary.version], [s.primary.name], [s.shadow ? s.shadow.name + " " + s.shadow.version : "–"]]);
   } catch (e) { console.warn(e); }
 }
 

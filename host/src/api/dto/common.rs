@@ -5,8 +5,8 @@ use utoipa::ToSchema;
 
 use crate::plugin::bindings::types::Side;
 
-/// Every error answer (400, 404, 405, 503). Messages never contain a filesystem path, a
-/// backtrace, or the value a client sent.
+/// Every error answer (400, 403, 404, 405, 429, 500, 503). Messages never contain a
+/// filesystem path, a backtrace, or the value a client sent.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// What is wrong and what is accepted instead, for a person.
@@ -15,7 +15,8 @@ pub struct ErrorBody {
     pub status: u16,
     /// The query parameter at fault, when one is.
     pub param: Option<String>,
-    /// For 503 (data not produced yet): seconds after which asking again makes sense.
+    /// For 503 (data not produced yet, or heavy requests all busy) and 429: seconds after
+    /// which asking again makes sense (also in the Retry-After header).
     pub retry_after_s: Option<u32>,
 }
 

@@ -11,7 +11,7 @@ use crate::api::cache::CacheClass;
 use crate::api::dto::*;
 use crate::api::error::ApiError;
 use crate::api::params;
-use crate::api::state::{answer, ApiState};
+use crate::api::state::{answer, to_json, ApiState, BodyKind};
 use crate::pipeline::{SymbolView, WeightsSource};
 use crate::plugin::bindings::types::Frame;
 use crate::store::HistoryKind;
@@ -35,11 +35,11 @@ pub async fn liq_heatmap(State(st): State<Arc<ApiState>>, RawQuery(raw): RawQuer
     })())
 }
 
-/// Recent V1 frames.
+/// Recent V1 frames (made off the async workers, a few at a time; see `crate::api::heavy`).
 #[utoipa::path(get, path = "/liq_heatmap_history", tag = "liquidations", params(HistoryQuery),
-    responses((status = 200, description = "OK", body = HeatmapHistory), (status = 400, description = "A parameter is invalid; the error names it", body = ErrorBody), (status = 503, description = "Not produced yet; ask again after Retry-After seconds", body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = HeatmapHistory), (status = 400, description = "A parameter is invalid; the error names it", body = ErrorBody), (status = 503, description = "Not produced yet, or too many history requests at once; ask again after Retry-After seconds", body = ErrorBody)))]
 pub async fn liq_heatmap_history(State(st): State<Arc<ApiState>>, RawQuery(raw): RawQuery) -> Response {
-    answer(heatmap_history(&st, raw.as_deref(), HistoryKind::V1))
+    answer(heatmap_history(st, raw, HistoryKind::V1).await)
 }
 
 /// Latest V2 (combined tape + projection) heatmap with its pools.
@@ -80,18 +80,19 @@ pub async fn liq_heatmap_v2(State(st): State<Arc<ApiState>>, RawQuery(raw): RawQ
     })())
 }
 
-/// Recent V2 frames.
+/// Recent V2 frames (made off the async workers, a few at a time; see `crate::api::heavy`).
 #[utoipa::path(get, path = "/liq_heatmap_v2_history", tag = "liquidations", params(HistoryQuery),
-    responses((status = 200, description = "OK", body = HeatmapHistory), (status = 400, description = "A parameter is invalid; the error names it", body = ErrorBody), (status = 503, description = "Not produced yet; ask again after Retry-After seconds", body = ErrorBody)))]
+    responses((status = 200, description = "OK", body = HeatmapHistory), (status = 400, description = "A parameter is invalid; the error names it", body = ErrorBody), (status = 503, description = "Not produced yet, or too many history requests at once; ask again after Retry-After seconds", body = ErrorBody)))]
 pub async fn liq_heatmap_v2_history(State(st): State<Arc<ApiState>>, RawQuery(raw): RawQuery) -> Response {
-    answer(heatmap_history(&st, raw.as_deref(), HistoryKind::V2))
+    answer(heatmap_history(st, raw, HistoryKind::V2).await)
 }
 
-fn heatmap_history(st: &ApiState, raw: Option<&str>, kind: HistoryKind) -> Result<Response, ApiError> {
-    let q: HistoryQuery = params::parse(raw)?;
+async fn heatmap_history(st: Arc<ApiState>, raw: Option<String>, kind: HistoryKind) -> Result<Response, ApiError> {
+    let q: HistoryQuery = params::parse(raw.as_deref())?;
     let symbol = st.symbol(q.symbol.as_deref())?;
     let (minutes, stride) = history::window(q.minutes.as_deref(), q.stride.as_deref())?;
-    st.cached(CacheClass::History, format!("{}_history|{symbol}|{minutes}|{stride}", kind.name()), || {
+    let key = format!("{}_history|{symbol}|{minutes}|{stride}", kind.name());
+    st.heavy(CacheClass::History, key, BodyKind::Json, move |st| {
         let view = st.view(&symbol)?;
         let frames = view.products.history.get(&kind).map(|h| history::select(h, minutes, stride)).unwrap_or_default();
         if frames.is_empty() {
@@ -99,8 +100,9 @@ fn heatmap_history(st: &ApiState, raw: Option<&str>, kind: HistoryKind) -> Resul
         }
         let frames: Vec<HistoryFrame> = frames.into_iter().map(HistoryFrame::from).collect();
         let kind = if kind == HistoryKind::V1 { FrameKind::V1 } else { FrameKind::V2 };
-        Ok(HeatmapHistory { symbol: symbol.clone(), kind, minutes, stride, frames_count: frames.len() as u32, frames })
+        Ok(to_json(&HeatmapHistory { symbol: symbol.clone(), kind, minutes, stride, frames_count: frames.len() as u32, frames }))
     })
+    .await
 }
 
 /// Calibrator statistics: event and snapshot counters, tier weights, bias, hit rate.

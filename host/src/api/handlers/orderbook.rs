@@ -13,7 +13,7 @@ use crate::api::dto::*;
 use crate::api::error::ApiError;
 use crate::api::params::{self, key_number, Format};
 use crate::api::rebucket::{rebucket, GridRequest, Miss, Rebucketed};
-use crate::api::state::{answer, binary, ApiState};
+use crate::api::state::{answer, to_json, ApiState, BodyKind};
 use crate::pipeline::SymbolView;
 use crate::plugin::bindings::types::Frame;
 use crate::plugin::EngineKind;
@@ -92,10 +92,12 @@ pub async fn orderbook_heatmap(State(st): State<Arc<ApiState>>, RawQuery(raw): R
         let req = grid_request(q.range_pct.as_deref(), q.step.as_deref(), q.price_min.as_deref(), q.price_max.as_deref())?;
         let format = params::format(q.format.as_deref())?;
         if format == Format::Bin {
-            let view = st.view(&symbol)?;
-            let (f, r) = live(&view, &symbol, &req)?;
-            let bytes = record(f, &r).ok_or_else(|| ApiError::not_yet(format!("the latest {symbol} order-book frame is not a valid record")))?;
-            return Ok(binary(bytes.to_vec(), 1));
+            return st.cached_body(CacheClass::Live, format!("orderbook_bin|{symbol}|{}", grid_key(&req)), BodyKind::Records, || {
+                let view = st.view(&symbol)?;
+                let (f, r) = live(&view, &symbol, &req)?;
+                let bytes = record(f, &r).ok_or_else(|| ApiError::not_yet(format!("the latest {symbol} order-book frame is not a valid record")))?;
+                Ok(bytes.to_vec())
+            });
         }
         st.cached(CacheClass::Live, format!("orderbook|{symbol}|{}", grid_key(&req)), || {
             let view = st.view(&symbol)?;
@@ -120,40 +122,44 @@ pub async fn orderbook_heatmap(State(st): State<Arc<ApiState>>, RawQuery(raw): R
 }
 
 /// Recent order-book frames (every 30 s), oldest first, on the stored or a requested grid.
+/// Made off the async workers, a few at a time, and cached in both formats (`crate::api::heavy`).
 #[utoipa::path(get, path = "/orderbook_heatmap_history", tag = "orderbook", params(OrderbookHistoryQuery),
     responses((status = 200, description = "JSON; with format=bin whole 4096-byte history records back to back, oldest first (header x-records: their count)", content((OrderbookHistory = "application/json"), ("application/octet-stream"))),
-        (status = 400, description = "A parameter is invalid; the error names it", body = ErrorBody), (status = 404, description = "No stored bucket in the requested price window", body = ErrorBody), (status = 503, description = "Not produced yet; ask again after Retry-After seconds", body = ErrorBody)))]
+        (status = 400, description = "A parameter is invalid; the error names it", body = ErrorBody), (status = 404, description = "No stored bucket in the requested price window", body = ErrorBody), (status = 503, description = "Not produced yet, or too many history requests at once; ask again after Retry-After seconds", body = ErrorBody)))]
 pub async fn orderbook_heatmap_history(State(st): State<Arc<ApiState>>, RawQuery(raw): RawQuery) -> Response {
-    answer((|| {
-        let q: OrderbookHistoryQuery = params::parse(raw.as_deref())?;
-        let symbol = st.symbol(q.symbol.as_deref())?;
-        let (minutes, stride) = history::window(q.minutes.as_deref(), q.stride.as_deref())?;
-        let req = grid_request(q.range_pct.as_deref(), q.step.as_deref(), q.price_min.as_deref(), q.price_max.as_deref())?;
-        let format = params::format(q.format.as_deref())?;
+    answer(orderbook_history(st, raw).await)
+}
+
+async fn orderbook_history(st: Arc<ApiState>, raw: Option<String>) -> Result<Response, ApiError> {
+    let q: OrderbookHistoryQuery = params::parse(raw.as_deref())?;
+    let symbol = st.symbol(q.symbol.as_deref())?;
+    let (minutes, stride) = history::window(q.minutes.as_deref(), q.stride.as_deref())?;
+    let req = grid_request(q.range_pct.as_deref(), q.step.as_deref(), q.price_min.as_deref(), q.price_max.as_deref())?;
+    let format = params::format(q.format.as_deref())?;
+    let (kind, prefix) = if format == Format::Bin { (BodyKind::Records, "orderbook_history_bin") } else { (BodyKind::Json, "orderbook_history") };
+    let key = format!("{prefix}|{symbol}|{minutes}|{stride}|{}", grid_key(&req));
+    st.heavy(CacheClass::History, key, kind, move |st| {
+        let view = st.view(&symbol)?;
+        let frames = kept(&view, &symbol, minutes, stride, &req)?;
         if format == Format::Bin {
-            let view = st.view(&symbol)?;
-            let frames = kept(&view, &symbol, minutes, stride, &req)?;
-            let records: Vec<[u8; crate::store::record::RECORD_BYTES]> = frames.iter().filter_map(|(f, r)| record(f, r)).collect();
-            return Ok(binary(records.concat(), records.len()));
+            return Ok(frames.iter().filter_map(|(f, r)| record(f, r)).collect::<Vec<_>>().concat());
         }
-        st.cached(CacheClass::History, format!("orderbook_history|{symbol}|{minutes}|{stride}|{}", grid_key(&req)), || {
-            let view = st.view(&symbol)?;
-            let frames: Vec<OrderbookHistoryFrame> = kept(&view, &symbol, minutes, stride, &req)?
-                .into_iter()
-                .map(|(f, r)| OrderbookHistoryFrame {
-                    ts: f.ts,
-                    mid: f.src,
-                    price_min: r.price_min,
-                    price_max: price_max(r.price_min, r.step, r.bids.len()),
-                    step: r.step,
-                    buckets: r.bids.len() as u32,
-                    bids: r.bids,
-                    asks: r.asks,
-                })
-                .collect();
-            Ok(OrderbookHistory { symbol: symbol.clone(), minutes, stride, frames_count: frames.len() as u32, frames })
-        })
-    })())
+        let frames: Vec<OrderbookHistoryFrame> = frames
+            .into_iter()
+            .map(|(f, r)| OrderbookHistoryFrame {
+                ts: f.ts,
+                mid: f.src,
+                price_min: r.price_min,
+                price_max: price_max(r.price_min, r.step, r.bids.len()),
+                step: r.step,
+                buckets: r.bids.len() as u32,
+                bids: r.bids,
+                asks: r.asks,
+            })
+            .collect();
+        Ok(to_json(&OrderbookHistory { symbol: symbol.clone(), minutes, stride, frames_count: frames.len() as u32, frames }))
+    })
+    .await
 }
 
 fn frame_info(f: &Frame) -> OrderbookFrameInfo {

@@ -9,6 +9,11 @@
 //! A client that stops reading fills its queue; items are then dropped and counted
 //! (the client is told how many with a `lagged` message once it reads again), and a
 //! queue that stays full for [`SLOW_CLOSE_AFTER`] closes the connection.
+//!
+//! The loop also pings the client every `ping_interval` (through the same queue) and
+//! drops it when nothing at all (an op, a ping, a pong) has come from it for
+//! `idle_timeout`: a vanished client, or one that neither reads nor writes, gives its
+//! place back instead of holding it forever.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -121,15 +126,32 @@ pub async fn run(socket: WebSocket, state: Arc<WsState>) {
     let (tx, rx) = mpsc::channel(QUEUE_MESSAGES);
     let mut writer = tokio::spawn(write_loop(sink, rx, state.stats.clone()));
     let out = Out { tx, stats: state.stats.clone(), unreported: 0, full_since: None, closed: false };
+    let limits = state.limits;
     let mut conn = Connection { state, subs: Vec::new(), watches: BTreeMap::new(), out };
+    let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + limits.ping_interval, limits.ping_interval);
+    pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
-            incoming = stream.next() => match incoming {
-                Some(Ok(Message::Text(text))) => conn.on_op(text.as_str()),
-                Some(Ok(Message::Binary(_))) => conn.refuse(ErrorCode::BadRequest, "send ops as JSON text messages", None),
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
-            },
+            incoming = stream.next() => {
+                heard = tokio::time::Instant::now();
+                match incoming {
+                    Some(Ok(Message::Text(text))) => conn.on_op(text.as_str()),
+                    Some(Ok(Message::Binary(_))) => conn.refuse(ErrorCode::BadRequest, "send ops as JSON text messages", None),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                }
+            }
+            _ = pings.tick() => {
+                // Dropped when the queue is full: the slow-client rule deals with that one.
+                let _ = conn.out.tx.try_send(Message::Ping(Default::default()));
+            }
+            _ = tokio::time::sleep_until(heard + limits.idle_timeout) => {
+                conn.state.stats.add(Counter::ClosedIdle, 1);
+                tracing::info!(idle_ms = limits.idle_timeout.as_millis() as u64, "closing a push connection whose client sent nothing, not even a pong");
+                writer.abort();
+                break;
+            }
             (symbol, alive) = next_change(&mut conn.watches) => {
                 if alive {
                     conn.push_symbol(&symbol);

@@ -50,25 +50,38 @@
 //! between two wakeups. Each connection has a bounded queue of [`QUEUE_MESSAGES`]; when a
 //! client does not read, new items are dropped and counted, the client gets
 //! `{"type":"lagged","dropped":n}` before the next item it does receive (reload the
-//! history over HTTP then), and a queue full for 30 s closes the connection. At most
-//! [`MAX_CONNECTIONS`] connections are served at once (503 beyond). Counters at `/ws/stats`.
+//! history over HTTP then), and a queue full for 30 s closes the connection.
+//!
+//! # Bounds (`[api] ws_*`)
+//!
+//! At most `ws_max_connections` connections (503 beyond), `ws_max_per_address` of them
+//! from one client address (429 beyond). The server pings every `ws_ping_interval_ms`; a
+//! client from which nothing arrives (no op, no pong) for `ws_idle_timeout_ms` is dropped,
+//! so a vanished client gives its place back. A client message above
+//! `ws_max_message_bytes` closes the connection. With `ws_allowed_origins` set, a browser
+//! page from another origin (not listed, not this host) gets a 403. Counters at `/ws/stats`.
 //!
 //! # Layout
 //! - `protocol`: ops, channels, acks and errors.
 //! - `items`: what each channel sends after a cursor.
+//! - `admission`: origin, per-address and global places.
 //! - `connection`: the per-connection loop and its writer.
 //! - `stats`: the counters.
 
+mod admission;
 mod connection;
 mod items;
 mod protocol;
 mod stats;
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -78,6 +91,8 @@ pub use stats::WsStatsDto;
 
 use super::error::{wrong_method, ApiError};
 use super::source::ViewSource;
+use crate::config::ApiConfig;
+use admission::Admission;
 use stats::WsStats;
 
 /// Subscriptions one connection may hold: every channel of four symbols, and a bound on
@@ -89,47 +104,61 @@ pub const MAX_SUBSCRIPTIONS: usize = 32;
 /// subscribing to everything; past that the client is not keeping up.
 pub const QUEUE_MESSAGES: usize = 256;
 
-/// Connections served at once. Each holds a queue of up to [`QUEUE_MESSAGES`] messages
-/// (a frame of 1000 buckets is ~8 KB of JSON), so even if every client stalls push holds
-/// at most ~128 × 256 × 8 KB ≈ 260 MB; dashboards and desktop clients need a handful.
-pub const MAX_CONNECTIONS: u64 = 128;
+/// What a connection runs with (`[api] ws_*`).
+#[derive(Clone, Copy, Debug)]
+pub struct WsLimits {
+    pub ping_interval: Duration,
+    pub idle_timeout: Duration,
+    pub max_message_bytes: usize,
+}
 
-/// Ops are small JSON objects; anything larger is not one (the socket is closed).
-const MAX_OP_BYTES: usize = 4096;
+impl WsLimits {
+    pub fn of(config: &ApiConfig) -> Self {
+        WsLimits {
+            ping_interval: Duration::from_millis(config.ws_ping_interval_ms.max(1)),
+            idle_timeout: Duration::from_millis(config.ws_idle_timeout_ms.max(1)),
+            max_message_bytes: config.ws_max_message_bytes,
+        }
+    }
+}
 
 /// What the push routes share.
 pub struct WsState {
     pub source: Arc<dyn ViewSource>,
     stats: Arc<WsStats>,
+    admission: Arc<Admission>,
+    limits: WsLimits,
 }
 
-/// `/ws` and `/ws/stats`, with their own state (merged into the API router).
-pub fn router(source: Arc<dyn ViewSource>) -> Router {
-    let state = Arc::new(WsState { source, stats: Arc::new(WsStats::default()) });
+/// `/ws` and `/ws/stats`, with their own state (merged into the API router). Each queue
+/// holds up to [`QUEUE_MESSAGES`] messages (a frame of 1000 buckets is ~8 KB of JSON), so
+/// with the default 128 connections push holds at most ~128 × 256 × 8 KB ≈ 260 MB even if
+/// every client stalls; dashboards and desktop clients need a handful.
+pub fn router(source: Arc<dyn ViewSource>, config: &ApiConfig) -> Router {
+    let stats = Arc::new(WsStats::default());
+    let state = Arc::new(WsState { source, admission: Admission::new(config, stats.clone()), stats, limits: WsLimits::of(config) });
     Router::new()
         .route("/ws", get(upgrade).fallback(wrong_method))
         .route("/ws/stats", get(ws_stats).fallback(wrong_method))
         .with_state(state)
 }
 
-/// Frees the connection place when the connection ends, or when the upgrade never completes.
-struct Place(Arc<WsStats>);
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        self.0.close();
-    }
+/// The client's address when the server supplies it (`crate::service::http` does).
+fn peer(parts: &Extensions) -> Option<IpAddr> {
+    parts.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }
 
-async fn upgrade(State(st): State<Arc<WsState>>, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
+async fn upgrade(State(st): State<Arc<WsState>>, headers: HeaderMap, extensions: Extensions, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
     let Ok(ws) = ws else {
         return ApiError::BadRequest("/ws is a WebSocket endpoint: connect with a WebSocket client (see docs/api.md)".into()).into_response();
     };
-    if !st.stats.try_open(MAX_CONNECTIONS) {
-        return ApiError::not_yet("too many WebSocket connections; try again later").into_response();
-    }
-    let place = Place(st.stats.clone());
-    ws.max_message_size(MAX_OP_BYTES).max_frame_size(MAX_OP_BYTES).on_upgrade(move |socket| async move {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let place = match st.admission.admit(text(header::ORIGIN), text(header::HOST), peer(&extensions)) {
+        Ok(place) => place,
+        Err(refused) => return refused.into_response(),
+    };
+    let bytes = st.limits.max_message_bytes;
+    ws.max_message_size(bytes).max_frame_size(bytes).on_upgrade(move |socket| async move {
         let _place = place;
         connection::run(socket, st).await;
     })

@@ -14,6 +14,9 @@ pub struct WsStats {
     messages_sent: AtomicU64,
     messages_dropped: AtomicU64,
     closed_slow: AtomicU64,
+    closed_idle: AtomicU64,
+    refused_per_address: AtomicU64,
+    refused_origin: AtomicU64,
 }
 
 /// The WebSocket push counters since start.
@@ -25,14 +28,20 @@ pub struct WsStatsDto {
     pub connections_total: u64,
     /// Upgrades refused because the connection limit was reached.
     pub refused_connections: u64,
+    /// Upgrades refused because the client's address held its most connections.
+    pub refused_per_address: u64,
+    /// Upgrades refused because the page's origin is not allowed.
+    pub refused_origin: u64,
     /// Subscriptions held now, over all connections.
     pub subscriptions: u64,
-    /// Messages written to clients (acks, errors, items).
+    /// Messages written to clients (acks, errors, items, pings).
     pub messages_sent: u64,
     /// Items dropped because a client's outgoing queue was full (it did not read fast enough).
     pub messages_dropped: u64,
     /// Connections closed because their queue stayed full too long.
     pub closed_slow: u64,
+    /// Connections closed because nothing, not even a pong, came from the client for the idle timeout.
+    pub closed_idle: u64,
 }
 
 /// Which counter an event moves.
@@ -43,6 +52,9 @@ pub enum Counter {
     Sent,
     Dropped,
     ClosedSlow,
+    ClosedIdle,
+    RefusedPerAddress,
+    RefusedOrigin,
 }
 
 impl WsStats {
@@ -53,6 +65,9 @@ impl WsStats {
             Counter::Sent => &self.messages_sent,
             Counter::Dropped => &self.messages_dropped,
             Counter::ClosedSlow => &self.closed_slow,
+            Counter::ClosedIdle => &self.closed_idle,
+            Counter::RefusedPerAddress => &self.refused_per_address,
+            Counter::RefusedOrigin => &self.refused_origin,
         };
         c.fetch_add(n, Ordering::Relaxed);
     }
@@ -83,10 +98,13 @@ impl WsStats {
             connections: get(&self.connections),
             connections_total: get(&self.connections_total),
             refused_connections: get(&self.refused_connections),
+            refused_per_address: get(&self.refused_per_address),
+            refused_origin: get(&self.refused_origin),
             subscriptions: get(&self.subscriptions),
             messages_sent: get(&self.messages_sent),
             messages_dropped: get(&self.messages_dropped),
             closed_slow: get(&self.closed_slow),
+            closed_idle: get(&self.closed_idle),
         }
     }
 }
