@@ -6,6 +6,7 @@
 //! - `products`: the engines' published results (weights, frames, history).
 //! - `task`: the owning loop (events in order, swaps between batches).
 //! - `publish`: the view a pipeline publishes after each batch.
+//! - `market`: the market state's outputs folded in (minutes, depth frames, liquidations).
 //! - `engines`: the symbol's slots and the accounting of every call on them.
 //! - `cycle`: the minute cycle's state (config, sequence, weights, products, history, scores).
 //! - `minute`: the minute cycle itself (bar → entry-inference → calibrator → zones → frames).
@@ -22,6 +23,7 @@ mod minute;
 mod persist;
 mod weights;
 mod duel;
+mod market;
 mod message;
 mod products;
 mod publish;
