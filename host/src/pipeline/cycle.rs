@@ -5,7 +5,10 @@
 
 use std::sync::Arc;
 
+use liqhost_market::state::MarketConfig;
+
 use super::duel::Duel;
+use crate::config::{StorageConfig, SymbolConfig};
 use super::products::{FrameHistory, Products, WeightsSource, WeightsView};
 use super::scores::{LiveScores, SCORE_HORIZON_MINUTES};
 use super::weights::normalised;
@@ -33,6 +36,27 @@ pub struct CycleConfig {
     /// Engine states are saved every this many minutes (and at swaps and shutdown).
     pub state_save_minutes: u32,
     pub ring_capacity: usize,
+}
+
+impl CycleConfig {
+    /// The market-state and cycle settings of `symbol` under its config and the storage
+    /// settings: what every pipeline of the service and of the benches starts with.
+    pub fn for_symbol(symbol: &str, sym: &SymbolConfig, storage: &StorageConfig) -> (MarketConfig, CycleConfig) {
+        let ladder = sym.ladder();
+        let step = sym.step.unwrap_or(1.0);
+        let market = MarketConfig { range_pct: sym.depth_range_pct, ..MarketConfig::with_step(step) };
+        let cycle = CycleConfig {
+            symbol: symbol.to_string(),
+            step,
+            range_pct: sym.depth_range_pct,
+            tiers: ladder.tiers.clone(),
+            disabled: ladder.disabled.clone(),
+            prior: ladder.weights.clone(),
+            state_save_minutes: storage.state_save_minutes,
+            ring_capacity: storage.ring_capacity,
+        };
+        (market, cycle)
+    }
 }
 
 /// The cycle's own state: sequence numbers, weights, frame history, persistence.

@@ -76,18 +76,7 @@ impl Service {
                 }
                 slots.insert(kind, slot);
             }
-            let step = sym.step.unwrap_or(1.0);
-            let market = liqhost_market::state::MarketConfig { range_pct: sym.depth_range_pct, ..liqhost_market::state::MarketConfig::with_step(step) };
-            let cycle_config = CycleConfig {
-                symbol: symbol.clone(),
-                step,
-                range_pct: sym.depth_range_pct,
-                tiers: ladder.tiers.clone(),
-                disabled: ladder.disabled.clone(),
-                prior: ladder.weights.clone(),
-                state_save_minutes: config.storage.state_save_minutes,
-                ring_capacity: config.storage.ring_capacity,
-            };
+            let (market, cycle_config) = CycleConfig::for_symbol(symbol, sym, &config.storage);
             let buffer = sym.params.get(&EngineKind::EntryInference).and_then(|t| t.get("buffer")).and_then(|v| v.as_float());
             let mut cycle = CycleState::new(cycle_config, store, buffer);
             if let Some(w) = &restored.weights {

@@ -31,19 +31,7 @@ impl Pipelines {
                     .with_context(|| format!("starting {symbol} {kind}"))?;
                 slots.insert(*kind, slot);
             }
-            let ladder = sym.ladder();
-            let step = sym.step.unwrap_or(1.0);
-            let market = liqhost_market::state::MarketConfig { range_pct: sym.depth_range_pct, ..liqhost_market::state::MarketConfig::with_step(step) };
-            let cycle_config = CycleConfig {
-                symbol: symbol.clone(),
-                step,
-                range_pct: sym.depth_range_pct,
-                tiers: ladder.tiers.clone(),
-                disabled: ladder.disabled.clone(),
-                prior: ladder.weights.clone(),
-                state_save_minutes: config.storage.state_save_minutes,
-                ring_capacity: config.storage.ring_capacity,
-            };
+            let (market, cycle_config) = CycleConfig::for_symbol(symbol, sym, &config.storage);
             let setup = PipelineSetup { market, cycle: CycleState::new(cycle_config, None, None), stored_states: BTreeMap::new(), push_weights: false };
             let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy.clone(), slots, setup)?;
             fleet.handles.insert(symbol.to_string(), handle);
