@@ -91,6 +91,24 @@ pub struct CacheStats {
     pub max_bytes: usize,
 }
 
+impl CacheStats {
+    /// The cache's Prometheus families (`/metrics`): counters since start, then what it holds
+    /// and its bounds.
+    pub fn metric_families(&self) -> Vec<crate::metrics::Single> {
+        use crate::metrics::Kind::{Counter, Gauge};
+        vec![
+            ("liqhost_cache_hits_total", Counter, "Requests answered from the response cache.", self.hits as f64),
+            ("liqhost_cache_misses_total", Counter, "Cacheable requests computed afresh.", self.misses as f64),
+            ("liqhost_cache_evictions_total", Counter, "Entries removed to stay within the bounds.", self.evictions as f64),
+            ("liqhost_cache_expirations_total", Counter, "Entries removed after their time to live.", self.expirations as f64),
+            ("liqhost_cache_entries", Gauge, "Entries held by the response cache.", self.entries as f64),
+            ("liqhost_cache_bytes", Gauge, "Bytes held by the response cache (keys, bodies, overhead).", self.bytes as f64),
+            ("liqhost_cache_max_entries", Gauge, "The configured bound on entries.", self.max_entries as f64),
+            ("liqhost_cache_max_bytes", Gauge, "The configured bound on bytes.", self.max_bytes as f64),
+        ]
+    }
+}
+
 struct Entry {
     seq: u64,
     body: Bytes,

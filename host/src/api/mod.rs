@@ -12,6 +12,7 @@
 //! - `state`: what handlers share, and how answers are made (cached JSON, binary records).
 //! - `heavy`: history answers: cached, made on blocking threads, a few at a time (503 beyond).
 //! - `rebucket`: order-book frames on a requested step and price window.
+//! - `routes`: every public route once; the router and the OpenAPI document are built from it.
 //! - `dto`: the response types (the contract); `openapi`: the generated document.
 //! - `handlers`: the endpoints.
 //! - `ws`: WebSocket push at `/ws` (subscribe to a symbol's channel, get each new item).
@@ -26,6 +27,7 @@ mod heavy;
 mod openapi;
 mod params;
 pub mod rebucket;
+mod routes;
 pub mod source;
 mod state;
 mod symbol;
@@ -34,7 +36,8 @@ pub mod ws;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::routing::{get, MethodRouter};
+use axum::extract::State;
+use axum::response::Response;
 use axum::Router;
 
 pub use cache::{CacheLimits, CacheStats, ResponseCache};
@@ -42,74 +45,43 @@ pub use source::{StaticSource, ViewSource};
 pub use state::{CACHE_HEADER, RECORDS_HEADER};
 
 use crate::config::ApiConfig;
-use handlers::{health, liq, market, orderbook, zones};
 use state::ApiState;
-
-/// Every public path and the predecessor's alias for it (docs/spec.md "HTTP API").
-pub const ROUTES: &[(&str, Option<&str>)] = &[
-    ("/health", Some("/v1/health")),
-    ("/cache_stats", None),
-    ("/openapi.json", None),
-    ("/liq_heatmap", Some("/v1/liq_heatmap")),
-    ("/liq_heatmap_history", Some("/v1/liq_heatmap_history")),
-    ("/liq_heatmap_v2", Some("/v2/liq_heatmap")),
-    ("/liq_heatmap_v2_history", Some("/v2/liq_heatmap_history")),
-    ("/liq_stats", Some("/v2/liq_stats")),
-    ("/liq_zones", Some("/v3/liq_zones")),
-    ("/liq_zones_summary", Some("/v3/liq_zones_summary")),
-    ("/liq_zones_heatmap", Some("/v3/liq_heatmap")),
-    ("/orderbook_heatmap", Some("/v2/orderbook_heatmap_30s")),
-    ("/orderbook_heatmap_history", Some("/v2/orderbook_heatmap_30s_history")),
-    ("/orderbook_heatmap_stats", Some("/v2/orderbook_heatmap_30s_stats")),
-    ("/orderbook_heatmap_debug", Some("/v2/orderbook_heatmap_30s_debug")),
-    ("/oi", None),
-    ("/liq_bars", None),
-];
 
 /// The public API over `source`. Unknown paths and methods get JSON errors too.
 pub fn router(source: Arc<dyn ViewSource>, config: &ApiConfig) -> Router {
     let openapi = serde_json::to_vec(&openapi::document()).expect("the OpenAPI document serialises");
     let heavy = Arc::new(tokio::sync::Semaphore::new(config.heavy_max_concurrent.max(1)));
-    let state = Arc::new(ApiState { source, cache: ResponseCache::new(CacheLimits::of(config)), openapi: Bytes::from(openapi), heavy });
-    let handlers: [(&str, MethodRouter<Arc<ApiState>>); 17] = [
-        ("/health", get(health::health)),
-        ("/cache_stats", get(health::cache_stats)),
-        ("/openapi.json", get(health::openapi_json)),
-        ("/liq_heatmap", get(liq::liq_heatmap)),
-        ("/liq_heatmap_history", get(liq::liq_heatmap_history)),
-        ("/liq_heatmap_v2", get(liq::liq_heatmap_v2)),
-        ("/liq_heatmap_v2_history", get(liq::liq_heatmap_v2_history)),
-        ("/liq_stats", get(liq::liq_stats)),
-        ("/liq_zones", get(zones::liq_zones)),
-        ("/liq_zones_summary", get(zones::liq_zones_summary)),
-        ("/liq_zones_heatmap", get(zones::liq_zones_heatmap)),
-        ("/orderbook_heatmap", get(orderbook::orderbook_heatmap)),
-        ("/orderbook_heatmap_history", get(orderbook::orderbook_heatmap_history)),
-        ("/orderbook_heatmap_stats", get(orderbook::orderbook_heatmap_stats)),
-        ("/orderbook_heatmap_debug", get(orderbook::orderbook_heatmap_debug)),
-        ("/oi", get(market::oi)),
-        ("/liq_bars", get(market::liq_bars)),
-    ];
+    let latency = Arc::new(crate::metrics::Latency::default());
+    let state = Arc::new(ApiState {
+        source: source.clone(),
+        cache: ResponseCache::new(CacheLimits::of(config)),
+        openapi: Bytes::from(openapi),
+        heavy,
+        latency: latency.clone(),
+        ws: ws::WsState::new(source.clone(), config),
+        pictures: Arc::new(dashboard::picture::Pictures::new(source)),
+    });
     let mut router = Router::new();
-    for (path, handler) in handlers {
-        let alias = ROUTES.iter().find(|(p, _)| *p == path).expect("every handler is in ROUTES").1;
-        let handler = handler.fallback(error::wrong_method);
-        if let Some(alias) = alias {
+    for route in routes::table() {
+        let handler = route.handler.fallback(error::wrong_method);
+        if let Some(alias) = route.alias {
             router = router.route(alias, handler.clone());
         }
-        router = router.route(path, handler);
+        router = router.route(&route.path, handler);
     }
-    // Prometheus metrics, and every route's latency recorded by a middleware layer.
-    let latency = Arc::new(crate::metrics::Latency::default());
-    let (metrics_state, metrics_latency) = (state.clone(), latency.clone());
-    router = router.route(
-        "/metrics",
-        get(move || {
-            let (st, latency) = (metrics_state.clone(), metrics_latency.clone());
-            async move { crate::metrics::response(&*st.source, &st.cache.stats(), &latency) }
-        })
-        .fallback(error::wrong_method),
-    );
-    let pushed = ws::router(state.source.clone(), config).merge(dashboard::router(state.source.clone()));
-    router.fallback(error::no_route).with_state(state).merge(pushed).layer(axum::middleware::from_fn_with_state(latency, crate::metrics::track))
+    // Every route's latency recorded by a middleware layer (read back at /metrics).
+    router.fallback(error::no_route).with_state(state).layer(axum::middleware::from_fn_with_state(latency, crate::metrics::track))
+}
+
+/// The documented data endpoints (docs/api.md), each with its predecessor's alias.
+pub fn data_routes() -> Vec<(String, Option<&'static str>)> {
+    routes::table().into_iter().filter(|r| r.answer == routes::Answer::Data).map(|r| (r.path, r.alias)).collect()
+}
+
+/// `/metrics`: the Prometheus text over what the views, feeds and cache publish.
+async fn metrics_text(State(st): State<Arc<ApiState>>) -> Response {
+    let source = &st.source;
+    let views = source.symbols().iter().filter_map(|s| source.view(s)).collect();
+    let inputs = crate::metrics::Inputs { feeds: source.feeds(), views, singles: st.cache.stats().metric_families(), latency: &st.latency };
+    crate::metrics::response(&inputs)
 }

@@ -1,11 +1,10 @@
-//! The OpenAPI document, generated from the handlers' annotations and the response types' docs.
+//! The OpenAPI document, generated from the route table's annotations and the response types' docs.
 
 use utoipa::OpenApi;
 
 use super::cache::CacheStats;
 use super::dto::*;
-use super::handlers::{health, liq, market, orderbook, zones};
-use super::ROUTES;
+use super::routes::table;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,27 +14,6 @@ use super::ROUTES;
             (400 with a JSON error naming it); data not produced yet is a 503 with Retry-After; errors never contain \
             paths or backtraces. Symbols may be written BTC, btc, BTCUSDT or BTC-USDT-SWAP. Each path also answers \
             at the predecessor's alias listed in its description."
-    ),
-    paths(
-        health::health,
-        health::cache_stats,
-        health::openapi_json,
-        liq::liq_heatmap,
-        liq::liq_heatmap_history,
-        liq::liq_heatmap_v2,
-        liq::liq_heatmap_v2_history,
-        liq::liq_stats,
-        zones::liq_zones,
-        zones::liq_zones_summary,
-        zones::liq_zones_heatmap,
-        orderbook::orderbook_heatmap,
-        orderbook::orderbook_heatmap_history,
-        orderbook::orderbook_heatmap_stats,
-        orderbook::orderbook_heatmap_debug,
-        market::oi,
-        market::liq_bars,
-        super::dashboard::picture::liq_heatmap_png,
-        super::ws::ws_stats,
     ),
     components(schemas(
         ErrorBody, SideDto, FrameKind, HeatmapFrame, HeatmapV2, PoolDto, HistoryFrame, HeatmapHistory,
@@ -58,7 +36,11 @@ struct ApiDoc;
 /// The document with each alias as a path of its own (same operation, its own operation id).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    for (primary, alias) in ROUTES.iter().filter_map(|(p, a)| a.map(|a| (*p, a))) {
+    let routes = table();
+    let paths = routes.iter().filter_map(|r| r.document).fold(utoipa::openapi::path::PathsBuilder::new(), |paths, add| add(paths));
+    doc.paths = paths.build();
+    let aliased: Vec<(&str, &str)> = routes.iter().filter_map(|r| r.alias.map(|a| (r.path.as_str(), a))).collect();
+    for &(primary, alias) in &aliased {
         let Some(mut item) = doc.paths.paths.get(primary).cloned() else { continue };
         if let Some(op) = item.get.as_mut() {
             op.operation_id = op.operation_id.as_ref().map(|id| format!("{id}_alias"));
@@ -66,7 +48,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         }
         doc.paths.paths.insert(alias.to_string(), item);
     }
-    for (primary, alias) in ROUTES.iter().filter_map(|(p, a)| a.map(|a| (*p, a))) {
+    for &(primary, alias) in &aliased {
         if let Some(op) = doc.paths.paths.get_mut(primary).and_then(|i| i.get.as_mut()) {
             op.description = Some(format!("Also at {alias}.{}", op.description.as_deref().map(|d| format!(" {d}")).unwrap_or_default()));
         }
@@ -82,8 +64,8 @@ mod tests {
     fn every_route_and_alias_is_documented_with_its_own_operation_id() {
         let doc = document();
         let mut ids = std::collections::BTreeSet::new();
-        for (primary, alias) in ROUTES {
-            for path in std::iter::once(*primary).chain(*alias) {
+        for route in table().into_iter().filter(|r| r.document.is_some()) {
+            for path in std::iter::once(route.path.as_str()).chain(route.alias) {
                 let op = doc.paths.paths.get(path).and_then(|i| i.get.as_ref()).unwrap_or_else(|| panic!("{path} undocumented"));
                 assert!(ids.insert(op.operation_id.clone().expect("operation id")), "{path}: duplicate operation id");
             }

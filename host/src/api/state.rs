@@ -25,6 +25,24 @@ pub struct ApiState {
     pub openapi: Bytes,
     /// Places for heavy answers computed at once (`[api] heavy_max_concurrent`; see `heavy`).
     pub heavy: Arc<tokio::sync::Semaphore>,
+    /// Request latencies per route, filled by the `metrics::track` layer.
+    pub latency: Arc<crate::metrics::Latency>,
+    /// The WebSocket push's admission, limits and counters.
+    pub ws: Arc<super::ws::WsState>,
+    /// The picture endpoint's turns and recent pictures.
+    pub pictures: Arc<super::dashboard::picture::Pictures>,
+}
+
+impl axum::extract::FromRef<Arc<ApiState>> for Arc<super::ws::WsState> {
+    fn from_ref(state: &Arc<ApiState>) -> Self {
+        state.ws.clone()
+    }
+}
+
+impl axum::extract::FromRef<Arc<ApiState>> for Arc<super::dashboard::picture::Pictures> {
+    fn from_ref(state: &Arc<ApiState>) -> Self {
+        state.pictures.clone()
+    }
 }
 
 /// What an answer body is: JSON, or whole binary history records.

@@ -2,7 +2,8 @@
 //!
 //! Served at `/metrics` on the public router. Everything but the latency histograms is
 //! read from what the host already publishes (feed counters, pipeline views, the cache's
-//! counters) at scrape time, so metrics add no work to the pipelines.
+//! counters) at scrape time, so metrics add no work to the pipelines. The caller hands
+//! those in as plain values ([`Inputs`]): this module knows no router and no view source.
 //!
 //! # Layout
 //! - `text`: the exposition format.
@@ -17,28 +18,41 @@ pub use text::{Exposition, Kind};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{CacheStats, ViewSource};
+use crate::feeds::FeedStats;
 use crate::pipeline::SymbolView;
 use crate::plugin::status::VariantStatus;
 
 /// The content type of the text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
+/// One family of a single unlabelled sample, e.g. a cache counter: name, kind, help, value.
+pub type Single = (&'static str, Kind, &'static str, f64);
+
+/// What one scrape reads: the feeds' counters, every symbol's last published view, and
+/// single-sample families of other parts (the response cache's counters).
+pub struct Inputs<'a> {
+    pub feeds: Vec<FeedStats>,
+    pub views: Vec<ViewRef>,
+    pub singles: Vec<Single>,
+    pub latency: &'a Latency,
+}
+
 /// `/metrics`: the whole exposition as a response.
-pub fn response(source: &dyn ViewSource, cache: &CacheStats, latency: &Latency) -> Response {
-    let mut r = render(source, cache, latency).into_response();
+pub fn response(inputs: &Inputs) -> Response {
+    let mut r = render(inputs).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
     r
 }
 
-pub fn render(source: &dyn ViewSource, cache: &CacheStats, latency: &Latency) -> String {
+pub fn render(inputs: &Inputs) -> String {
     let mut e = Exposition::default();
-    feeds(&mut e, source);
-    let views: Vec<_> = source.symbols().iter().filter_map(|s| source.view(s)).collect();
-    pipelines(&mut e, &views);
-    slots(&mut e, &views);
-    latency.write(&mut e);
-    cache_families(&mut e, cache);
+    feeds(&mut e, &inputs.feeds);
+    pipelines(&mut e, &inputs.views);
+    slots(&mut e, &inputs.views);
+    inputs.latency.write(&mut e);
+    for (name, kind, help, value) in &inputs.singles {
+        e.family(name, *kind, help).sample(name, &[], *value);
+    }
     e.finish()
 }
 
@@ -53,10 +67,9 @@ fn each<T>(e: &mut Exposition, name: &str, kind: Kind, help: &str, items: &[T], 
     }
 }
 
-fn feeds(e: &mut Exposition, source: &dyn ViewSource) {
-    let feeds = source.feeds();
-    let venue = |f: &crate::feeds::FeedStats| f.venue.map(|v| v.to_string()).unwrap_or_default();
-    let families: [Getter<crate::feeds::FeedStats, u64>; 5] = [
+fn feeds(e: &mut Exposition, feeds: &[FeedStats]) {
+    let venue = |f: &FeedStats| f.venue.map(|v| v.to_string()).unwrap_or_default();
+    let families: [Getter<FeedStats, u64>; 5] = [
         ("liqhost_feed_messages_total", "Frames received from the venue's stream.", |f| f.messages),
         ("liqhost_feed_parse_errors_total", "Frames and REST answers that did not parse.", |f| f.parse_errors),
         ("liqhost_feed_reconnects_total", "Reconnections of the venue's stream.", |f| f.reconnects),
@@ -64,14 +77,14 @@ fn feeds(e: &mut Exposition, source: &dyn ViewSource) {
         ("liqhost_feed_sequence_gaps_total", "Order-book sequence gaps seen.", |f| f.sequence_gaps),
     ];
     for (name, help, get) in families {
-        each(e, name, Kind::Counter, help, &feeds, &["venue"], |f| Some((vec![venue(f)], get(f) as f64)));
+        each(e, name, Kind::Counter, help, feeds, &["venue"], |f| Some((vec![venue(f)], get(f) as f64)));
     }
-    each(e, "liqhost_feed_connected", Kind::Gauge, "1 while the venue's stream is connected.", &feeds, &["venue"], |f| {
+    each(e, "liqhost_feed_connected", Kind::Gauge, "1 while the venue's stream is connected.", feeds, &["venue"], |f| {
         Some((vec![venue(f)], if f.connected { 1.0 } else { 0.0 }))
     });
 }
 
-type ViewRef = std::sync::Arc<SymbolView>;
+pub type ViewRef = std::sync::Arc<SymbolView>;
 
 /// A family read from one item: name, help, getter.
 type Getter<T, V> = (&'static str, &'static str, fn(&T) -> V);
@@ -158,26 +171,5 @@ fn slots(e: &mut Exposition, views: &[ViewRef]) {
     ];
     for (name, help, get) in families {
         each(e, name, Kind::Counter, help, &slots, &["symbol", "engine"], |s| Some((vec![s.symbol.clone(), s.engine.to_string()], get(&s.counters) as f64)));
-    }
-}
-
-fn cache_families(e: &mut Exposition, c: &CacheStats) {
-    let counters = [
-        ("liqhost_cache_hits_total", "Requests answered from the response cache.", c.hits),
-        ("liqhost_cache_misses_total", "Cacheable requests computed afresh.", c.misses),
-        ("liqhost_cache_evictions_total", "Entries removed to stay within the bounds.", c.evictions),
-        ("liqhost_cache_expirations_total", "Entries removed after their time to live.", c.expirations),
-    ];
-    for (name, help, v) in counters {
-        e.family(name, Kind::Counter, help).sample(name, &[], v as f64);
-    }
-    let gauges = [
-        ("liqhost_cache_entries", "Entries held by the response cache.", c.entries),
-        ("liqhost_cache_bytes", "Bytes held by the response cache (keys, bodies, overhead).", c.bytes),
-        ("liqhost_cache_max_entries", "The configured bound on entries.", c.max_entries),
-        ("liqhost_cache_max_bytes", "The configured bound on bytes.", c.max_bytes),
-    ];
-    for (name, help, v) in gauges {
-        e.family(name, Kind::Gauge, help).sample(name, &[], v as f64);
     }
 }

@@ -12,35 +12,19 @@
 
 pub mod picture;
 
-use std::sync::Arc;
-
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
-
-use super::error::wrong_method;
-use super::source::ViewSource;
 
 const INDEX_HTML: &str = include_str!("index.html");
 const APP_JS: &str = include_str!("app.js");
 
-/// `/`, `/dashboard`, `/dashboard/app.js` and `/liq_heatmap.png`, with their own state.
-pub fn router(source: Arc<dyn ViewSource>) -> Router {
-    let pictures = Arc::new(picture::Pictures::new(source));
-    Router::new()
-        .route("/", get(index).fallback(wrong_method))
-        .route("/dashboard", get(index).fallback(wrong_method))
-        .route("/dashboard/app.js", get(app_js).fallback(wrong_method))
-        .route("/liq_heatmap.png", get(picture::liq_heatmap_png).fallback(wrong_method))
-        .with_state(pictures)
-}
-
-async fn index() -> Response {
+/// `/` and `/dashboard`: the page.
+pub(super) async fn index() -> Response {
     asset(INDEX_HTML, "text/html; charset=utf-8")
 }
 
-async fn app_js() -> Response {
+/// `/dashboard/app.js`: its script.
+pub(super) async fn app_js() -> Response {
     asset(APP_JS, "text/javascript; charset=utf-8")
 }
 

@@ -83,13 +83,12 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, Extensions, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 
 pub use protocol::Channel;
 pub use stats::WsStatsDto;
 
-use super::error::{wrong_method, ApiError};
+use super::error::ApiError;
 use super::source::ViewSource;
 use crate::config::ApiConfig;
 use admission::Admission;
@@ -130,17 +129,15 @@ pub struct WsState {
     limits: WsLimits,
 }
 
-/// `/ws` and `/ws/stats`, with their own state (merged into the API router). Each queue
-/// holds up to [`QUEUE_MESSAGES`] messages (a frame of 1000 buckets is ~8 KB of JSON), so
+/// The push's own part of the API state. Each queue holds up to [`QUEUE_MESSAGES`] messages (a frame of 1000 buckets is ~8 KB of JSON), so
 /// with the default 128 connections push holds at most ~128 × 256 × 8 KB ≈ 260 MB even if
 /// every client stalls; dashboards and desktop clients need a handful.
-pub fn router(source: Arc<dyn ViewSource>, config: &ApiConfig) -> Router {
-    let stats = Arc::new(WsStats::default());
-    let state = Arc::new(WsState { source, admission: Admission::new(config, stats.clone()), stats, limits: WsLimits::of(config) });
-    Router::new()
-        .route("/ws", get(upgrade).fallback(wrong_method))
-        .route("/ws/stats", get(ws_stats).fallback(wrong_method))
-        .with_state(state)
+impl WsState {
+    /// The push's state under `[api]`'s WebSocket bounds (served at `/ws` and `/ws/stats`; see `api::routes`).
+    pub fn new(source: Arc<dyn ViewSource>, config: &ApiConfig) -> Arc<WsState> {
+        let stats = Arc::new(WsStats::default());
+        Arc::new(WsState { source, admission: Admission::new(config, stats.clone()), stats, limits: WsLimits::of(config) })
+    }
 }
 
 /// The client's address when the server supplies it (`crate::service::http` does).
@@ -148,7 +145,7 @@ fn peer(parts: &Extensions) -> Option<IpAddr> {
     parts.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }
 
-async fn upgrade(State(st): State<Arc<WsState>>, headers: HeaderMap, extensions: Extensions, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
+pub(super) async fn upgrade(State(st): State<Arc<WsState>>, headers: HeaderMap, extensions: Extensions, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
     let Ok(ws) = ws else {
         return ApiError::BadRequest("/ws is a WebSocket endpoint: connect with a WebSocket client (see docs/api.md)".into()).into_response();
     };

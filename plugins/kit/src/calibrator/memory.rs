@@ -61,6 +61,15 @@ pub struct Candidate {
     pub bucket_distance: u32,
 }
 
+/// Raw implied liquidation price (docs/spec.md): long `e (1 - 1/L + mmr)`, short `e (1 + 1/L - mmr)`.
+pub fn implied_level(side: Side, entry: f64, leverage: u32, mmr: f64) -> f64 {
+    let inv = 1.0 / f64::from(leverage);
+    match side {
+        Side::Long => entry * (1.0 - inv + mmr),
+        Side::Short => entry * (1.0 + inv - mmr),
+    }
+}
+
 /// Side as a key component.
 pub fn side_key(side: Side) -> u8 {
     match side {

@@ -6,20 +6,12 @@ use crate::types::{EngineError, Ladder, Side};
 use super::constants::MINUTE_CACHE_SIZE;
 use super::engine::{CachedBar, CalibratorEngine};
 use super::input::MinuteSnapshot;
-use super::memory::side_key;
+use super::memory::{implied_level, side_key};
+use super::start_book;
 use super::output::Calibration;
 use super::params::{HitWeighting, OpenedNotional};
 use super::tuning::tuned_tolerance;
 use super::update::{enabled_entropy, entropy_floor, propose};
-
-/// Raw implied liquidation price (docs/spec.md): long `e (1 - 1/L + mmr)`, short `e (1 + 1/L - mmr)`.
-pub fn implied_level(side: Side, entry: f64, leverage: u32, mmr: f64) -> f64 {
-    let inv = 1.0 / f64::from(leverage);
-    match side {
-        Side::Long => entry * (1.0 - inv + mmr),
-        Side::Short => entry * (1.0 + inv - mmr),
-    }
-}
 
 impl CalibratorEngine {
     /// Consumes one minute snapshot (see the [module docs](super) for the order of steps).
@@ -56,7 +48,13 @@ impl CalibratorEngine {
         self.sweep(snap);
         let opened = self.remember_levels(snap);
         self.open_share.add(opened[0] + opened[1]);
-        self.start_book_minute(snap, opened);
+        let enabled = self.enabled();
+        for book in start_book::fold(&mut self.start_book, &self.params, &self.ladder, &enabled, snap, opened) {
+            self.open_share.add(book.usd);
+            for (tier, level, usd) in book.levels {
+                self.memory.add(book.side, tier, level, usd);
+            }
+        }
         self.process_pending(snap.minute);
         self.memory.enforce_cap(self.params.max_remembered_levels, snap.minute);
         // 8. the window

@@ -205,7 +205,7 @@ mod tests;
 
 pub use engine::{CalibratorEngine, Counters};
 pub use input::{validate_events, Liquidation, MinuteSnapshot};
-pub use minute::implied_level;
+pub use memory::implied_level;
 pub use output::{Calibration, CalibratorStats};
 pub use params::{CalibratorParams, HitWeighting, OpenedNotional, DEFAULT_MAX_REMEMBERED_LEVELS, DEFAULT_MAX_WINDOW_EVENTS};
 pub use window::{EventTerm, Window, WindowEvent};

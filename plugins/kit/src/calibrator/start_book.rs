@@ -29,12 +29,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::math;
-use crate::types::Side;
+use crate::types::{Ladder, Side};
 
-use super::engine::CalibratorEngine;
 use super::input::MinuteSnapshot;
-use super::memory::side_key;
-use super::minute::implied_level;
+use super::memory::{implied_level, side_key};
+use super::params::CalibratorParams;
 
 /// Standard normal quantiles at `(k + 0.5) / 16`: where the assumed entries sit, in
 /// standard deviations from the first snapshot's price.
@@ -67,58 +66,64 @@ impl StartBook {
     }
 }
 
-impl CalibratorEngine {
-    /// Folds one snapshot (and the notional it opened per side) into the start book, and
-    /// remembers the book at its `start_book_after_minutes`-th snapshot.
-    pub(super) fn start_book_minute(&mut self, snap: &MinuteSnapshot, opened: [f64; 2]) {
-        let spread = self.params.start_book_spread_pct / 100.0;
-        if spread <= 0.0 {
-            return;
+/// What the book stands for on one side once remembered: the notional per minute's memory
+/// (`usd`, which the open share counts) and each assumed position's (tier, level, notional).
+pub(super) struct Remembered {
+    pub side: Side,
+    pub usd: f64,
+    pub levels: Vec<(u32, f64, f64)>,
+}
+
+/// Folds one snapshot (and the notional it opened per side) into the start `book`, and
+/// at its `start_book_after_minutes`-th snapshot returns what the engine must remember;
+/// empty before that, after it, and when the book is switched off.
+pub(super) fn fold(book: &mut Option<StartBook>, params: &CalibratorParams, ladder: &Ladder, enabled: &[bool], snap: &MinuteSnapshot, opened: [f64; 2]) -> Vec<Remembered> {
+    let spread = params.start_book_spread_pct / 100.0;
+    if spread <= 0.0 {
+        return Vec::new();
+    }
+    let book = book.get_or_insert(StartBook { src: snap.src, low: snap.low, high: snap.high, minutes: 0, opened: [0.0; 2], done: false });
+    if book.done {
+        return Vec::new();
+    }
+    book.low = book.low.min(snap.low);
+    book.high = book.high.max(snap.high);
+    book.minutes += 1;
+    book.opened[0] += opened[0];
+    book.opened[1] += opened[1];
+    if book.minutes < params.start_book_after_minutes {
+        return Vec::new();
+    }
+    book.done = true;
+    let book = *book;
+    let decay = params.level_decay_per_minute;
+    let minutes = f64::from(book.minutes);
+    let mut out = Vec::new();
+    for side in [Side::Long, Side::Short] {
+        let per_minute = book.opened[usize::from(side_key(side))] / minutes;
+        let usd = if decay < 1.0 { per_minute / (1.0 - decay) * math::powf(decay, minutes) } else { 0.0 };
+        if !(usd.is_finite() && usd > 0.0) {
+            continue;
         }
-        let book = self.start_book.get_or_insert(StartBook { src: snap.src, low: snap.low, high: snap.high, minutes: 0, opened: [0.0; 2], done: false });
-        if book.done {
-            return;
-        }
-        book.low = book.low.min(snap.low);
-        book.high = book.high.max(snap.high);
-        book.minutes += 1;
-        book.opened[0] += opened[0];
-        book.opened[1] += opened[1];
-        if book.minutes < self.params.start_book_after_minutes {
-            return;
-        }
-        book.done = true;
-        let book = *book;
-        let decay = self.params.level_decay_per_minute;
-        let minutes = f64::from(book.minutes);
-        let enabled = self.enabled();
-        let mmr = self.ladder.mmr;
-        for side in [Side::Long, Side::Short] {
-            let per_minute = book.opened[usize::from(side_key(side))] / minutes;
-            let usd = if decay < 1.0 { per_minute / (1.0 - decay) * math::powf(decay, minutes) } else { 0.0 };
-            if !(usd.is_finite() && usd > 0.0) {
+        let mut levels = Vec::new();
+        for (i, &tier) in ladder.tiers.iter().enumerate() {
+            if !enabled[i] {
                 continue;
             }
-            self.open_share.add(usd);
-            for (i, &tier) in self.ladder.tiers.iter().enumerate() {
-                if !enabled[i] {
-                    continue;
-                }
-                let alive: Vec<f64> = ENTRY_QUANTILES
-                    .iter()
-                    .map(|z| implied_level(side, book.src * math::exp(spread * z), tier, mmr))
-                    .filter(|&level| match side {
-                        Side::Long => level < book.low,
-                        Side::Short => level > book.high,
-                    })
-                    .collect();
-                let share = usd / alive.len().max(1) as f64;
-                for level in alive {
-                    self.memory.add(side, tier, level, share);
-                }
-            }
+            let alive: Vec<f64> = ENTRY_QUANTILES
+                .iter()
+                .map(|z| implied_level(side, book.src * math::exp(spread * z), tier, ladder.mmr))
+                .filter(|&level| match side {
+                    Side::Long => level < book.low,
+                    Side::Short => level > book.high,
+                })
+                .collect();
+            let share = usd / alive.len().max(1) as f64;
+            levels.extend(alive.into_iter().map(|level| (tier, level, share)));
         }
+        out.push(Remembered { side, usd, levels });
     }
+    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::progress::Progress;
 use crate::types::{EngineError, Ladder};
 
 use super::params::ZoneParams;
-use super::quality::EndedZone;
+use super::quality::{quality_of, EndedZone, Quality};
 use super::zone::{ActiveZone, ZoneState};
 
 /// One symbol's zone-manager: the active zones, the history of ended ones, and where the
@@ -115,5 +115,10 @@ impl ZoneEngine {
         while self.history.len() > self.params.lifespan_history {
             self.history.pop_front();
         }
+    }
+
+    /// Quality figures over the ended-zone history.
+    pub fn quality(&self) -> Quality {
+        quality_of(self.history.iter())
     }
 }

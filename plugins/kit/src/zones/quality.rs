@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::engine::ZoneEngine;
 
 /// Mirrors WIT `quality`: figures over the remembered ended zones (at most
 /// `lifespan_history` of the most recent). With none ended every figure is 0.
@@ -30,14 +29,8 @@ pub(super) struct EndedZone {
     pub touched: bool,
 }
 
-impl ZoneEngine {
-    /// Quality figures over the ended-zone history.
-    pub fn quality(&self) -> Quality {
-        quality_of(self.history.iter())
-    }
-}
-
-fn quality_of<'a>(ended: impl Iterator<Item = &'a EndedZone>) -> Quality {
+/// Quality figures over an ended-zone history.
+pub(super) fn quality_of<'a>(ended: impl Iterator<Item = &'a EndedZone>) -> Quality {
     let ended: Vec<&EndedZone> = ended.collect();
     if ended.is_empty() {
         return Quality::default();

@@ -69,7 +69,14 @@ pub fn assert_matches_schema(doc: &Value, path: &str, a: &Answer) {
 
 /// Every documented path (primary and alias) with the query each test uses for it.
 pub fn every_path() -> Vec<(&'static str, &'static str)> {
-    liqhost::api::ROUTES.iter().flat_map(|(p, a)| std::iter::once(*p).chain(*a).map(move |path| (path, *p))).collect()
+    // Leaked once per call: a few dozen short strings per test, so the tests keep `&str` pairs.
+    liqhost::api::data_routes()
+        .into_iter()
+        .flat_map(|(p, a)| {
+            let p: &'static str = Box::leak(p.into_boxed_str());
+            std::iter::once(p).chain(a).map(move |path| (path, p))
+        })
+        .collect()
 }
 
 /// Substrings that betray a filesystem path or a backtrace in an answer.
