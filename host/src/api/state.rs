@@ -33,18 +33,6 @@ pub struct ApiState {
     pub pictures: Arc<super::dashboard::picture::Pictures>,
 }
 
-impl axum::extract::FromRef<Arc<ApiState>> for Arc<super::ws::WsState> {
-    fn from_ref(state: &Arc<ApiState>) -> Self {
-        state.ws.clone()
-    }
-}
-
-impl axum::extract::FromRef<Arc<ApiState>> for Arc<super::dashboard::picture::Pictures> {
-    fn from_ref(state: &Arc<ApiState>) -> Self {
-        state.pictures.clone()
-    }
-}
-
 /// What an answer body is: JSON, or whole binary history records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BodyKind {

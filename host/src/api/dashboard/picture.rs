@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::error::ApiError;
 use crate::api::handlers::history;
 use crate::api::source::ViewSource;
+use crate::api::state::ApiState;
 use crate::api::{params, symbol};
 use crate::pipeline::Msg;
 use crate::plugin::bindings::types::Frame;
@@ -176,7 +177,8 @@ fn busy(symbol: &str) -> ApiError {
     responses((status = 200, description = "The picture", content_type = "image/png", body = PngImage),
         (status = 400, description = "A parameter is invalid; the error names it", body = crate::api::dto::ErrorBody),
         (status = 503, description = "No frames yet, or the heatmap engine is missing or busy; ask again after Retry-After seconds", body = crate::api::dto::ErrorBody)))]
-pub async fn liq_heatmap_png(State(st): State<Arc<Pictures>>, RawQuery(raw): RawQuery) -> Response {
+pub async fn liq_heatmap_png(State(api): State<Arc<ApiState>>, RawQuery(raw): RawQuery) -> Response {
+    let st = &api.pictures;
     match picture(&st, raw.as_deref()).await {
         Ok(png) => {
             let mut r = (StatusCode::OK, png).into_response();

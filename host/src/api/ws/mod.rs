@@ -89,6 +89,7 @@ pub use protocol::Channel;
 pub use stats::WsStatsDto;
 
 use super::error::ApiError;
+use super::state::ApiState;
 use super::source::ViewSource;
 use crate::config::ApiConfig;
 use admission::Admission;
@@ -145,7 +146,8 @@ fn peer(parts: &Extensions) -> Option<IpAddr> {
     parts.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }
 
-pub(super) async fn upgrade(State(st): State<Arc<WsState>>, headers: HeaderMap, extensions: Extensions, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
+pub(super) async fn upgrade(State(api): State<Arc<ApiState>>, headers: HeaderMap, extensions: Extensions, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
+    let st = api.ws.clone();
     let Ok(ws) = ws else {
         return ApiError::BadRequest("/ws is a WebSocket endpoint: connect with a WebSocket client (see docs/api.md)".into()).into_response();
     };
@@ -163,6 +165,7 @@ pub(super) async fn upgrade(State(st): State<Arc<WsState>>, headers: HeaderMap, 
 
 /// Counters of the WebSocket push: connections, subscriptions, messages sent and dropped.
 #[utoipa::path(get, path = "/ws/stats", tag = "host", responses((status = 200, description = "OK", body = WsStatsDto)))]
-pub async fn ws_stats(State(st): State<Arc<WsState>>) -> Response {
+pub async fn ws_stats(State(api): State<Arc<ApiState>>) -> Response {
+    let st = &api.ws;
     Json(st.stats.snapshot()).into_response()
 }
