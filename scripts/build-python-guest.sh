@@ -4,7 +4,7 @@
 #   scripts/build-python-guest.sh [OUT]
 #
 # OUT defaults to <cargo target dir>/python-guest/zone_manager_py.wasm, where
-# tests/python_guest.rs looks when LIQHOST_PY_WASM is not set. The package's unit tests run
+# host/tests/python_guest.rs looks when LIQHOST_PY_WASM is not set. The package's unit tests run
 # first under the machine's python3. componentize-py (pinned below) is installed with pip
 # when missing; if it still cannot be run, the script exits 2, which the tests read as
 # "skip: componentize-py cannot be installed here". Any other failure exits 1.

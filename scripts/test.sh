@@ -9,7 +9,7 @@ fi
 # (engines and test fixtures).
 cargo build --profile plugin --target wasm32-wasip2 --workspace --exclude liqhost --exclude liqhost-market --exclude liqhost-sim
 export LIQHOST_WASM_DIR="${CARGO_TARGET_DIR:-$PWD/target}/wasm32-wasip2/plugin"
-# The Python zone manager (tests/python_guest.rs). Exit 2: componentize-py cannot be
+# The Python zone manager (host/tests/python_guest.rs). Exit 2: componentize-py cannot be
 # installed here, and those tests skip; any other failure stops the run.
 py_status=0
 py_wasm="$(bash scripts/build-python-guest.sh)" || py_status=$?

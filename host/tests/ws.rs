@@ -111,7 +111,7 @@ fn a_subscriber_gets_every_new_v2_frame_in_order_and_a_stalled_client_holds_back
     let sandbox = Sandbox::new(&ENGINES);
     let mut config = sim_config(&sim, &sandbox, &["BTC", "ETH"]);
     // This test is about the slow-client rule: the stalled client must not be dropped as
-    // idle (no pong for ws_idle_timeout_ms) first; tests/ws_limits.rs covers that rule.
+    // idle (no pong for ws_idle_timeout_ms) first; host/tests/ws_limits.rs covers that rule.
     config.api.ws_idle_timeout_ms = 600_000;
     let (service, addr) = start_host(config, None);
     wait_until("BTC V2 frames", Duration::from_secs(120), || history_ts(&service, "BTC").len() >= 2);

@@ -6,7 +6,7 @@
 //! writes it; one file per engine for its own calls, mirroring that engine's adapter), the
 //! same state bytes. It exists to measure what the boundary costs (`liqhost bench
 //! pipeline`) and to check that the components compute what the kit computes
-//! (`tests/native.rs`). A `LoadedComponent::native` goes into any slot; slots, journals,
+//! (`host/tests/native.rs`). A `LoadedComponent::native` goes into any slot; slots, journals,
 //! checkpoints, swaps and the pipeline do not tell the two apart, and a swap between a
 //! native engine and a wasm build carries state both ways.
 //!
