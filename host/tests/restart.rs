@@ -68,3 +68,30 @@ fn a_restarted_host_serves_the_same_zones_weights_and_history() {
     restarted.shutdown();
     rt.block_on(sim.shutdown());
 }
+
+#[test]
+fn a_host_restarted_on_saved_states_goes_on_feeding_its_engines() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt.block_on(liqhost_sim::start(SimConfig::standard(9, 300.0))).unwrap();
+    let sandbox = Sandbox::new(&ENGINES);
+    let config = sim_config(&sim, &sandbox, &["BTC"]);
+    let service = Service::start(config.clone(), None).unwrap();
+    let events = |s: &Service| s.view("BTC").unwrap().products.calibrator.as_ref().map_or(0, |c| c.total_events);
+    wait_until("the calibrator's first events", Duration::from_secs(60), || events(&service) >= 20);
+    service.shutdown();
+    let stopped_at = events(&service);
+    drop(service);
+
+    // The same data dir: the engines come back with their progress, and take the new run's calls.
+    let restarted = Service::start(config, None).unwrap();
+    let restored = events(&restarted);
+    assert_eq!(restored, stopped_at, "the calibrator's state was restored");
+    wait_until("new events into the restored calibrator", Duration::from_secs(60), || events(&restarted) >= restored + 20);
+    let view = restarted.view("BTC").unwrap();
+    assert_eq!(view.counters.refused, 0, "no engine refused a call of the new run: {:?}", view.counters);
+    for kind in EngineKind::ALL {
+        assert!(view.progress[&kind].out_of_order == 0, "{kind}: {:?}", view.progress[&kind]);
+    }
+    restarted.shutdown();
+    rt.block_on(sim.shutdown());
+}

@@ -120,6 +120,13 @@ impl CycleState {
         self.seq
     }
 
+    /// Goes on numbering after `last_seq`: an engine restored from a previous run's state
+    /// refuses every call whose seq is not above the last one it took (docs/architecture.md
+    /// "The pipeline"), so a restarted pipeline continues where its engines stopped.
+    pub fn continue_after(&mut self, last_seq: u64) {
+        self.seq = self.seq.max(last_seq);
+    }
+
     /// Takes weights from a previous run's file.
     pub fn adopt_stored(&mut self, file: &WeightsFile) {
         let w = &mut self.products.weights;

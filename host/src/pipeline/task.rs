@@ -15,7 +15,7 @@ use super::products::WeightsSource;
 use super::view::{MarketView, RecentLiquidations, SymbolView};
 use crate::store::SavedState;
 use liqhost_market::state::{MarketConfig, MarketOutput, SymbolMarket};
-use crate::plugin::{EngineKind, Runtime, Slot, SlotPolicy};
+use crate::plugin::{Call, EngineKind, Output, Runtime, Slot, SlotPolicy};
 
 /// Messages drained into one batch before a view is published.
 const MAX_BATCH_MESSAGES: usize = 256;
@@ -150,6 +150,7 @@ pub fn spawn(
             pipeline.cycle.keep_refused_state(symbol, *kind, slot, "the component refused it at start (the log has its answer)");
         }
     }
+    pipeline.continue_numbering();
     // A fresh entry-inference starts from the ladder in its config; stored weights (and
     // the bias) replace those at once.
     if setup.push_weights {
@@ -162,6 +163,15 @@ pub fn spawn(
 }
 
 impl Pipeline {
+    /// Numbers the next calls after the highest seq any engine has taken (restored states).
+    fn continue_numbering(&mut self) {
+        for slot in self.engines.slots.values_mut() {
+            if let (Ok(Output::Progress(p)), _) = slot.read_both(&Call::Progress) {
+                self.cycle.continue_after(p.last_seq);
+            }
+        }
+    }
+
     fn run(mut self, rx: Receiver<Msg>) {
         let _span = tracing::info_span!("pipeline", symbol = %self.symbol).entered();
         while let Ok(first) = rx.recv() {
@@ -240,6 +250,7 @@ impl Pipeline {
                     Ok(slot) => {
                         tracing::info!(engine = %kind, "slot started");
                         self.engines.slots.insert(kind, slot);
+                        self.continue_numbering();
                     }
                     Err(error) => tracing::error!(engine = %kind, %error, "slot could not start"),
                 }
