@@ -7,6 +7,7 @@
 //! - `plugins`: call overhead, compile times, swap pause, file-change-to-serving time.
 //! - `minute_stream`: the seeded synthetic minutes `plugins` feeds a zone manager.
 //! - `replay`: capture replay throughput (records the simulator first).
+//! - `soak`: hours of faults, bad components, kills and API load on the host process, then its checks.
 //! - `stats`: small helpers (median, percentiles, the machine line).
 
 pub mod calibration;
@@ -15,4 +16,5 @@ mod minute_stream;
 pub mod pipeline;
 pub mod plugins;
 pub mod replay;
+pub mod soak;
 mod stats;

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// What to measure: `plugins`, `replay`, `pipeline` (wasm vs native engines), `calibration` or `load` (API vs nginx under wrk).
+    /// What to measure: `plugins`, `replay`, `pipeline` (wasm vs native engines), `calibration`,
+    /// `load` (API vs nginx under wrk) or `soak` (hours of faults, kills and load on the host).
     pub what: String,
     /// Directory holding the built components (zone_manager.wasm, zone_manager_wide.wasm).
     #[arg(long, default_value = "target/wasm32-wasip2/plugin")]
@@ -13,14 +14,15 @@ pub struct BenchArgs {
     /// Also write the figures as JSON.
     #[arg(long)]
     pub json: Option<PathBuf>,
-    /// calibration: simulated hours per run.
-    #[arg(long, default_value_t = 6.0)]
-    pub hours: f64,
-    /// calibration: simulated time per real time (at 240x a debug build keeps up with the
-    /// simulated venues; much faster and they drop it as too slow).
-    #[arg(long, default_value_t = 240.0)]
-    pub speed: f64,
-    /// calibration, load: the market's seed (calibration without `--seed` or `--seeds`: the
+    /// calibration, soak: simulated hours per run (default 6 for calibration, 12 for soak).
+    #[arg(long)]
+    pub hours: Option<f64>,
+    /// calibration, soak: simulated time per real time (default 240 for calibration: a debug
+    /// build keeps up with the simulated venues, much faster and they drop it as too slow;
+    /// 120 for soak, whose host also serves a heavy API load).
+    #[arg(long)]
+    pub speed: Option<f64>,
+    /// calibration, load, soak: the market's seed (calibration without `--seed` or `--seeds`: the
     /// pre-registered evaluation seeds, docs/model-quality.md).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -60,15 +62,16 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         "replay" => crate::bench::replay::run(args.capture.as_deref(), args.json.as_deref()).map(|_| ExitCode::SUCCESS),
         "pipeline" => crate::bench::pipeline::run(&args.plugins_dir, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
         "calibration" => {
-            anyhow::ensure!(args.hours > 0.0 && args.speed > 0.0, "--hours and --speed must be positive");
+            let (hours, speed) = (args.hours.unwrap_or(6.0), args.speed.unwrap_or(240.0));
+            anyhow::ensure!(hours > 0.0 && speed > 0.0, "--hours and --speed must be positive");
             let market = match &args.market {
                 Some(path) => Some(liqhost_sim::MarketFile::load(path).map_err(|e| anyhow::anyhow!(e))?),
                 None => None,
             };
             let cal = crate::bench::calibration::CalibrationArgs {
                 plugins_dir: &args.plugins_dir,
-                hours: args.hours,
-                speed: args.speed,
+                hours,
+                speed,
                 seed: args.seed.unwrap_or(crate::bench::calibration::EVALUATION_SEEDS[0]),
                 symbols: args.symbols.iter().map(|s| s.trim().to_ascii_uppercase()).collect(),
                 calibrator_params: crate::bench::calibration::parse_params(&args.calibrator_params)?,
@@ -85,6 +88,17 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             .map(|_| ExitCode::SUCCESS)
         }
         "load" => crate::bench::load::run(&args.plugins_dir, args.seed.unwrap_or(7), args.json.as_deref()).map(|_| ExitCode::SUCCESS),
-        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load)"),
+        "soak" => {
+            let soak = crate::bench::soak::SoakArgs {
+                hours: args.hours.unwrap_or(12.0),
+                speed: args.speed.unwrap_or(120.0),
+                seed: args.seed.unwrap_or(7),
+                plugins_dir: args.plugins_dir.clone(),
+                host_binary: std::env::current_exe()?,
+            };
+            let report = crate::bench::soak::run(&soak, args.json.as_deref())?;
+            Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load, soak)"),
     }
 }
