@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 pub use report::SoakReport;
 
 /// Bounds the soak checks (docs/benchmarks.md#soak says why these).
-pub const MAX_RSS_BYTES: u64 = 1536 << 20;
+pub const MAX_RSS_BYTES: u64 = 512 << 20;
 pub const MAX_OPEN_FDS: u64 = 512;
 
 /// What a soak runs.
