@@ -5,6 +5,7 @@
 //! - `kind`: the engine kinds and their names.
 //! - `runtime`: the shared wasmtime engine, linker, limits, epoch ticker, quarantine.
 //! - `store`: per-store data (empty WASI, memory limiter, plugin log import).
+//! - `log_limit`: the token bucket on a store's guest log lines.
 //! - `cache`: content-addressed compile cache.
 //! - `cache_key`: the cache's key file and HMAC-SHA256: only entries this host wrote are loaded.
 //! - `loaded`: a compiled, type-checked component with its `info`, and the generated bindings it instantiates.
@@ -25,6 +26,7 @@ pub mod files;
 pub mod instance;
 pub mod kind;
 pub mod loaded;
+pub mod log_limit;
 pub mod runtime;
 pub mod slot;
 mod slot_change;
