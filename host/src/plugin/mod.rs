@@ -12,6 +12,7 @@
 //! - `instance`: one constructed engine in its own store.
 //! - `calls`: engine calls as data (journal, replay, fixtures) and the call error.
 //! - `variant`: a version inside a slot: checkpoint, journal, recovery.
+//! - `journal`: a variant's calls since its checkpoint, bounded.
 //! - `slot`: primary + shadow, calls, trap handling and recovery.
 //! - `slot_change`: swap, rollback, shadow start and stop, promote, configure.
 //! - `status`: serializable slot views.
@@ -24,6 +25,7 @@ pub mod cache_key;
 pub mod calls;
 pub mod files;
 pub mod instance;
+pub mod journal;
 pub mod kind;
 pub mod loaded;
 pub mod log_limit;
