@@ -1,18 +1,22 @@
 //! Plugin runtime bounds: reads never roll back or quarantine and a shadow's read trap is
-//! recovered, journals stay under their cap, guest logs are rate-limited.
+//! recovered, journals stay under their cap, guest logs are rate-limited, and the plugins
+//! dir refuses symlinks and huge files while the slot keeps its version, and FIFOs.
 
 mod common;
 
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
+use liqhost::pipeline::PipelineHandle;
 use liqhost::plugin::bindings::types::{EngineConfig, Grid};
 use liqhost::plugin::bindings::zm::ZoneQuery;
+use liqhost::plugin::cache::content_hash;
 use liqhost::plugin::journal::JOURNAL_CAP;
 use liqhost::plugin::log_limit::{LOG_BURST, LOG_LINES_PER_SEC};
-use liqhost::plugin::{Call, EngineKind, Limits, LoadedComponent, Output, Runtime, Slot, SlotError, SlotPolicy};
+use liqhost::plugin::{Call, EngineKind, Limits, LoadedComponent, Output, Runtime, Slot, SlotError, SlotPolicy, SlotStatus};
 use tracing_subscriber::layer::SubscriberExt;
 
 /// Fixture triggers (tests/plugins/faulty): a minute level with leverage 555 logs 10,000
@@ -137,4 +141,83 @@ fn a_guest_logging_in_a_loop_writes_at_most_the_bound() {
     let bound = LOG_BURST as usize + (started.elapsed().as_secs_f64() * LOG_LINES_PER_SEC).ceil() as usize + 2;
     let written = lines.load(Ordering::Relaxed);
     assert!(written >= LOG_BURST as usize && written <= bound, "10,000 lines logged, {written} written, bound {bound}");
+}
+
+fn zone_slot(p: &PipelineHandle) -> SlotStatus {
+    p.view().slot(EngineKind::ZoneManager).expect("zone-manager slot").clone()
+}
+
+/// Puts `make`'s file in place of `zm_btc.wasm` by a rename, as a deploy would; the host
+/// must refuse it and keep running the real zone manager; then a real replacement still swaps.
+fn refused_in_place_of_the_component(what: &str, make: impl FnOnce(&Path)) {
+    let sandbox = Sandbox::new(&[("zm_btc", "zone_manager")]);
+    let (service, addr) = start_host(sandbox.config(&[("BTC", "zm_btc")]), None);
+    let btc = service.pipeline("BTC").unwrap().clone();
+    send_minutes(&btc, (1..=3).map(|s| minute(s, 60_000.0)));
+    wait_for_events(&btc, 3);
+    let before = zone_slot(&btc);
+
+    let staged = sandbox.plugins().join("zm_btc.staged");
+    make(&staged);
+    std::fs::rename(&staged, sandbox.plugin("zm_btc")).unwrap();
+    wait_until(&format!("the host to refuse {what}"), Duration::from_secs(10), || service.refused_components() == 1);
+    let after = zone_slot(&btc);
+    assert_eq!((after.primary.content_hash, after.counters.swaps), (before.primary.content_hash, 0), "{what}: version kept");
+    send_minutes(&btc, (4..=5).map(|s| minute(s, 60_000.0)));
+    wait_for_events(&btc, 5);
+    assert_eq!(http_status(addr, "/health"), 200);
+
+    // The watcher is not stuck on it: a real component put there is swapped in.
+    let faulty = wasm("faulty");
+    replace_file(&sandbox.plugin("zm_btc"), &faulty);
+    wait_until("the faulty build to be swapped in", Duration::from_secs(10), || zone_slot(&btc).primary.content_hash == content_hash(&faulty));
+    service.shutdown();
+}
+
+#[test]
+fn a_symlink_in_the_plugins_dir_is_refused() {
+    refused_in_place_of_the_component("a symlink", |staged| {
+        // A valid component, but elsewhere: only the link is in the plugins dir.
+        let outside = staged.parent().unwrap().parent().unwrap().join("elsewhere.wasm");
+        std::fs::write(&outside, wasm("faulty")).unwrap();
+        std::os::unix::fs::symlink(&outside, staged).unwrap();
+    });
+}
+
+/// The watcher passes over what is not a file; the start and a config edit load what the
+/// config names, and a FIFO there would block the reader until something writes to it.
+#[test]
+fn a_fifo_named_as_a_component_does_not_hold_up_the_start() {
+    let sandbox = Sandbox::new(&[("zone_manager", "zone_manager")]);
+    let path = std::ffi::CString::new(sandbox.plugin("zm_btc").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    let config = sandbox.config(&[("BTC", "zm_btc"), ("ETH", "zone_manager")]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(start_host(config, None)));
+    let (service, addr) = rx.recv_timeout(Duration::from_secs(30)).expect("the host starts though a component file is a FIFO");
+    let (btc, eth) = (service.pipeline("BTC").unwrap().clone(), service.pipeline("ETH").unwrap().clone());
+    assert!(btc.view().slot(EngineKind::ZoneManager).is_none(), "the FIFO was refused");
+    send_minutes(&eth, (1..=3).map(|s| minute(s, 3_000.0)));
+    wait_for_events(&eth, 3);
+    assert_eq!(http_status(addr, "/health"), 200);
+    service.shutdown();
+}
+
+/// Peak resident memory of this process so far.
+fn peak_rss_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+}
+
+#[test]
+fn a_huge_file_in_the_plugins_dir_is_refused_unread() {
+    const HUGE: u64 = 1 << 30;
+    let peak_before = peak_rss_bytes();
+    refused_in_place_of_the_component("a 1 GiB file", |staged| {
+        // Sparse: a gigabyte to whoever reads it, nothing on disk.
+        std::fs::File::create(staged).unwrap().set_len(HUGE).unwrap();
+    });
+    let grew = peak_rss_bytes().saturating_sub(peak_before);
+    assert!(grew < HUGE / 2, "peak memory grew by {grew} bytes: the file was read");
 }
