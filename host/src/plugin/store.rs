@@ -23,7 +23,7 @@ pub struct HostState {
     /// When the running call's budget ends: a guest wait (`wait`) may last until then.
     wait_deadline: Instant,
     /// Bounds the guest's log lines (`log_limit`).
-    pub(crate) log_limit: LogLimiter,
+    log_limit: LogLimiter,
 }
 
 impl HostState {
