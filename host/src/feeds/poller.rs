@@ -85,3 +85,50 @@ impl Poller {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    use liqhost_market::{SymbolMap, Venue};
+
+    use super::*;
+    use crate::feeds::rest::tests::{server, Reply};
+
+    /// The first answer never ends; every later one is not JSON.
+    fn endless_first(n: usize, _: &str) -> Reply {
+        if n == 0 {
+            Reply::Endless
+        } else {
+            Reply::Body("not json")
+        }
+    }
+
+    /// The endless answer is refused at the cap and counted, and the poller goes on to the
+    /// next requests (whose answers it reads and finds malformed).
+    #[tokio::test]
+    async fn an_endless_answer_is_refused_and_polling_goes_on() {
+        let config = crate::config::FeedsConfig { oi_poll_ms: 50, ratios_poll_ms: 50, ..Default::default() };
+        let stats = SharedStats::new(Venue::Binance);
+        let poller = Poller {
+            codec: crate::feeds::codec(Venue::Binance, SymbolMap::fixed(["BTC"])),
+            symbols: vec![liqhost_market::Symbol::from("BTC")],
+            rest: RestClient::new(&server(endless_first).await, Duration::from_secs(30)),
+            router: Arc::new(Router::new(BTreeMap::new())),
+            stats: stats.clone(),
+            settings: FeedSettings::from_config(&config),
+            recorder: None,
+        };
+        let (stop, shutdown) = watch::channel(false);
+        let task = tokio::spawn(poller.run(shutdown));
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !(stats.get().rest_errors >= 1 && stats.get().rest_parse_errors >= 2) {
+            assert!(tokio::time::Instant::now() < deadline, "polling stalled: {:?}", stats.get());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(stats.get().rest_errors, 1, "only the endless answer failed");
+        stop.send(true).unwrap();
+        task.await.unwrap();
+    }
+}

@@ -5,12 +5,14 @@
 //! - `kind`: the engine kinds and their names.
 //! - `runtime`: the shared wasmtime engine, linker, limits, epoch ticker, quarantine.
 //! - `store`: per-store data (empty WASI, memory limiter, plugin log import).
+//! - `log_limit`: the token bucket on a store's guest log lines.
 //! - `cache`: content-addressed compile cache.
 //! - `cache_key`: the cache's key file and HMAC-SHA256: only entries this host wrote are loaded.
 //! - `loaded`: a compiled, type-checked component with its `info`, and the generated bindings it instantiates.
 //! - `instance`: one constructed engine in its own store.
 //! - `calls`: engine calls as data (journal, replay, fixtures) and the call error.
 //! - `variant`: a version inside a slot: checkpoint, journal, recovery.
+//! - `journal`: a variant's calls since its checkpoint, bounded.
 //! - `slot`: primary + shadow, calls, trap handling and recovery.
 //! - `slot_change`: swap, rollback, shadow start and stop, promote, configure.
 //! - `status`: serializable slot views.
@@ -23,8 +25,10 @@ pub mod cache_key;
 pub mod calls;
 pub mod files;
 pub mod instance;
+pub mod journal;
 pub mod kind;
 pub mod loaded;
+pub mod log_limit;
 pub mod runtime;
 pub mod slot;
 mod slot_change;

@@ -36,6 +36,9 @@ pub enum SlotError {
     /// The call trapped twice, on the running state and on a rebuilt one: it is skipped.
     #[error("call {0} trapped twice and was skipped")]
     Poisoned(&'static str),
+    /// A read trapped: the variant was rebuilt from its last good state, the read not retried.
+    #[error("read {0} trapped; the engine was rebuilt from its last good state")]
+    ReadTrapped(&'static str),
     #[error("slot cannot run: {0}")]
     Broken(String),
     #[error("{0}")]
@@ -177,11 +180,20 @@ impl Slot {
         (result, shadow)
     }
 
-    /// Runs a read on both versions: (primary, shadow).
+    /// Runs a read on both versions: (primary, shadow). A trap in either rebuilds that
+    /// version from its last good state and never rolls back or quarantines (`after_read_trap`).
     pub fn read_both(&mut self, call: &Call) -> (Result<Output, SlotError>, Option<Result<Output, SlotError>>) {
         debug_assert!(!call.mutates());
         let primary = self.apply_primary(call);
-        let shadow = self.shadow.as_mut().map(|s| s.call(call).map_err(|e| SlotError::Host(e.to_string())));
+        let shadow = self.shadow.as_mut().map(|s| s.call(call)).map(|result| match result {
+            Ok(out) => Ok(out),
+            Err(CallError::Engine(e)) => Err(SlotError::Engine(e)),
+            Err(e @ CallError::WrongKind { .. }) => Err(SlotError::Host(e.to_string())),
+            Err(CallError::Trap(trap)) => {
+                self.recover_shadow(&trap);
+                Err(SlotError::ReadTrapped(call.name()))
+            }
+        });
         (primary, shadow)
     }
 
@@ -193,8 +205,21 @@ impl Slot {
         let result = self.primary.call(call);
         match self.settle(call, result) {
             Ok(answer) => answer,
+            Err(trap) if !call.mutates() => self.after_read_trap(call, trap),
             Err(trap) => self.after_trap(call, trap),
         }
+    }
+
+    /// A trap in a read. A read changes no state and its input often comes from a client (a
+    /// picture's size), so it is no evidence against a version on probation: no rollback,
+    /// no quarantine. The primary is rebuilt; the read is not retried (the caller may ask again).
+    fn after_read_trap(&mut self, call: &Call, trap: anyhow::Error) -> Result<Output, SlotError> {
+        let version = self.primary.component().info.version.clone();
+        tracing::warn!(symbol = %self.symbol, engine = %self.kind, %version, call = call.name(), error = %format!("{trap:#}"), "plugin trapped in a read; rebuilding it");
+        if !self.recover_primary() {
+            return Err(SlotError::Broken(self.broken.clone().unwrap_or_default()));
+        }
+        Err(SlotError::ReadTrapped(call.name()))
     }
 
     /// The outcome of a primary call: the answer, or the trap (counted) for the caller to handle.
@@ -306,13 +331,19 @@ impl Slot {
                 result.ok()
             }
             Err(CallError::Trap(trap)) => {
-                tracing::warn!(symbol = %self.symbol, engine = %self.kind, error = %format!("{trap:#}"), "shadow trapped; rebuilding it");
-                if let Err(error) = shadow.recover(&self.runtime, &self.symbol, &self.config) {
-                    tracing::error!(symbol = %self.symbol, engine = %self.kind, %error, "shadow cannot be rebuilt; experiment stopped");
-                    self.shadow = None;
-                }
+                self.recover_shadow(&trap);
                 None
             }
+        }
+    }
+
+    /// Rebuilds the shadow from its last good state after a trap; stops it if that fails.
+    fn recover_shadow(&mut self, trap: &anyhow::Error) {
+        let Some(shadow) = self.shadow.as_mut() else { return };
+        tracing::warn!(symbol = %self.symbol, engine = %self.kind, error = %format!("{trap:#}"), "shadow trapped; rebuilding it");
+        if let Err(error) = shadow.recover(&self.runtime, &self.symbol, &self.config) {
+            tracing::error!(symbol = %self.symbol, engine = %self.kind, %error, "shadow cannot be rebuilt; experiment stopped");
+            self.shadow = None;
         }
     }
 

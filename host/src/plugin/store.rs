@@ -7,6 +7,7 @@ use wasmtime::ResourceLimiter;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use super::bindings::host_iface::{self, LogLevel};
+use super::log_limit::{Admit, LogLimiter, LOG_BURST, LOG_LINES_PER_SEC};
 
 /// Longest plugin log message kept; a plugin cannot flood the host's log lines.
 const MAX_LOG_MESSAGE_BYTES: usize = 1024;
@@ -21,6 +22,8 @@ pub struct HostState {
     pub(crate) version: String,
     /// When the running call's budget ends: a guest wait (`wait`) may last until then.
     wait_deadline: Instant,
+    /// Bounds the guest's log lines (`log_limit`).
+    log_limit: LogLimiter,
 }
 
 impl HostState {
@@ -34,6 +37,7 @@ impl HostState {
             engine,
             version: String::new(),
             wait_deadline: Instant::now(),
+            log_limit: LogLimiter::default(),
         }
     }
 
@@ -60,6 +64,11 @@ impl WasiView for HostState {
 
 impl host_iface::Host for HostState {
     fn log(&mut self, level: LogLevel, message: String) {
+        match self.log_limit.admit(Instant::now()) {
+            Admit::Drop => return,
+            Admit::Write { dropped: 0 } => {}
+            Admit::Write { dropped } => self.log_dropped(dropped),
+        }
         let mut message = message;
         if message.len() > MAX_LOG_MESSAGE_BYTES {
             let mut cut = MAX_LOG_MESSAGE_BYTES;
@@ -75,6 +84,24 @@ impl host_iface::Host for HostState {
             LogLevel::Info => tracing::info!(symbol, engine, version, "plugin: {message}"),
             LogLevel::Warn => tracing::warn!(symbol, engine, version, "plugin: {message}"),
             LogLevel::Error => tracing::error!(symbol, engine, version, "plugin: {message}"),
+        }
+    }
+}
+
+impl HostState {
+    /// The one summary line for a run of dropped guest log lines.
+    fn log_dropped(&self, dropped: u64) {
+        let (symbol, engine, version) = (&self.symbol, self.engine, &self.version);
+        tracing::warn!(symbol, engine, version, dropped, "plugin logged faster than {LOG_LINES_PER_SEC} lines/s (burst {LOG_BURST}); {dropped} lines dropped");
+    }
+}
+
+impl Drop for HostState {
+    /// Lines dropped since the last one written are reported when the store goes away.
+    fn drop(&mut self) {
+        let dropped = self.log_limit.take_pending();
+        if dropped > 0 {
+            self.log_dropped(dropped);
         }
     }
 }
@@ -153,5 +180,44 @@ impl ResourceLimiter for PluginLimiter {
 
     fn tables(&self) -> usize {
         MAX_TABLES
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+
+    use super::*;
+
+    /// Counts the events written, whatever their level.
+    struct Count(Arc<AtomicUsize>);
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Count {
+        fn on_event(&self, _event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn a_guest_logging_in_a_loop_writes_at_most_the_bound() {
+        let lines = Arc::new(AtomicUsize::new(0));
+        let subscriber = tracing_subscriber::registry().with(Count(lines.clone()));
+        let started = Instant::now();
+        let mut state = HostState::new(PluginLimiter::new(1 << 20), "BTC", "zone-manager");
+        tracing::subscriber::with_default(subscriber, || {
+            for i in 0..10_000 {
+                host_iface::Host::log(&mut state, LogLevel::Warn, format!("line {i}"));
+            }
+            drop(state);
+        });
+        // The burst, what refilled while the loop ran, and at most two summaries (one
+        // before a line written after drops, one when the store goes away).
+        let refilled = (started.elapsed().as_secs_f64() * LOG_LINES_PER_SEC).ceil() as usize;
+        let bound = LOG_BURST as usize + refilled + 2;
+        let written = lines.load(Ordering::Relaxed);
+        assert!(written > LOG_BURST as usize && written <= bound, "{written} lines written, bound {bound}");
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::bindings::types::EngineConfig;
 use super::calls::{Call, Output};
 use super::instance::{CallError, Instance};
+use super::journal::{Journal, JOURNAL_CAP};
 use super::loaded::LoadedComponent;
 use super::runtime::Runtime;
 
@@ -18,6 +19,9 @@ pub struct VariantCounters {
     pub traps: u64,
     pub engine_errors: u64,
     pub call_nanos: u64,
+    /// Journaled calls dropped past `JOURNAL_CAP` (checkpoints failing): a rebuild of
+    /// this variant misses them.
+    pub journal_dropped: u64,
 }
 
 /// A version serving (or shadowing) in a slot.
@@ -25,14 +29,14 @@ pub struct Variant {
     pub(crate) instance: Instance,
     /// State bytes after which every mutating call is in `journal`.
     pub(crate) checkpoint: Vec<u8>,
-    /// Mutating calls since `checkpoint`, replayed after a trap.
-    pub(crate) journal: Vec<Call>,
+    /// Mutating calls since `checkpoint`, replayed after a trap; at most `JOURNAL_CAP`.
+    pub(crate) journal: Journal<Call>,
     pub counters: VariantCounters,
 }
 
 impl Variant {
     pub(crate) fn new(instance: Instance, checkpoint: Vec<u8>) -> Self {
-        Variant { instance, checkpoint, journal: Vec::new(), counters: VariantCounters::default() }
+        Variant { instance, checkpoint, journal: Journal::default(), counters: VariantCounters::default() }
     }
 
     pub fn component(&self) -> &Arc<LoadedComponent> {
@@ -74,13 +78,22 @@ impl Variant {
         result
     }
 
-    /// Records a successful mutating call; takes a new checkpoint every `every` calls.
+    /// Calls journaled since the last checkpoint.
+    pub fn journal_len(&self) -> usize {
+        self.journal.len()
+    }
+
+    /// Records a successful mutating call; takes a new checkpoint every `every` calls, and
+    /// at `JOURNAL_CAP` calls whatever `every` says. Past the cap (checkpoints failing) the
+    /// oldest call goes, counted.
     pub(crate) fn journal(&mut self, call: &Call, every: usize) -> Result<(), CallError> {
         if !call.mutates() {
             return Ok(());
         }
-        self.journal.push(call.clone());
-        if self.journal.len() >= every {
+        if self.journal.push(call.clone()) {
+            self.counters.journal_dropped += 1;
+        }
+        if self.journal.len() >= every.min(JOURNAL_CAP) {
             self.checkpoint()?;
         }
         Ok(())
@@ -95,7 +108,7 @@ impl Variant {
     /// Drops the (poisoned) instance and rebuilds this version from its last good state.
     pub(crate) fn recover(&mut self, runtime: &Runtime, symbol: &str, config: &EngineConfig) -> Result<(), CallError> {
         let component = self.instance.component.clone();
-        let rebuilt = Variant::rebuild(runtime, &component, symbol, config, &self.checkpoint, &self.journal)?;
+        let rebuilt = Variant::rebuild(runtime, &component, symbol, config, &self.checkpoint, self.journal.calls())?;
         self.instance = rebuilt.instance;
         self.checkpoint = rebuilt.checkpoint;
         self.journal.clear();

@@ -5,11 +5,15 @@ use std::cell::RefCell;
 wit_bindgen::generate!({ world: "zone-manager-engine", path: "../../../wit" });
 
 use exports::liqhost::engines::zone_manager::{self as wit, Guest, GuestEngine};
+use liqhost::engines::host::{log, LogLevel};
 use liqhost::engines::types::{EngineConfig, EngineError, EngineInfo, Grid, Progress};
 
 const LOOP_FOREVER: u32 = 666;
 const ALLOCATE_FOREVER: u32 = 777;
 const PANIC: u32 = 888;
+/// Logs `FLOOD_LINES` lines in one call, as a runaway guest would.
+const LOG_FLOOD: u32 = 555;
+const FLOOD_LINES: u32 = 10_000;
 const MAGIC: &[u8] = b"FAULTY";
 
 #[derive(Default, serde::Serialize, serde::Deserialize)]
@@ -82,6 +86,11 @@ impl GuestEngine for Engine {
                     }
                 }
                 PANIC => panic!("fixture panic on purpose"),
+                LOG_FLOOD => {
+                    for i in 0..FLOOD_LINES {
+                        log(LogLevel::Warn, &format!("flood line {i}"));
+                    }
+                }
                 _ => {}
             }
         }
@@ -105,6 +114,9 @@ impl GuestEngine for Engine {
     }
 
     fn heatmap(&self, grid: Grid, _query: wit::ZoneQuery, _min_notional_usd: f64) -> wit::ZoneHeatmap {
+        if grid.buckets == PANIC {
+            panic!("fixture panic on purpose, in a read");
+        }
         let n = grid.buckets as usize;
         wit::ZoneHeatmap { grid, long_usd: vec![0.0; n], short_usd: vec![0.0; n] }
     }
