@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::*;
-use liqhost::plugin::bindings::types::EngineConfig;
+use liqhost::domain::EngineConfig;
 use liqhost::plugin::cache::{content_hash, CacheOutcome};
 use liqhost::plugin::instance::Instance;
 use liqhost::plugin::{Call, EngineKind, Limits, LoadedComponent, Output, Runtime};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::*;
 use liqhost::pipeline::{Msg, PipelineHandle};
-use liqhost::plugin::bindings::types::{EngineConfig, EngineError};
+use liqhost::domain::{EngineConfig, EngineError};
 use liqhost::plugin::cache::content_hash;
 use liqhost::plugin::instance::{CallError, Instance};
 use liqhost::plugin::{EngineKind, LoadError, LoadedComponent, Slot, SlotPolicy};

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use common::*;
 use liqhost::harness::run_fixture;
-use liqhost::plugin::bindings::hm::FrameKind;
-use liqhost::plugin::bindings::types::{EngineConfig, EngineError, Frame, Grid};
+use liqhost::domain::hm::FrameKind;
+use liqhost::domain::{EngineConfig, EngineError, Frame, Grid};
 use liqhost::plugin::instance::{CallError, Instance};
 use liqhost::plugin::{Call, EngineKind, Limits, LoadedComponent, Output, Runtime};
 

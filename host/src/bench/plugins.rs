@@ -12,7 +12,7 @@ use super::stats::{machine, micros, quantile};
 use crate::config::{Config, LadderConfig, SymbolConfig};
 use super::minute_stream::MinuteStream;
 use crate::pipeline::Msg;
-use crate::plugin::bindings::types::EngineConfig;
+use crate::domain::EngineConfig;
 use crate::plugin::{Call, EngineKind, Limits, LoadedComponent, Runtime, Slot, SlotPolicy};
 use crate::service::Service;
 

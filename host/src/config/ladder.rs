@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::plugin::bindings::types::Ladder;
+use crate::domain::Ladder;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::ladder::LadderConfig;
-use crate::plugin::bindings::types::{EngineConfig, Param, ParamValue};
+use crate::domain::{EngineConfig, Param, ParamValue};
 use crate::plugin::EngineKind;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use super::weights::normalised;
 use super::scores::{kit_grid, kit_side, ScoreFigures};
-use crate::plugin::bindings::cal::Calibration;
-use crate::plugin::bindings::types::{Bar, EngineConfig, Liquidation};
+use crate::domain::cal::Calibration;
+use crate::domain::{Bar, EngineConfig, Liquidation};
 use crate::plugin::{Call, EngineKind, LoadedComponent, Output, Runtime, Slot, SlotPolicy};
 
 /// One side of the duel: a twin entry-inference and its scorer.

@@ -16,8 +16,8 @@ use super::engines::Engines;
 use super::products::WeightsSource;
 use super::scores::HIT_BUCKET_TOLERANCE;
 use super::weights::normalised;
-use crate::plugin::bindings::types::{Bar, Grid, Liquidation, PredictedLevel};
-use crate::plugin::bindings::{cal, hm, zm};
+use crate::domain::{Bar, Grid, Liquidation, PredictedLevel};
+use crate::domain::{cal, hm, zm};
 use crate::plugin::{Call, EngineKind, Output};
 use crate::store::HistoryKind;
 

@@ -4,8 +4,8 @@ use liqhost_kit::scores::{trivial_pools, trivial_prediction, HitCounter, LogScor
 use liqhost_kit::types::{Grid as KitGrid, Side as KitSide};
 use serde::Serialize;
 
-use crate::plugin::bindings::ei::InferenceOutput;
-use crate::plugin::bindings::types::{Bar, Grid, Liquidation, Side};
+use crate::domain::ei::InferenceOutput;
+use crate::domain::{Bar, Grid, Liquidation, Side};
 
 /// docs/spec.md's one hit tolerance: a liquidation within this many buckets of a pool is a hit.
 pub const HIT_BUCKET_TOLERANCE: f64 = 4.0;

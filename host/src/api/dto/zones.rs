@@ -4,8 +4,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::common::SideDto;
-use crate::plugin::bindings::types::{Zone, ZoneState as WitZoneState};
-use crate::plugin::bindings::zm;
+use crate::domain::{Zone, ZoneState as WitZoneState};
+use crate::domain::zm;
 
 /// Lifecycle of a zone: created, reinforced (again and again), then swept by price or expired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]

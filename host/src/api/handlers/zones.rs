@@ -12,7 +12,7 @@ use crate::api::error::ApiError;
 use crate::api::params::{self, key_number, key_opt, Side};
 use crate::api::state::{answer, ApiState};
 use crate::pipeline::SymbolView;
-use crate::plugin::bindings::types::{Side as WitSide, Zone};
+use crate::domain::{Side as WitSide, Zone};
 use crate::plugin::EngineKind;
 use crate::store::HistoryKind;
 
@@ -130,7 +130,7 @@ pub async fn liq_zones_heatmap(State(st): State<Arc<ApiState>>, RawQuery(raw): R
 
 /// Each passing zone's notional in the bucket nearest its price; intensities from the
 /// rendered V3 frame where a bucket survives the filters (the frame covers all zones).
-fn zones_heatmap(symbol: &str, view: &SymbolView, grid: crate::plugin::bindings::types::Grid, f: &Filters, min_notional: f64) -> ZonesHeatmap {
+fn zones_heatmap(symbol: &str, view: &SymbolView, grid: crate::domain::Grid, f: &Filters, min_notional: f64) -> ZonesHeatmap {
     let n = grid.buckets as usize;
     let (mut long_usd, mut short_usd) = (vec![0.0; n], vec![0.0; n]);
     let mut zones_count = 0;
