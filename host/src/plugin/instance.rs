@@ -205,10 +205,10 @@ impl WasmEngine {
                     Call::ZoneMinute { input } => {
                         flatten(e.call_on_minute(store, h, &input.clone().into())).map(|r| Output::MinuteReport(r.into()))
                     }
-                    Call::Zones { query } => trap(e.call_zones(store, h, query.clone().into())).map(|z| Output::Zones(list_in(z))),
+                    Call::Zones { query } => trap(e.call_zones(store, h, (*query).into())).map(|z| Output::Zones(list_in(z))),
                     Call::ZoneSummary => trap(e.call_summary(store, h)).map(|s| Output::Summary(s.into())),
                     Call::ZoneHeatmap { grid, query, min_notional_usd } => {
-                        trap(e.call_heatmap(store, h, (*grid).into(), query.clone().into(), *min_notional_usd))
+                        trap(e.call_heatmap(store, h, (*grid).into(), (*query).into(), *min_notional_usd))
                             .map(|z| Output::ZoneHeatmap(z.into()))
                     }
                     Call::ZoneQuality => trap(e.call_quality(store, h)).map(|q| Output::Quality(q.into())),
