@@ -9,8 +9,7 @@ use std::time::Instant;
 
 use common::*;
 use liqhost::harness::run_fixture;
-use liqhost::domain::hm::FrameKind;
-use liqhost::domain::{EngineConfig, EngineError, Frame, Grid};
+use liqhost::domain::{hm::FrameKind, EngineConfig, EngineError, Frame, Grid};
 use liqhost::plugin::instance::{CallError, Instance};
 use liqhost::plugin::{Call, EngineKind, Limits, LoadedComponent, Output, Runtime};
 

@@ -16,8 +16,7 @@ use serde::Serialize;
 
 use super::weights::normalised;
 use super::scores::ScoreFigures;
-use crate::domain::cal::Calibration;
-use crate::domain::{Bar, EngineConfig, Liquidation};
+use crate::domain::{cal::Calibration, Bar, EngineConfig, Liquidation};
 use crate::plugin::{Call, EngineKind, LoadedComponent, Output, Runtime, Slot, SlotPolicy};
 
 /// One side of the duel: a twin entry-inference and its scorer.

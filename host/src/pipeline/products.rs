@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::domain::{Bar, Frame, Zone};
-use crate::domain::{cal, ei, zm};
+use crate::domain::{cal, ei, zm, Bar, Frame, Zone};
 use crate::store::HistoryKind;
 
 /// Where the weights entry-inference runs with came from.

@@ -3,8 +3,7 @@
 use liqhost_kit::scores::{trivial_pools, trivial_prediction, HitCounter, LogScoreParams, LogScorer, Prediction, ReliabilityRow, ScoreTotals};
 use serde::Serialize;
 
-use crate::domain::ei::InferenceOutput;
-use crate::domain::{Bar, Liquidation, Side};
+use crate::domain::{ei::InferenceOutput, Bar, Liquidation, Side};
 
 /// docs/spec.md's one hit tolerance: a liquidation within this many buckets of a pool is a hit.
 pub const HIT_BUCKET_TOLERANCE: f64 = 4.0;

@@ -12,7 +12,7 @@ use crate::api::error::ApiError;
 use crate::api::params::{self, key_number, key_opt, Side};
 use crate::api::state::{answer, ApiState};
 use crate::pipeline::SymbolView;
-use crate::domain::{Side as WitSide, Zone};
+use crate::domain::{Side as DomainSide, Zone};
 use crate::plugin::EngineKind;
 use crate::store::HistoryKind;
 
@@ -46,8 +46,8 @@ impl Filters {
 
     fn keeps(&self, z: &Zone) -> bool {
         let side = match z.side {
-            WitSide::Long => Side::Long,
-            WitSide::Short => Side::Short,
+            DomainSide::Long => Side::Long,
+            DomainSide::Short => Side::Short,
         };
         self.side.is_none_or(|s| s == side)
             && self.min_leverage.is_none_or(|m| z.leverage >= m)
@@ -137,7 +137,7 @@ fn zones_heatmap(symbol: &str, view: &SymbolView, grid: crate::domain::Grid, f: 
     for z in view.zones.iter().filter(|z| f.keeps(z)) {
         let i = ((z.price - grid.price_min) / grid.step).round();
         if grid.step > 0.0 && i >= 0.0 && (i as usize) < n {
-            let side = if z.side == WitSide::Long { &mut long_usd } else { &mut short_usd };
+            let side = if z.side == DomainSide::Long { &mut long_usd } else { &mut short_usd };
             side[i as usize] += z.notional_usd;
             zones_count += 1;
         }
