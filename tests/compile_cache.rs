@@ -30,7 +30,7 @@ fn entry(cache_dir: &Path, stem: &str) -> PathBuf {
 
 /// The zone manager answers a minute: the component is usable, not just loaded.
 fn serves_a_minute(runtime: &Runtime, component: &Arc<LoadedComponent>) {
-    let config = EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_wit(), params: Vec::new() };
+    let config = EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_ladder(), params: Vec::new() };
     let mut instance = Instance::create(runtime, component, "BTC", &config).unwrap();
     assert!(matches!(instance.call(&Call::ZoneMinute { input: minute(1, 60_000.0) }), Ok(Output::MinuteReport(_))));
 }

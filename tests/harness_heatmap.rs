@@ -30,7 +30,7 @@ fn heatmap_wasm() -> PathBuf {
 }
 
 fn btc_config() -> EngineConfig {
-    EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_wit(), params: Vec::new() }
+    EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_ladder(), params: Vec::new() }
 }
 
 /// A heatmap engine for BTC under the default limits (500 ms per call, 64 MiB).
