@@ -6,6 +6,7 @@
 //! - `bench`: benchmarks that print figures.
 //! - `cli`: the command line.
 //! - `config`: the TOML config and its defaults.
+//! - `domain`: the domain types (liqhost-kit's records, engine config and info) every layer above the plugin contract speaks.
 //! - `feeds`: exchange connections (WebSocket + REST) feeding the pipelines.
 //! - `harness`: the wasm test harness (fixtures, expected outputs, save/restore checks).
 //! - `logs`: log output to stderr and a rotated file.
@@ -22,6 +23,7 @@ pub mod api;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod domain;
 pub mod feeds;
 pub mod harness;
 pub mod logs;

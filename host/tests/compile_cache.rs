@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::*;
-use liqhost::plugin::bindings::types::EngineConfig;
+use liqhost::domain::EngineConfig;
 use liqhost::plugin::cache::{content_hash, CacheOutcome};
 use liqhost::plugin::instance::Instance;
 use liqhost::plugin::{Call, EngineKind, Limits, LoadedComponent, Output, Runtime};
@@ -30,7 +30,7 @@ fn entry(cache_dir: &Path, stem: &str) -> PathBuf {
 
 /// The zone manager answers a minute: the component is usable, not just loaded.
 fn serves_a_minute(runtime: &Runtime, component: &Arc<LoadedComponent>) {
-    let config = EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_wit(), params: Vec::new() };
+    let config = EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_ladder(), params: Vec::new() };
     let mut instance = Instance::create(runtime, component, "BTC", &config).unwrap();
     assert!(matches!(instance.call(&Call::ZoneMinute { input: minute(1, 60_000.0) }), Ok(Output::MinuteReport(_))));
 }

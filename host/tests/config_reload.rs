@@ -91,7 +91,7 @@ fn a_slot_added_later_gets_its_symbols_ladder_and_its_own_engines_params() {
     // Five snapshots of the configured three-tier ladder: with its own `window_minutes = 5`
     // the calibrator closes a window (SPEC's default is 30); with the zone manager's
     // params it would have refused to start (unknown `max_zone_weight`).
-    let snapshot = |seq: u64| liqhost::plugin::bindings::cal::MinuteSnapshot {
+    let snapshot = |seq: u64| liqhost::domain::cal::MinuteSnapshot {
         seq,
         minute: 1_000 + seq as i64,
         src: 60_000.0,
@@ -113,7 +113,7 @@ fn a_slot_added_later_gets_its_symbols_ladder_and_its_own_engines_params() {
 }
 
 /// The calibrator's stats once `done` holds (read through the pipeline).
-fn wait_for_stats(pipeline: &liqhost::pipeline::PipelineHandle, done: impl Fn(&liqhost::plugin::bindings::cal::CalibratorStats) -> bool) -> liqhost::plugin::bindings::cal::CalibratorStats {
+fn wait_for_stats(pipeline: &liqhost::pipeline::PipelineHandle, done: impl Fn(&liqhost::domain::cal::CalibratorStats) -> bool) -> liqhost::domain::cal::CalibratorStats {
     let mut last = None;
     wait_until("the calibrator's stats", Duration::from_secs(10), || {
         let read = ask(pipeline, |reply| liqhost::pipeline::Msg::Read { kind: EngineKind::Calibrator, call: liqhost::plugin::Call::CalStats, reply });

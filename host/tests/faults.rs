@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::*;
 use liqhost::pipeline::{Msg, PipelineHandle};
-use liqhost::plugin::bindings::types::{EngineConfig, EngineError};
+use liqhost::domain::{EngineConfig, EngineError};
 use liqhost::plugin::cache::content_hash;
 use liqhost::plugin::instance::{CallError, Instance};
 use liqhost::plugin::{EngineKind, LoadError, LoadedComponent, Slot, SlotPolicy};
@@ -20,7 +20,7 @@ fn zone_slot(p: &PipelineHandle) -> liqhost::plugin::SlotStatus {
 }
 
 fn btc_config() -> EngineConfig {
-    EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_wit(), params: Vec::new() }
+    EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_ladder(), params: Vec::new() }
 }
 
 /// BTC runs the faulty fixture, ETH the real engine; a poison minute hits BTC mid-stream.

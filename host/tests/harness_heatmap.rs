@@ -9,8 +9,7 @@ use std::time::Instant;
 
 use common::*;
 use liqhost::harness::run_fixture;
-use liqhost::plugin::bindings::hm::FrameKind;
-use liqhost::plugin::bindings::types::{EngineConfig, EngineError, Frame, Grid};
+use liqhost::domain::{hm::FrameKind, EngineConfig, EngineError, Frame, Grid};
 use liqhost::plugin::instance::{CallError, Instance};
 use liqhost::plugin::{Call, EngineKind, Limits, LoadedComponent, Output, Runtime};
 
@@ -31,7 +30,7 @@ fn heatmap_wasm() -> PathBuf {
 }
 
 fn btc_config() -> EngineConfig {
-    EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_wit(), params: Vec::new() }
+    EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_ladder(), params: Vec::new() }
 }
 
 /// A heatmap engine for BTC under the default limits (500 ms per call, 64 MiB).

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use liqhost::pipeline::Msg;
-use liqhost::plugin::bindings::types::Zone;
-use liqhost::plugin::bindings::zm::{MinuteInput, ZoneQuery};
+use liqhost::domain::Zone;
+use liqhost::domain::zm::{MinuteInput, ZoneQuery};
 use liqhost::plugin::cache::content_hash;
 use liqhost::plugin::{Call, EngineKind, Output};
 

@@ -131,7 +131,7 @@ fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap()
 }
 
-fn zone_config() -> liqhost::plugin::bindings::types::EngineConfig {
+fn zone_config() -> liqhost::domain::EngineConfig {
     SymbolConfig::for_symbol("BTC").engine_config(EngineKind::ZoneManager)
 }
 
@@ -174,7 +174,7 @@ fn a_slot_recovers_from_a_native_panic_and_loses_nothing() {
         assert_eq!(a, b, "minute {seq}");
     }
     assert_eq!((faulty.counters.traps, faulty.counters.recoveries, faulty.counters.skipped_calls), (1, 1, 0));
-    let all = liqhost::plugin::bindings::zm::ZoneQuery { side: None, min_leverage: None, max_leverage: None, min_weight: None };
+    let all = liqhost::domain::zm::ZoneQuery { side: None, min_leverage: None, max_leverage: None, min_weight: None };
     let zones = |s: &mut Slot| s.read_both(&Call::Zones { query: all }).0.unwrap();
     assert_eq!(zones(&mut faulty), zones(&mut reference));
     assert!(matches!(faulty.read_both(&Call::Progress).0.unwrap(), Output::Progress(p) if p.events == 40));

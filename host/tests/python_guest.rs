@@ -11,8 +11,7 @@ use std::time::Duration;
 use common::*;
 use liqhost::harness::run_fixture;
 use liqhost::pipeline::{Msg, PipelineHandle};
-use liqhost::plugin::bindings::types::Zone;
-use liqhost::plugin::bindings::zm::ZoneQuery;
+use liqhost::domain::{zm::ZoneQuery, Zone};
 use liqhost::plugin::cache::content_hash;
 use liqhost::plugin::{Call, EngineKind, Limits, Output, Runtime};
 

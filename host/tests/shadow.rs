@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use liqhost::pipeline::Msg;
-use liqhost::plugin::bindings::zm::ZoneQuery;
+use liqhost::domain::zm::ZoneQuery;
 use liqhost::plugin::{Call, EngineKind, LoadedComponent, Output};
 
 #[test]

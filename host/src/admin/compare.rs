@@ -19,8 +19,7 @@ use serde::Serialize;
 
 use super::divergence::{picture_divergence, tv_distance};
 use crate::pipeline::{DuelView, SymbolView};
-use crate::plugin::bindings::types::Frame;
-use crate::plugin::bindings::{cal, zm};
+use crate::domain::{cal, zm, Frame};
 use crate::plugin::status::VariantStatus;
 use crate::plugin::{Call, EngineKind, Output};
 use crate::store::HistoryKind;

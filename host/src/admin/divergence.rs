@@ -1,6 +1,6 @@
 //! Distances between two variants' outputs: weights, heatmaps, frames and pictures.
 
-use crate::plugin::bindings::types::{Frame, Grid};
+use crate::domain::{Frame, Grid};
 
 /// Total-variation distance between two weight vectors, each normalised to sum 1 first
 /// (0: the same mix, 1: disjoint). Negative or non-finite entries count as 0.

@@ -210,8 +210,8 @@ fn twin_rows(c: &mut Comparison, kind: EngineKind, a: &SymbolView, b: &SymbolVie
     match kind {
         EngineKind::EntryInference => {
             let (ia, ib) = (a.products.inference.as_deref(), b.products.inference.as_deref());
-            let pools = |i: Option<&crate::plugin::bindings::ei::InferenceOutput>| i.map(|o| o.pools.len() as f64);
-            let boosted = |i: Option<&crate::plugin::bindings::ei::InferenceOutput>| i.map(|o| f64::from(o.boosted_pools));
+            let pools = |i: Option<&crate::domain::ei::InferenceOutput>| i.map(|o| o.pools.len() as f64);
+            let boosted = |i: Option<&crate::domain::ei::InferenceOutput>| i.map(|o| f64::from(o.boosted_pools));
             c.rows.insert(0, Row::new("pool hit rate (twin pipelines)", hit(a), hit(b)));
             c.rows.insert(1, Row::new("pools, last minute", pools(ia), pools(ib)));
             c.rows.insert(2, Row::new("boosted pools, last minute", boosted(ia), boosted(ib)));

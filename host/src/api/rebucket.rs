@@ -9,7 +9,7 @@
 //! whose own grid (window width / requested step + 1) would exceed 1000 buckets is refused.
 
 use super::error::ApiError;
-use crate::plugin::bindings::types::Frame;
+use crate::domain::Frame;
 use crate::store::record::MAX_BUCKETS;
 
 /// Bounds of a window edge test: a price within this fraction of a step of a bucket counts as on it.
@@ -83,7 +83,7 @@ pub fn rebucket(frame: &Frame, req: &GridRequest) -> Result<Rebucketed, Miss> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::bindings::types::Grid;
+    use crate::domain::Grid;
 
     /// Ten buckets of 20 from 1000, mid 1090; bid intensity = index, ask = 100 + index.
     fn frame() -> Frame {

@@ -4,8 +4,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::config::LadderConfig;
-use crate::plugin::bindings::types::{PredictedLevel, Side};
-use crate::plugin::bindings::zm::MinuteInput;
+use crate::domain::{zm::MinuteInput, PredictedLevel, Side};
 
 /// Open interest added per minute that the levels spread over the ladder, in USD.
 const NEW_NOTIONAL_PER_MINUTE_USD: f64 = 2_000_000.0;

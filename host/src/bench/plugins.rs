@@ -12,7 +12,7 @@ use super::stats::{machine, micros, quantile};
 use crate::config::{Config, LadderConfig, SymbolConfig};
 use super::minute_stream::MinuteStream;
 use crate::pipeline::Msg;
-use crate::plugin::bindings::types::EngineConfig;
+use crate::domain::EngineConfig;
 use crate::plugin::{Call, EngineKind, Limits, LoadedComponent, Runtime, Slot, SlotPolicy};
 use crate::service::Service;
 
@@ -58,7 +58,7 @@ fn tempdir(name: &str) -> anyhow::Result<std::path::PathBuf> {
 }
 
 fn zone_config() -> EngineConfig {
-    EngineConfig { ladder: LadderConfig::for_symbol("BTC").to_wit(), params: Vec::new() }
+    EngineConfig { ladder: LadderConfig::for_symbol("BTC").to_ladder(), params: Vec::new() }
 }
 
 /// Load time (compile or cache, type check, `info`) on a miss, a disk hit and a memory hit.

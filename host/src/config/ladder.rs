@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::plugin::bindings::types::Ladder;
+use crate::domain::Ladder;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -47,7 +47,8 @@ impl LadderConfig {
         Ok(())
     }
 
-    pub fn to_wit(&self) -> Ladder {
+    /// The ladder engines are configured with.
+    pub fn to_ladder(&self) -> Ladder {
         Ladder { tiers: self.tiers.clone(), weights: self.weights.clone(), disabled: self.disabled.clone(), mmr: self.mmr }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::ladder::LadderConfig;
-use crate::plugin::bindings::types::{EngineConfig, Param, ParamValue};
+use crate::domain::{EngineConfig, Param, ParamValue};
 use crate::plugin::EngineKind;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -101,10 +101,10 @@ impl SymbolConfig {
         if let Some((key, value)) = symbol_wide.filter(|(key, _)| !params.iter().any(|p| p.key == *key)) {
             params.push(Param { key: key.into(), value: ParamValue::Number(value) });
         }
-        EngineConfig { ladder: self.ladder().to_wit(), params }
+        EngineConfig { ladder: self.ladder().to_ladder(), params }
     }
 
-    /// Checks every engine's parameters convert to WIT values (the engine checks meaning).
+    /// Checks every engine's parameters convert to parameter values (the engine checks meaning).
     pub(super) fn check_params(&self) -> anyhow::Result<()> {
         if let Some(unit) = self.zone_unit_usd {
             anyhow::ensure!(unit.is_finite() && unit > 0.0, "zone_unit_usd must be finite and > 0, got {unit}");
@@ -116,7 +116,7 @@ impl SymbolConfig {
     }
 }
 
-/// TOML values to WIT parameter values: numbers, integers, booleans, strings, lists of
+/// TOML values to engine parameter values: numbers, integers, booleans, strings, lists of
 /// numbers, and tables of numbers (e.g. intensity per tier).
 fn to_params(table: &toml::Table) -> Result<Vec<Param>, String> {
     table.iter().map(|(key, value)| Ok(Param { key: key.clone(), value: to_value(key, value)? })).collect()

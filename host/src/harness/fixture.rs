@@ -6,7 +6,7 @@ use anyhow::{bail, Context};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::plugin::bindings::types::EngineConfig;
+use crate::domain::EngineConfig;
 use crate::plugin::{Call, EngineKind};
 
 #[derive(Clone, Debug, Deserialize)]

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::compare::diff;
 use super::fixture::{Fixture, Step};
-use crate::plugin::bindings::types::{EngineConfig, EngineError};
+use crate::domain::{EngineConfig, EngineError};
 use crate::plugin::instance::{CallError, Instance};
 use crate::plugin::{Call, LoadedComponent, Runtime};
 

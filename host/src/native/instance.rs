@@ -2,11 +2,10 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::convert::err;
 use super::fault;
 use super::kinds::build;
 use super::lifecycle::Lifecycle;
-use crate::plugin::bindings::types::{EngineConfig, Progress};
+use crate::domain::{EngineConfig, Progress};
 use crate::plugin::calls::{Call, CallError, Output};
 use crate::plugin::kind::EngineKind;
 
@@ -23,12 +22,12 @@ impl NativeInstance {
     /// `engine.create` (no state) or `engine.restore` (state bytes), as the component does.
     pub(crate) fn construct(kind: EngineKind, symbol: &str, config: &EngineConfig, state: Option<&[u8]>) -> Result<Self, CallError> {
         let built = guard(symbol, kind, || build(kind, symbol, config, state))?;
-        let engine = built.map_err(|e| CallError::Engine(err(e)))?;
+        let engine = built.map_err(CallError::Engine)?;
         Ok(NativeInstance { engine, kind, symbol: symbol.to_string(), poisoned: false })
     }
 
     pub(crate) fn configure(&mut self, config: &EngineConfig) -> Result<(), CallError> {
-        self.run(|e| e.configure(config))?.map_err(|e| CallError::Engine(err(e)))
+        self.run(|e| e.configure(config))?.map_err(CallError::Engine)
     }
 
     pub(crate) fn save_state(&mut self) -> Result<Vec<u8>, CallError> {
@@ -43,7 +42,7 @@ impl NativeInstance {
     pub(crate) fn call(&mut self, call: &Call) -> Result<Output, CallError> {
         match self.run(|e| e.call(call))? {
             Some(Ok(out)) => Ok(out),
-            Some(Err(e)) => Err(CallError::Engine(err(e))),
+            Some(Err(e)) => Err(CallError::Engine(e)),
             None => Err(CallError::WrongKind { call: call.name(), kind: self.kind.name() }),
         }
     }

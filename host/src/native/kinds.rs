@@ -3,7 +3,7 @@
 use liqhost_kit::types::EngineError;
 
 use super::lifecycle::{self, Lifecycle};
-use crate::plugin::bindings::types::{EngineConfig, EngineInfo};
+use crate::domain::{EngineConfig, EngineInfo};
 use crate::plugin::kind::EngineKind;
 
 /// Runs `$body` with `$engine` naming the kit engine type of `$kind`.

@@ -1,18 +1,18 @@
 //! The lifecycle every native engine shares, written once over the kit's `Engine` trait.
 
 use liqhost_kit::engine::Engine;
-use liqhost_kit::types::EngineError;
+use liqhost_kit::params::overlay;
+use liqhost_kit::types::{EngineError, Ladder};
 
-use super::convert::{config_in, progress_out};
-use crate::plugin::bindings::types::{EngineConfig, EngineInfo, Progress};
+use crate::domain::{EngineConfig, EngineInfo, Progress};
 use crate::plugin::calls::{Call, Output};
 
 /// What `info` reports for every native engine: the workspace version, which is the
 /// standard component builds' version too.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A kit engine's own calls, from and to the host's binding records: what its component's
-/// adapter hands `export_engine!` as `calls` (the lifecycle is `Native`'s).
+/// A kit engine's own calls, in the host's domain types (which are the kit's): what its
+/// component's adapter hands `export_engine!` as `calls` (the lifecycle is `Native`'s).
 pub(super) trait OwnCalls: Engine + Send + 'static {
     /// `None`: the call belongs to another engine kind.
     fn call(&mut self, call: &Call) -> Option<Result<Output, EngineError>>;
@@ -43,7 +43,7 @@ impl<E: OwnCalls> Lifecycle for Native<E> {
     }
 
     fn progress(&self) -> Progress {
-        progress_out(self.0.progress())
+        self.0.progress()
     }
 
     fn call(&mut self, call: &Call) -> Option<Result<Output, EngineError>> {
@@ -59,6 +59,12 @@ pub(super) fn build<E: OwnCalls>(symbol: &str, config: &EngineConfig, state: Opt
         Some(bytes) => E::restore(symbol, ladder, params, bytes)?,
     };
     Ok(Box::new(Native(engine)))
+}
+
+/// The ladder and `defaults` overlaid with the config's params, as a component's
+/// `export_engine!` reads its config.
+fn config_in<P: liqhost_kit::params::SetParams>(config: &EngineConfig, defaults: &P) -> Result<(Ladder, P), EngineError> {
+    Ok((config.ladder.clone(), overlay(defaults, &config.params)?))
 }
 
 /// The `info` the standard component of `E` reports (name, world, state schemas).

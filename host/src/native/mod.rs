@@ -1,10 +1,10 @@
 //! Native engines: liqhost-kit's four engines linked into the host, behind the same calls as the wasm components.
 //!
 //! A native engine is what a wasm component would be without the wasm boundary: the same
-//! kit code, the same parameter defaults (the standard builds'), the same conversions (the
-//! lifecycle written once over the kit's `Engine` trait, as the components' `export_engine!`
-//! writes it; one file per engine for its own calls, mirroring that engine's adapter), the
-//! same state bytes. It exists to measure what the boundary costs (`liqhost bench
+//! kit code, the same parameter defaults (the standard builds'), the same lifecycle (written
+//! once over the kit's `Engine` trait, as the components' `export_engine!` writes it; one
+//! file per engine for its own calls, mirroring that engine's adapter), the same state
+//! bytes. The calls carry the host's domain types, which are the kit's: nothing is converted. It exists to measure what the boundary costs (`liqhost bench
 //! pipeline`) and to check that the components compute what the kit computes
 //! (`host/tests/native.rs`). A `LoadedComponent::native` goes into any slot; slots, journals,
 //! checkpoints, swaps and the pipeline do not tell the two apart, and a swap between a
@@ -17,19 +17,17 @@
 //! poisoned: every later call traps until the slot rebuilds it from its last checkpoint.
 //! (A build with `panic = "abort"` would end the process instead; the host's profiles unwind.)
 //!
-//! Below `plugin::instance` and `plugin::loaded`, which use it: it builds on the contract
-//! layer only (`plugin::bindings`, `plugin::calls`, `plugin::kind`).
+//! Below `plugin::instance` and `plugin::loaded`, which use it: it builds on the calls
+//! (`plugin::calls`, `plugin::kind`) and the domain types only, never on the bindings.
 //!
 //! # Layout
 //! - `lifecycle`: the generic wrapper (create, restore, configure, save, progress, info).
 //! - `kinds`: which kit engine each kind is.
 //! - `instance`: one engine for one symbol; panics become traps and poison it.
-//! - `convert`: host binding records ↔ kit types (config, sides, levels, grids, zones, errors).
 //! - `calibrator`, `entry`, `zones`, `heatmap`: each engine's own calls.
 //! - `fault`: one-shot panic injection, to show a native panic becomes a trap.
 
 mod calibrator;
-mod convert;
 mod entry;
 mod fault;
 mod heatmap;

@@ -3,7 +3,7 @@
 use liqhost_market::state::MinuteClose;
 use liqhost_market::PositionSide;
 
-use crate::plugin::bindings::types::{Bar, Frame, Grid, Liquidation, Side};
+use crate::domain::{Bar, Frame, Grid, Liquidation, Side};
 use crate::store::record::HistoryRecord;
 
 /// The engines' bar for a closed minute; None when it has no valid price (docs/spec.md: never run a

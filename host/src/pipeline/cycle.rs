@@ -12,7 +12,7 @@ use crate::config::{StorageConfig, SymbolConfig};
 use super::products::{FrameHistory, Products, WeightsSource, WeightsView};
 use super::scores::{LiveScores, SCORE_HORIZON_MINUTES};
 use super::weights::normalised;
-use crate::plugin::bindings::types::{Frame, Grid};
+use crate::domain::{Frame, Grid};
 use crate::store::{HistoryKind, SymbolStore, WeightsFile};
 
 /// Buckets a frame may have (the 4096-byte record's limit).

@@ -15,9 +15,8 @@ use liqhost_kit::scores::{LogScoreParams, LogScorer, Prediction};
 use serde::Serialize;
 
 use super::weights::normalised;
-use super::scores::{kit_grid, kit_side, ScoreFigures};
-use crate::plugin::bindings::cal::Calibration;
-use crate::plugin::bindings::types::{Bar, EngineConfig, Liquidation};
+use super::scores::ScoreFigures;
+use crate::domain::{cal::Calibration, Bar, EngineConfig, Liquidation};
 use crate::plugin::{Call, EngineKind, LoadedComponent, Output, Runtime, Slot, SlotPolicy};
 
 /// One side of the duel: a twin entry-inference and its scorer.
@@ -123,7 +122,7 @@ impl Duel {
     pub fn on_liquidations(&mut self, events: &[Liquidation]) {
         for twin in &mut self.twins {
             for e in events {
-                twin.scorer.on_liquidation(e.ts_ms.div_euclid(60_000), kit_side(e.side), e.price, e.notional_usd);
+                twin.scorer.on_liquidation(e.ts_ms.div_euclid(60_000), e.side, e.price, e.notional_usd);
             }
         }
         let seq = self.next_seq();
@@ -141,7 +140,7 @@ impl Duel {
         let seq = self.next_seq();
         for twin in &mut self.twins {
             let prediction = match twin.entry.apply(&Call::EiMinute { seq, bar: *bar }) {
-                Ok(Output::Inference(o)) => Prediction::new(bar.minute, kit_grid(o.grid), &o.long_projected_usd, &o.short_projected_usd),
+                Ok(Output::Inference(o)) => Prediction::new(bar.minute, o.grid, &o.long_projected_usd, &o.short_projected_usd),
                 _ => None,
             };
             twin.scorer.on_minute(bar.minute, bar.low, bar.high, prediction);

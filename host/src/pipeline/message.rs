@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::oneshot;
 
-use crate::plugin::bindings::types::EngineConfig;
+use crate::domain::EngineConfig;
 use crate::plugin::{Call, EngineKind, LoadedComponent, Output, SwapRecord};
 
 /// A reply channel for requests whose caller waits.

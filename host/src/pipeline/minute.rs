@@ -16,8 +16,7 @@ use super::engines::Engines;
 use super::products::WeightsSource;
 use super::scores::HIT_BUCKET_TOLERANCE;
 use super::weights::normalised;
-use crate::plugin::bindings::types::{Bar, Grid, Liquidation, PredictedLevel};
-use crate::plugin::bindings::{cal, hm, zm};
+use crate::domain::{cal, hm, zm, Bar, Grid, Liquidation, PredictedLevel};
 use crate::plugin::{Call, EngineKind, Output};
 use crate::store::HistoryKind;
 

@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::plugin::bindings::types::{Bar, Frame, Zone};
-use crate::plugin::bindings::{cal, ei, zm};
+use crate::domain::{cal, ei, zm, Bar, Frame, Zone};
 use crate::store::HistoryKind;
 
 /// Where the weights entry-inference runs with came from.
@@ -112,7 +111,7 @@ impl FrameHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::bindings::types::Grid;
+    use crate::domain::Grid;
 
     fn frame(ts: f64) -> Arc<Frame> {
         Arc::new(Frame { ts, src: 1.0, grid: Grid { price_min: 0.0, step: 1.0, buckets: 1 }, long: vec![0], short: vec![0] })

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::task::Pipeline;
 use super::view::SymbolView;
-use crate::plugin::bindings::zm;
+use crate::domain::zm;
 use crate::plugin::{Call, EngineKind, Output, SlotStatus};
 
 impl Pipeline {

@@ -1,11 +1,9 @@
 //! Live proper scores of one symbol's heatmap: each minute's projection frozen and scored on the next hour's liquidations, beside the trivial baseline (docs/model-quality.md).
 
 use liqhost_kit::scores::{trivial_pools, trivial_prediction, HitCounter, LogScoreParams, LogScorer, Prediction, ReliabilityRow, ScoreTotals};
-use liqhost_kit::types::{Grid as KitGrid, Side as KitSide};
 use serde::Serialize;
 
-use crate::plugin::bindings::ei::InferenceOutput;
-use crate::plugin::bindings::types::{Bar, Grid, Liquidation, Side};
+use crate::domain::{ei::InferenceOutput, Bar, Liquidation, Side};
 
 /// docs/spec.md's one hit tolerance: a liquidation within this many buckets of a pool is a hit.
 pub const HIT_BUCKET_TOLERANCE: f64 = 4.0;
@@ -65,7 +63,7 @@ pub struct LiveScores {
     trivial: LogScorer,
     trivial_hits: HitCounter,
     /// The trivial pools around the last closed minute's price (empty before the first).
-    trivial_pools: Vec<(KitSide, f64)>,
+    trivial_pools: Vec<(Side, f64)>,
     horizon_minutes: u32,
 }
 
@@ -83,7 +81,7 @@ impl LiveScores {
 
     pub fn on_liquidations(&mut self, events: &[Liquidation], step: Option<f64>) {
         for e in events {
-            let (minute, side) = (e.ts_ms.div_euclid(60_000), kit_side(e.side));
+            let (minute, side) = (e.ts_ms.div_euclid(60_000), e.side);
             self.model.on_liquidation(minute, side, e.price, e.notional_usd);
             self.trivial.on_liquidation(minute, side, e.price, e.notional_usd);
             if let (Some(step), false) = (step, self.trivial_pools.is_empty()) {
@@ -95,8 +93,8 @@ impl LiveScores {
     /// A closed minute: its range, and the projection frozen at its close (None when
     /// entry-inference gave none this minute).
     pub fn on_minute(&mut self, bar: &Bar, inference: Option<&InferenceOutput>) {
-        let prediction = inference.and_then(|o| Prediction::new(bar.minute, kit_grid(o.grid), &o.long_projected_usd, &o.short_projected_usd));
-        let trivial = inference.map(|o| trivial_prediction(bar.minute, bar.src, kit_grid(o.grid)));
+        let prediction = inference.and_then(|o| Prediction::new(bar.minute, o.grid, &o.long_projected_usd, &o.short_projected_usd));
+        let trivial = inference.map(|o| trivial_prediction(bar.minute, bar.src, o.grid));
         if let Some(o) = inference {
             self.trivial_pools = trivial_pools(bar.src, o.grid.step, TRIVIAL_POOLS_PER_SIDE, HIT_BUCKET_TOLERANCE);
         }
@@ -113,15 +111,4 @@ impl LiveScores {
             reliability: self.model.totals().reliability.deciles(),
         }
     }
-}
-
-pub(crate) fn kit_side(side: Side) -> KitSide {
-    match side {
-        Side::Long => KitSide::Long,
-        Side::Short => KitSide::Short,
-    }
-}
-
-pub(crate) fn kit_grid(g: Grid) -> KitGrid {
-    KitGrid { price_min: g.price_min, step: g.step, buckets: g.buckets }
 }

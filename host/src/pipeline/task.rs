@@ -342,7 +342,7 @@ impl Pipeline {
 
     /// A ladder edit: learned weights stay where the tiers are unchanged (newly disabled
     /// tiers drop to 0); a different tier list starts from the new prior.
-    fn adopt_ladder(&mut self, ladder: &crate::plugin::bindings::types::Ladder) {
+    fn adopt_ladder(&mut self, ladder: &crate::domain::Ladder) {
         let w = &mut self.cycle.products.weights;
         if w.tiers == ladder.tiers {
             w.weights = super::weights::normalised(&ladder.tiers, &ladder.disabled, &w.weights);

@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::plugin::bindings::types::{Progress, Zone};
-use crate::plugin::bindings::zm;
+use crate::domain::{zm, Progress, Zone};
 use crate::plugin::{EngineKind, SlotStatus};
 use liqhost_market::state::{DepthFrame, MinuteClose};
 use liqhost_market::{Liquidation, Venue};

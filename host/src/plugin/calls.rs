@@ -1,17 +1,17 @@
 //! Engine calls as data (what the pipeline journals, replays after a trap, and the harness reads from fixtures), their outputs and errors.
 //!
-//! The contract layer: both backends (`instance`'s wasm engines and `crate::native`) build
-//! on it, and it depends on nothing but the bindings.
+//! Both backends (`instance`'s wasm engines and `crate::native`) take these calls; they are
+//! written in the domain types (`crate::domain`), and the wasm backend converts them to the
+//! bindings at its edge (`edge`).
 
 use serde::{Deserialize, Serialize};
 
-use super::bindings::types::{EngineConfig, EngineError, Frame, Grid, Liquidation, Progress, Zone};
-use super::bindings::{cal, ei, hm, zm};
+use crate::domain::{cal, ei, hm, zm, Bar, EngineConfig, EngineError, Frame, Grid, Liquidation, Progress, Zone};
 
 /// A call that did not return a value: the engine said no, or the engine broke.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
-    /// A WIT error value: the engine refused the input; its state is unchanged.
+    /// An `engine-error` value: the engine refused the input; its state is unchanged.
     #[error("engine refused: {0:?}")]
     Engine(EngineError),
     /// A trap (deadline, memory, panic, bug): the store is poisoned and must be dropped.
@@ -43,7 +43,7 @@ pub enum Call {
     // entry-inference
     EiLiquidations { events: Vec<Liquidation> },
     EiWeights { seq: u64, weights: Vec<f64>, bias_pct: f64 },
-    EiMinute { seq: u64, bar: super::bindings::types::Bar },
+    EiMinute { seq: u64, bar: Bar },
     // heatmap
     Render { seq: u64, kind: hm::FrameKind, ts: f64, src: f64, grid: Grid, long_usd: Vec<f64>, short_usd: Vec<f64> },
     TopZones { seq: u64, minute: i64, price: f64, zones: Vec<Zone> },

@@ -1,25 +1,31 @@
 //! One live engine: a wasm component in its own `Store` (bindings + resource handle), or a native engine.
+//!
+//! Both take and give domain types; the wasm engine converts to and from the bindings here,
+//! at the edge of the contract layer (`edge`).
 
 use std::sync::Arc;
 
 use wasmtime::component::ResourceAny;
 use wasmtime::Store;
 
-use super::bindings::types::{EngineConfig, EngineError, Progress};
+use super::bindings::types as wit;
 use super::calls::{Call, Output};
+use super::edge::{list_in, list_out};
 use super::loaded::{with_iface, Bindings, LoadedComponent, Pre};
 use super::runtime::Runtime;
 use super::store::HostState;
+use crate::domain::{EngineConfig, Progress};
 use crate::native::NativeInstance;
 
 /// Where it has always been named from; defined with the calls, the layer both backends build on.
 pub use super::calls::CallError;
 
-/// Flattens wasmtime's `Result<Result<T, EngineError>>` into a `CallError`.
-pub(crate) fn flatten<T>(r: wasmtime::Result<Result<T, EngineError>>) -> Result<T, CallError> {
+/// Flattens wasmtime's `Result<Result<T, engine-error>>` into a `CallError` (the engine's
+/// error as the domain's).
+pub(crate) fn flatten<T>(r: wasmtime::Result<Result<T, wit::EngineError>>) -> Result<T, CallError> {
     match r {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(CallError::Engine(e)),
+        Ok(Err(e)) => Err(CallError::Engine(e.into())),
         Err(trap) => Err(CallError::Trap(trap.into())),
     }
 }
@@ -149,11 +155,12 @@ impl WasmEngine {
         let mut store = runtime.new_store(symbol, component.kind.name());
         store.data_mut().version = component.info.version.clone();
         let bindings = trap(Bindings::instantiate(&component.pre, &mut store))?;
+        let config = wit::EngineConfig::from(config.clone());
         let handle = with_iface!(&bindings, i => {
             let e = i.engine();
             match state {
-                None => flatten(e.call_create(&mut store, symbol, config)),
-                Some(bytes) => flatten(e.call_restore(&mut store, symbol, config, bytes)),
+                None => flatten(e.call_create(&mut store, symbol, &config)),
+                Some(bytes) => flatten(e.call_restore(&mut store, symbol, &config, bytes)),
             }
         })?;
         Ok(WasmEngine { store, bindings, handle, deadline_ticks: runtime.deadline_ticks(), call_deadline: runtime.limits.call_deadline })
@@ -169,7 +176,8 @@ impl WasmEngine {
     fn configure(&mut self, config: &EngineConfig) -> Result<(), CallError> {
         self.arm();
         let (store, h) = (&mut self.store, self.handle);
-        with_iface!(&self.bindings, i => flatten(i.engine().call_configure(store, h, config)))
+        let config = wit::EngineConfig::from(config.clone());
+        with_iface!(&self.bindings, i => flatten(i.engine().call_configure(store, h, &config)))
     }
 
     fn save_state(&mut self) -> Result<Vec<u8>, CallError> {
@@ -181,10 +189,11 @@ impl WasmEngine {
     fn progress(&mut self) -> Result<Progress, CallError> {
         self.arm();
         let (store, h) = (&mut self.store, self.handle);
-        with_iface!(&self.bindings, i => trap(i.engine().call_progress(store, h)))
+        with_iface!(&self.bindings, i => trap(i.engine().call_progress(store, h))).map(Progress::from)
     }
 
-    /// An engine's own call (not `configure`/`progress`, which `Instance::call` handles).
+    /// An engine's own call (not `configure`/`progress`, which `Instance::call` handles):
+    /// its arguments converted to binding records, its result back to domain types.
     fn call(&mut self, call: &Call, kind: &'static str) -> Result<Output, CallError> {
         self.arm();
         let wrong = || CallError::WrongKind { call: call.name(), kind };
@@ -193,33 +202,43 @@ impl WasmEngine {
             (Bindings::ZoneManager(b), c) => {
                 let e = b.liqhost_engines_zone_manager().engine();
                 match c {
-                    Call::ZoneMinute { input } => flatten(e.call_on_minute(store, h, input)).map(Output::MinuteReport),
-                    Call::Zones { query } => trap(e.call_zones(store, h, *query)).map(Output::Zones),
-                    Call::ZoneSummary => trap(e.call_summary(store, h)).map(Output::Summary),
-                    Call::ZoneHeatmap { grid, query, min_notional_usd } => {
-                        trap(e.call_heatmap(store, h, *grid, *query, *min_notional_usd)).map(Output::ZoneHeatmap)
+                    Call::ZoneMinute { input } => {
+                        flatten(e.call_on_minute(store, h, &input.clone().into())).map(|r| Output::MinuteReport(r.into()))
                     }
-                    Call::ZoneQuality => trap(e.call_quality(store, h)).map(Output::Quality),
+                    Call::Zones { query } => trap(e.call_zones(store, h, (*query).into())).map(|z| Output::Zones(list_in(z))),
+                    Call::ZoneSummary => trap(e.call_summary(store, h)).map(|s| Output::Summary(s.into())),
+                    Call::ZoneHeatmap { grid, query, min_notional_usd } => {
+                        trap(e.call_heatmap(store, h, (*grid).into(), (*query).into(), *min_notional_usd))
+                            .map(|z| Output::ZoneHeatmap(z.into()))
+                    }
+                    Call::ZoneQuality => trap(e.call_quality(store, h)).map(|q| Output::Quality(q.into())),
                     _ => Err(wrong()),
                 }
             }
             (Bindings::Calibrator(b), c) => {
                 let e = b.liqhost_engines_calibrator().engine();
                 match c {
-                    Call::CalLiquidations { events } => flatten(e.call_on_liquidations(store, h, events)).map(Output::Unit),
-                    Call::CalMinute { snapshot } => flatten(e.call_on_minute(store, h, snapshot)).map(Output::Calibration),
-                    Call::CalStats => trap(e.call_stats(store, h)).map(Output::CalStats),
+                    Call::CalLiquidations { events } => {
+                        flatten(e.call_on_liquidations(store, h, &list_out(events))).map(Output::Unit)
+                    }
+                    Call::CalMinute { snapshot } => flatten(e.call_on_minute(store, h, &snapshot.clone().into()))
+                        .map(|c| Output::Calibration(c.map(Into::into))),
+                    Call::CalStats => trap(e.call_stats(store, h)).map(|s| Output::CalStats(s.into())),
                     _ => Err(wrong()),
                 }
             }
             (Bindings::EntryInference(b), c) => {
                 let e = b.liqhost_engines_entry_inference().engine();
                 match c {
-                    Call::EiLiquidations { events } => flatten(e.call_on_liquidations(store, h, events)).map(Output::Unit),
+                    Call::EiLiquidations { events } => {
+                        flatten(e.call_on_liquidations(store, h, &list_out(events))).map(Output::Unit)
+                    }
                     Call::EiWeights { seq, weights, bias_pct } => {
                         flatten(e.call_set_weights(store, h, *seq, weights, *bias_pct)).map(Output::Unit)
                     }
-                    Call::EiMinute { seq, bar } => flatten(e.call_on_minute(store, h, *seq, *bar)).map(Output::Inference),
+                    Call::EiMinute { seq, bar } => {
+                        flatten(e.call_on_minute(store, h, *seq, (*bar).into())).map(|o| Output::Inference(o.into()))
+                    }
                     _ => Err(wrong()),
                 }
             }
@@ -227,13 +246,14 @@ impl WasmEngine {
                 let e = b.liqhost_engines_heatmap().engine();
                 match c {
                     Call::Render { seq, kind, ts, src, grid, long_usd, short_usd } => {
-                        flatten(e.call_render(store, h, *seq, *kind, *ts, *src, *grid, long_usd, short_usd)).map(Output::Frame)
+                        let (kind, grid) = ((*kind).into(), (*grid).into());
+                        flatten(e.call_render(store, h, *seq, kind, *ts, *src, grid, long_usd, short_usd)).map(|f| Output::Frame(f.into()))
                     }
                     Call::TopZones { seq, minute, price, zones } => {
-                        flatten(e.call_top_zones(store, h, *seq, *minute, *price, zones)).map(Output::Zones)
+                        flatten(e.call_top_zones(store, h, *seq, *minute, *price, &list_out(zones))).map(|z| Output::Zones(list_in(z)))
                     }
                     Call::Picture { frames, width, height } => {
-                        flatten(e.call_picture(store, h, frames, *width, *height)).map(Output::Bytes)
+                        flatten(e.call_picture(store, h, &list_out(frames), *width, *height)).map(Output::Bytes)
                     }
                     _ => Err(wrong()),
                 }

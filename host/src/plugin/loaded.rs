@@ -5,11 +5,12 @@ use std::time::{Duration, Instant};
 
 use wasmtime::Store;
 
-use super::bindings::{calibrator, entry_inference, heatmap, types::EngineInfo, zone_manager};
+use super::bindings::{calibrator, entry_inference, heatmap, zone_manager};
 use super::cache::{content_hash, CacheOutcome};
 use super::kind::EngineKind;
 use super::runtime::Runtime;
 use super::store::HostState;
+use crate::domain::EngineInfo;
 
 /// Why a component was refused. The old version keeps serving in every case.
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +87,7 @@ impl Bindings {
     }
 
     pub(crate) fn info(&self, store: &mut Store<HostState>) -> anyhow::Result<EngineInfo> {
-        with_iface!(self, i => i.call_info(store)).map_err(anyhow::Error::from)
+        with_iface!(self, i => i.call_info(store)).map(EngineInfo::from).map_err(anyhow::Error::from)
     }
 }
 

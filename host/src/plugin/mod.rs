@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //! - `bindings`: host bindings of the four WIT worlds.
+//! - `edge`: binding records ↔ domain types (`crate::domain`); nothing outside `plugin` names the bindings.
 //! - `kind`: the engine kinds and their names.
 //! - `runtime`: the shared wasmtime engine, linker, limits, epoch ticker, quarantine.
 //! - `store`: per-store data (empty WASI, memory limiter, plugin log import).
@@ -23,6 +24,7 @@ pub mod bindings;
 pub mod cache;
 pub mod cache_key;
 pub mod calls;
+mod edge;
 pub mod files;
 pub mod instance;
 pub mod journal;

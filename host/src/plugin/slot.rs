@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::bindings::types::{EngineConfig, EngineError};
+use crate::domain::{EngineConfig, EngineError};
 use super::calls::{Call, Output};
 use super::instance::{CallError, Instance};
 use super::kind::EngineKind;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use super::bindings::types::EngineConfig;
+use crate::domain::EngineConfig;
 use super::instance::Instance;
 use super::calls::Call;
 use super::loaded::{LoadError, LoadedComponent};

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::bindings::types::EngineConfig;
+use crate::domain::EngineConfig;
 use super::calls::{Call, Output};
 use super::instance::{CallError, Instance};
 use super::journal::{Journal, JOURNAL_CAP};

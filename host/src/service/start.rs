@@ -132,7 +132,7 @@ fn start_slot(
     runtime: &Arc<Runtime>,
     component: Arc<LoadedComponent>,
     symbol: &str,
-    config: crate::plugin::bindings::types::EngineConfig,
+    config: crate::domain::EngineConfig,
     stored: Option<SavedState>,
     policy: SlotPolicy,
 ) -> Result<(Slot, bool), crate::plugin::SlotError> {

@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use liqhost::api::StaticSource;
 use liqhost::pipeline::{Products, ScoreFigures, ScoresView, SymbolView, WeightsSource, WeightsView};
-use liqhost::plugin::bindings::types::{Frame, Grid, Side, Zone, ZoneState};
-use liqhost::plugin::bindings::{cal, ei, zm};
+use liqhost::domain::{cal, ei, zm, Frame, Grid, Side, Zone, ZoneState};
 use liqhost::plugin::status::VariantStatus;
 use liqhost::plugin::{EngineKind, SlotStatus};
 use liqhost::store::HistoryKind;

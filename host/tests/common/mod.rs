@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 use liqhost::config::{Config, SymbolConfig};
 use liqhost_sim::SimHandle;
 use liqhost::pipeline::{Msg, PipelineHandle};
-use liqhost::plugin::bindings::types::{PredictedLevel, Side};
-use liqhost::plugin::bindings::zm::MinuteInput;
+use liqhost::domain::{zm::MinuteInput, PredictedLevel, Side};
 use liqhost::plugin::{Call, EngineKind};
 use liqhost::service::{api, Service};
 

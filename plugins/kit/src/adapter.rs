@@ -8,8 +8,7 @@
 //!   own calls: `info`, the engine resource, create, restore, configure, save-state,
 //!   progress, config parsing and error conversion.
 //! - [`adapter_conversions!`](crate::adapter_conversions): config, params, errors, sides,
-//!   progress and the shared records (levels, grids, zones, frames), for the export macro
-//!   and for the host's native engines.
+//!   progress and the shared records (levels, grids, zones, frames), for the export macro.
 
 mod conversions;
 mod export;

@@ -5,10 +5,13 @@
 //! from a build's defaults (a tuned build has its own), replaces each named field, and
 //! fails loudly on an unknown key, a repeated key or a value of the wrong type.
 
+use serde::{Deserialize, Serialize};
+
 use crate::types::EngineError;
 
-/// A parameter value, as the WIT `param-value` variant.
-#[derive(Clone, Debug, PartialEq)]
+/// A parameter value, as the WIT `param-value` variant (serialized as the host journals
+/// configs: externally tagged, e.g. `{"Integer": 15}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ParamValue {
     Number(f64),
     Integer(i64),
@@ -20,7 +23,7 @@ pub enum ParamValue {
 }
 
 /// One `key = value`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     pub key: String,
     pub value: ParamValue,

@@ -11,9 +11,9 @@ pub use grid::{Grid, MAX_GRID_BUCKETS};
 pub use ladder::Ladder;
 
 /// The side of the *positions* a record speaks of: long positions liquidate below the
-/// price, short positions above it.
+/// price, short positions above it. Serialized as `"Long"`/`"Short"`, the variant names,
+/// as the host's journals and fixtures spell it (docs/architecture.md, "Domain types").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
 pub enum Side {
     Long,
     Short,
@@ -26,6 +26,24 @@ pub struct PredictedLevel {
     pub leverage: u32,
     pub price: f64,
     pub notional_usd: f64,
+}
+
+/// A real liquidation (mirror of WIT `liquidation`), on the side of the position
+/// liquidated: one type for every engine that reads the tape.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Liquidation {
+    /// Sequence number on the symbol's stream (one progress event per liquidation).
+    pub seq: u64,
+    /// Exchange time, unix milliseconds.
+    pub ts_ms: i64,
+    /// Side of the position liquidated.
+    pub side: Side,
+    /// Price the liquidation executed at.
+    pub price: f64,
+    /// Notional liquidated, USD.
+    pub notional_usd: f64,
+    /// "binance", "bybit" or "okx".
+    pub venue: String,
 }
 
 /// The engine saying no (mirrors WIT `engine-error`). A trap is a broken engine; these

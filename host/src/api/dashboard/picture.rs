@@ -26,7 +26,7 @@ use crate::api::source::ViewSource;
 use crate::api::state::ApiState;
 use crate::api::{params, symbol};
 use crate::pipeline::Msg;
-use crate::plugin::bindings::types::Frame;
+use crate::domain::Frame;
 use crate::plugin::{Call, EngineKind, Output};
 use crate::store::HistoryKind;
 
@@ -231,7 +231,7 @@ fn frames(history: &[Arc<Frame>], minutes: u32) -> Vec<Frame> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::bindings::types::Grid;
+    use crate::domain::Grid;
 
     #[test]
     fn long_windows_are_thinned_to_what_the_engine_draws() {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::plugin::bindings::types::Side;
+use crate::domain::Side;
 
 /// Every error answer (400, 403, 404, 405, 429, 500, 503). Messages never contain a
 /// filesystem path, a backtrace, or the value a client sent.

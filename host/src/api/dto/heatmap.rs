@@ -4,8 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::common::{price_max, prices, FrameKind, SideDto};
-use crate::plugin::bindings::ei::Pool;
-use crate::plugin::bindings::types::Frame;
+use crate::domain::{ei::Pool, Frame};
 
 /// The latest V1 heatmap: where the model projects liquidations (entry inference over
 /// the leverage ladder), as intensities over an index-based price grid.

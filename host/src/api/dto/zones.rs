@@ -4,8 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::common::SideDto;
-use crate::plugin::bindings::types::{Zone, ZoneState as WitZoneState};
-use crate::plugin::bindings::zm;
+use crate::domain::{zm, Zone, ZoneState as DomainZoneState};
 
 /// Lifecycle of a zone: created, reinforced (again and again), then swept by price or expired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -54,10 +53,10 @@ impl From<&Zone> for ZoneDto {
             weight: z.weight,
             notional_usd: z.notional_usd,
             state: match z.state {
-                WitZoneState::Created => ZoneState::Created,
-                WitZoneState::Reinforced => ZoneState::Reinforced,
-                WitZoneState::Swept => ZoneState::Swept,
-                WitZoneState::Expired => ZoneState::Expired,
+                DomainZoneState::Created => ZoneState::Created,
+                DomainZoneState::Reinforced => ZoneState::Reinforced,
+                DomainZoneState::Swept => ZoneState::Swept,
+                DomainZoneState::Expired => ZoneState::Expired,
             },
             created_minute: z.created_minute,
             last_reinforced_minute: z.last_reinforced_minute,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::api::error::ApiError;
 use crate::api::params;
-use crate::plugin::bindings::types::Frame;
+use crate::domain::Frame;
 
 /// docs/spec.md bounds of history windows: 5-720 minutes, stride 1-30 (defaults 60 and 1).
 pub const MINUTES: (u32, u32) = (5, 720);
@@ -31,7 +31,7 @@ pub fn select(frames: &[Arc<Frame>], minutes: u32, stride: u32) -> Vec<&Frame> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::bindings::types::Grid;
+    use crate::domain::Grid;
 
     #[test]
     fn keeps_the_window_back_from_the_newest_frame_and_every_stride_th() {

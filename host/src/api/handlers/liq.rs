@@ -13,7 +13,7 @@ use crate::api::error::ApiError;
 use crate::api::params;
 use crate::api::state::{answer, to_json, ApiState, BodyKind};
 use crate::pipeline::{SymbolView, WeightsSource};
-use crate::plugin::bindings::types::Frame;
+use crate::domain::Frame;
 use crate::store::HistoryKind;
 
 /// The newest frame of `kind`, or a 503 saying it has not been rendered yet.

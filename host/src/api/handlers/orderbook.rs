@@ -15,7 +15,7 @@ use crate::api::params::{self, key_number, Format};
 use crate::api::rebucket::{rebucket, GridRequest, Miss, Rebucketed};
 use crate::api::state::{answer, to_json, ApiState, BodyKind};
 use crate::pipeline::SymbolView;
-use crate::plugin::bindings::types::Frame;
+use crate::domain::Frame;
 use crate::plugin::EngineKind;
 use crate::store::record::HistoryRecord;
 use crate::store::HistoryKind;

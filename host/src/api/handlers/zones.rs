@@ -12,7 +12,7 @@ use crate::api::error::ApiError;
 use crate::api::params::{self, key_number, key_opt, Side};
 use crate::api::state::{answer, ApiState};
 use crate::pipeline::SymbolView;
-use crate::plugin::bindings::types::{Side as WitSide, Zone};
+use crate::domain::{Side as DomainSide, Zone};
 use crate::plugin::EngineKind;
 use crate::store::HistoryKind;
 
@@ -46,8 +46,8 @@ impl Filters {
 
     fn keeps(&self, z: &Zone) -> bool {
         let side = match z.side {
-            WitSide::Long => Side::Long,
-            WitSide::Short => Side::Short,
+            DomainSide::Long => Side::Long,
+            DomainSide::Short => Side::Short,
         };
         self.side.is_none_or(|s| s == side)
             && self.min_leverage.is_none_or(|m| z.leverage >= m)
@@ -130,14 +130,14 @@ pub async fn liq_zones_heatmap(State(st): State<Arc<ApiState>>, RawQuery(raw): R
 
 /// Each passing zone's notional in the bucket nearest its price; intensities from the
 /// rendered V3 frame where a bucket survives the filters (the frame covers all zones).
-fn zones_heatmap(symbol: &str, view: &SymbolView, grid: crate::plugin::bindings::types::Grid, f: &Filters, min_notional: f64) -> ZonesHeatmap {
+fn zones_heatmap(symbol: &str, view: &SymbolView, grid: crate::domain::Grid, f: &Filters, min_notional: f64) -> ZonesHeatmap {
     let n = grid.buckets as usize;
     let (mut long_usd, mut short_usd) = (vec![0.0; n], vec![0.0; n]);
     let mut zones_count = 0;
     for z in view.zones.iter().filter(|z| f.keeps(z)) {
         let i = ((z.price - grid.price_min) / grid.step).round();
         if grid.step > 0.0 && i >= 0.0 && (i as usize) < n {
-            let side = if z.side == WitSide::Long { &mut long_usd } else { &mut short_usd };
+            let side = if z.side == DomainSide::Long { &mut long_usd } else { &mut short_usd };
             side[i as usize] += z.notional_usd;
             zones_count += 1;
         }

@@ -12,8 +12,7 @@ use serde::Serialize;
 use super::protocol::Channel;
 use crate::api::dto::ZoneDto;
 use crate::pipeline::{CycleCounters, LiquidationRecord, Products, SymbolView, WeightsView};
-use crate::plugin::bindings::cal::CalibratorStats;
-use crate::plugin::bindings::types::{Frame, Grid, Zone};
+use crate::domain::{cal::CalibratorStats, Frame, Grid, Zone};
 use crate::store::HistoryKind;
 
 /// Liquidations sent on subscribe: the most recent ones, so a fresh view is not empty.

@@ -1,21 +1,16 @@
 //! The WIT ↔ kit conversions every adapter shares (config, errors, sides, shared records), as one macro.
 
 /// Defines the WIT ↔ kit conversions of the records in `wit/types.wit`, in the invoking
-/// module, for the WIT types found at the given module path.
-///
-/// - `adapter_conversions!(shared crate::plugin::bindings::types)` in the host's native
-///   engines: the functions crate-visible.
-/// - [`export_engine!`](crate::export_engine) expands the same functions privately in each
-///   component's adapter, where the engine's own conversions use them too.
+/// module, for the WIT types found at the given module path:
+/// [`export_engine!`](crate::export_engine) expands them privately in each component's
+/// adapter, where the engine's own conversions use them too. (The host's native engines
+/// need none: they take the kit types, which are the host's domain types.)
 ///
 /// What it defines: `config_in` (the ladder, and `defaults` overlaid with the config's
 /// params), `param_in`, `err`, `side_in`/`side_out`, `progress_out`, `level_in`/`level_out`,
 /// `grid_in`/`grid_out`, `zone_in`/`zone_out` and `frame_in`/`frame_out`.
 #[macro_export]
 macro_rules! adapter_conversions {
-    (shared $($types:ident)::+) => {
-        $crate::adapter_conversions!(@core [pub(crate)] $($types)::+);
-    };
     (@core [$($vis:tt)*] $($types:ident)::+) => {
         /// The ladder and `defaults` overlaid with the config's params.
         #[allow(dead_code)]

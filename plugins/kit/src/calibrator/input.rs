@@ -2,29 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::{EngineError, PredictedLevel, Side};
+pub use crate::types::Liquidation;
+use crate::types::{EngineError, PredictedLevel};
 
 use super::constants::{MAX_EVENTS_PER_CALL, MAX_LEVELS_PER_SNAPSHOT};
 
 /// Milliseconds per minute, for an event's minute (`ts_ms` floored to the minute).
 const MS_PER_MINUTE: i64 = 60_000;
 
-/// A real liquidation (mirror of WIT `liquidation`), on the side of the position liquidated.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Liquidation {
-    /// Sequence number on the symbol's stream.
-    pub seq: u64,
-    /// Exchange time, unix milliseconds.
-    pub ts_ms: i64,
-    /// Side of the position liquidated.
-    pub side: Side,
-    /// Price of the liquidation order.
-    pub price: f64,
-    /// Its notional in USD.
-    pub notional_usd: f64,
-    /// "binance", "bybit" or "okx".
-    pub venue: String,
-}
 
 impl Liquidation {
     /// Unix minute of the event (floored, also for times before 1970).
@@ -130,6 +115,7 @@ fn invalid<T>(msg: String) -> Result<T, EngineError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::Side;
 
     fn event(seq: u64, price: f64, notional_usd: f64) -> Liquidation {
         Liquidation { seq, ts_ms: 0, side: Side::Long, price, notional_usd, venue: "binance".into() }

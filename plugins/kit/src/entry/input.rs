@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::{EngineError, Side};
+pub use crate::types::Liquidation;
+use crate::types::EngineError;
 
 /// Most liquidations one `on_liquidations` call may carry: a flash crash gives thousands,
 /// the bound only stops a broken caller from making the engine allocate without limit.
@@ -45,22 +46,6 @@ pub struct Bar {
     pub mark: f64,
 }
 
-/// A real liquidation, on the side of the position liquidated (mirrors WIT `liquidation`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Liquidation {
-    /// Sequence number on the symbol's stream (one progress event per liquidation).
-    pub seq: u64,
-    /// Exchange time, unix milliseconds (not used: an event counts from the next minute).
-    pub ts_ms: i64,
-    /// Side of the position liquidated.
-    pub side: Side,
-    /// Price the liquidation executed at: its tape bucket.
-    pub price: f64,
-    /// Notional liquidated, USD.
-    pub notional_usd: f64,
-    /// "binance", "bybit" or "okx" (not used).
-    pub venue: String,
-}
 
 impl Bar {
     /// Checks the bar on its own: open/high/low/close/src finite and > 0, `low <= high`,
@@ -134,6 +119,7 @@ fn invalid(msg: String) -> EngineError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::Side;
 
     fn bar() -> Bar {
         Bar {

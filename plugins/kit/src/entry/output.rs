@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::types::{Grid, PredictedLevel, Side};
 
 /// A cluster of buckets of one side worth showing.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pool {
     /// Side of the positions the pool would liquidate.
     pub side: Side,

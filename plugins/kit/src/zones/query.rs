@@ -8,7 +8,7 @@ use super::engine::ZoneEngine;
 use super::zone::Zone;
 
 /// Filters of `zones` and `heatmap`; `None` means no filter. Bounds are inclusive.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ZoneQuery {
     pub side: Option<Side>,
     pub min_leverage: Option<u32>,
@@ -28,7 +28,7 @@ impl ZoneQuery {
 }
 
 /// Active zones of one side, summed, with the strongest and the nearest to the last close.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SideSummary {
     pub count: u32,
     pub total_weight: f64,
@@ -40,7 +40,7 @@ pub struct SideSummary {
 }
 
 /// Both sides at the last minute. Before the first minute, `minute` and `price` are 0.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub minute: i64,
     /// The last close.

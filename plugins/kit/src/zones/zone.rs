@@ -14,7 +14,7 @@ pub enum ZoneState {
 }
 
 /// A persistent liquidation zone (V3).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Zone {
     pub id: u64,
     pub side: Side,
