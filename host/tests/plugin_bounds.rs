@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use liqhost::pipeline::PipelineHandle;
-use liqhost::plugin::bindings::types::{EngineConfig, Grid};
-use liqhost::plugin::bindings::zm::ZoneQuery;
+use liqhost::domain::{EngineConfig, Grid};
+use liqhost::domain::zm::ZoneQuery;
 use liqhost::plugin::cache::content_hash;
 use liqhost::plugin::journal::JOURNAL_CAP;
 use liqhost::plugin::log_limit::{LOG_BURST, LOG_LINES_PER_SEC};
@@ -33,7 +33,7 @@ fn load(runtime: &Runtime, stem: &str) -> Arc<LoadedComponent> {
 }
 
 fn btc_config() -> EngineConfig {
-    EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_wit(), params: Vec::new() }
+    EngineConfig { ladder: liqhost::config::LadderConfig::for_symbol("BTC").to_ladder(), params: Vec::new() }
 }
 
 fn slot(runtime: &Arc<Runtime>, component: &Arc<LoadedComponent>, policy: SlotPolicy) -> Slot {
