@@ -105,6 +105,9 @@ impl SymbolStore {
         for kind in HistoryKind::ALL {
             match Ring::open(&dir.join(format!("{}.ring", kind.name())), ring_capacity.max(1)) {
                 Ok((ring, records)) => {
+                    if ring.dropped_on_resize > 0 {
+                        tracing::info!(%symbol, ring = kind.name(), dropped = ring.dropped_on_resize, capacity = ring.capacity(), "ring_capacity lowered: the oldest frames dropped");
+                    }
                     if ring.corrupt_on_open > 0 {
                         problem(format!("{}.ring: {} corrupt records skipped", kind.name(), ring.corrupt_on_open));
                     }
@@ -235,6 +238,19 @@ mod tests {
         assert!(restored.history[&HistoryKind::V1].is_empty());
         assert_eq!(restored.weights, Some(w));
         assert_eq!(restored.states[&EngineKind::Calibrator], s);
+    }
+
+    #[test]
+    fn a_lowered_ring_capacity_keeps_the_newest_frames() {
+        let data = tempfile::tempdir().unwrap();
+        let (mut store, _) = SymbolStore::open(data.path(), "BTC", &[5], &[], 5);
+        for t in 1..=7 {
+            store.append(HistoryKind::Orderbook, &record(t as f64)).unwrap();
+        }
+        drop(store);
+        let (_, restored) = SymbolStore::open(data.path(), "BTC", &[5], &[], 3);
+        assert_eq!(restored.history[&HistoryKind::Orderbook].iter().map(|r| r.ts).collect::<Vec<_>>(), vec![5.0, 6.0, 7.0]);
+        assert!(restored.problems.is_empty(), "{:?}", restored.problems);
     }
 
     #[test]
