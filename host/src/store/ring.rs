@@ -4,7 +4,8 @@
 //! ring needs no separate index (which could disagree with the slots after a crash): on
 //! open, valid records are sorted by time and writing resumes after the newest. An empty
 //! (all-zero) slot is free; a slot that does not decode (a write torn by a crash) is
-//! counted, skipped and later overwritten. A file of another capacity (the config changed)
+//! counted, skipped and later overwritten, and so is one whose checksum does not match
+//! (docs/spec.md "Binary history record"): a damaged record is never served. A file of another capacity (the config changed)
 //! is rewritten once, atomically, with its newest records that fit, oldest first.
 
 use std::fs::{File, OpenOptions};
@@ -45,7 +46,7 @@ impl Ring {
             records.drain(..dropped);
             let mut bytes = vec![0u8; capacity * RECORD_BYTES];
             for (slot, (i, record)) in records.iter_mut().enumerate() {
-                let encoded = record.encode().map_err(std::io::Error::other)?;
+                let encoded = record.encode_stored().map_err(std::io::Error::other)?;
                 bytes[slot * RECORD_BYTES..(slot + 1) * RECORD_BYTES].copy_from_slice(&encoded);
                 *i = slot;
             }
@@ -59,7 +60,7 @@ impl Ring {
 
     /// Writes the record over the oldest slot and makes it durable.
     pub fn append(&mut self, record: &HistoryRecord) -> std::io::Result<()> {
-        let bytes = record.encode().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let bytes = record.encode_stored().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         self.file.write_all_at(&bytes, (self.next * RECORD_BYTES) as u64)?;
         self.file.sync_data()?;
         self.next = (self.next + 1) % self.capacity;
@@ -85,7 +86,7 @@ fn read_slots(file: &File, slots: usize) -> std::io::Result<(Vec<(usize, History
         if slot.iter().all(|b| *b == 0) {
             continue;
         }
-        match HistoryRecord::decode(&slot) {
+        match HistoryRecord::decode_stored(&slot) {
             Ok(r) => records.push((i, r)),
             Err(_) => corrupt += 1,
         }
@@ -152,6 +153,43 @@ mod tests {
         drop(ring);
         let (_, loaded) = Ring::open(&path, 8).unwrap();
         assert_eq!(times(&loaded), (8..=15).map(f64::from).collect::<Vec<_>>(), "grown: nothing overwritten before the ring is full");
+    }
+
+    #[test]
+    fn a_record_with_a_flipped_byte_is_skipped_and_counted_and_the_others_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.ring");
+        let (mut ring, _) = Ring::open(&path, 4).unwrap();
+        for t in 1..=4 {
+            ring.append(&record(t as f64)).unwrap();
+        }
+        drop(ring);
+        // One intensity of the second record: still a well-formed record, but not the one written.
+        let f = OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let at = (RECORD_BYTES + 44 + 5) as u64;
+        let mut byte = [0u8; 1];
+        f.read_exact_at(&mut byte, at).unwrap();
+        f.write_all_at(&[byte[0] ^ 0x80], at).unwrap();
+        let (_, loaded) = Ring::open(&path, 4).unwrap();
+        assert_eq!(times(&loaded), vec![1.0, 3.0, 4.0]);
+        let (ring, _) = Ring::open(&path, 4).unwrap();
+        assert_eq!(ring.corrupt_on_open, 1);
+    }
+
+    #[test]
+    fn records_written_before_checksums_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.ring");
+        let f = OpenOptions::new().write(true).create(true).truncate(true).open(&path).unwrap();
+        f.set_len(3 * RECORD_BYTES as u64).unwrap();
+        for (slot, t) in [(0, 1.0), (1, 2.0)] {
+            f.write_all_at(&record(t).encode().unwrap(), (slot * RECORD_BYTES) as u64).unwrap();
+        }
+        let (mut ring, loaded) = Ring::open(&path, 3).unwrap();
+        assert_eq!((times(&loaded), ring.corrupt_on_open), (vec![1.0, 2.0], 0));
+        ring.append(&record(3.0)).unwrap();
+        let (_, loaded) = Ring::open(&path, 3).unwrap();
+        assert_eq!(times(&loaded), vec![1.0, 2.0, 3.0], "old and new records side by side");
     }
 
     #[test]

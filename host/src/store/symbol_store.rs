@@ -254,6 +254,23 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_frame_is_reported_and_not_restored_and_the_others_are() {
+        use std::os::unix::fs::FileExt;
+        let data = tempfile::tempdir().unwrap();
+        let (mut store, _) = SymbolStore::open(data.path(), "ETH", &[5], &[], 4);
+        for t in 1..=3 {
+            store.append(HistoryKind::V2, &record(t as f64)).unwrap();
+        }
+        drop(store);
+        let ring = std::fs::OpenOptions::new().write(true).open(data.path().join("ETH/v2.ring")).unwrap();
+        ring.write_all_at(&[0x7f], (2 * crate::store::record::RECORD_BYTES + 50) as u64).unwrap();
+        let (_, restored) = SymbolStore::open(data.path(), "ETH", &[5], &[], 4);
+        assert_eq!(restored.history[&HistoryKind::V2].iter().map(|r| r.ts).collect::<Vec<_>>(), vec![1.0, 2.0]);
+        assert_eq!(restored.corrupt_records, 1);
+        assert!(restored.problems.iter().any(|p| p.contains("v2.ring") && p.contains("1 corrupt")), "{:?}", restored.problems);
+    }
+
+    #[test]
     fn corrupt_files_are_reported_and_skipped_and_temp_files_removed() {
         let data = tempfile::tempdir().unwrap();
         let dir = data.path().join("ETH");
