@@ -6,6 +6,7 @@
 mod api;
 mod feeds;
 mod ladder;
+pub mod names;
 mod symbol;
 
 use std::collections::BTreeMap;
@@ -187,11 +188,18 @@ impl Config {
     }
 
     /// Checks the API's bounds; upper-cases symbol keys, fills each symbol's ladder default, validates ladders.
+    /// Symbol keys and component stems become directory and file names: plain names only
+    /// (`names`), so a config cannot point the host outside its data or plugins dir.
     fn normalise(&mut self) -> anyhow::Result<()> {
         self.api.normalise()?;
         let symbols = std::mem::take(&mut self.symbols);
         for (name, mut symbol) in symbols {
             let key = name.to_ascii_uppercase();
+            names::check("symbol key", &key)?;
+            anyhow::ensure!(!self.symbols.contains_key(&key), "symbol {key} is configured twice (symbol keys are not case-sensitive)");
+            for (kind, stem) in &symbol.engines {
+                names::check(&format!("symbol {key}: engines.{kind} ="), stem)?;
+            }
             symbol.fill_defaults(&key);
             symbol.ladder().validate().with_context(|| format!("symbol {key}: ladder"))?;
             symbol.check_params().with_context(|| format!("symbol {key}"))?;
