@@ -2,10 +2,14 @@
 
 mod common;
 
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
 use liqhost::plugin::EngineKind;
+use liqhost::service::Service;
+use liqhost::store::lock::LOCK_FILE;
+use liqhost::store::{DataDirLock, LockError};
 
 const CONFIG: &str = r#"
 [plugins]
@@ -45,5 +49,54 @@ fn a_config_edit_with_a_stem_outside_the_plugins_dir_is_refused_and_the_running_
     });
     let slot = btc.view().slot(EngineKind::ZoneManager).unwrap().clone();
     assert_eq!((slot.primary.version.as_str(), slot.counters.swaps), ("0.1.0", 0), "the component outside the plugins dir was never loaded: {slot:?}");
+    service.shutdown();
+}
+
+/// A second host on a data dir in use refuses to start, naming the dir and the reason; once
+/// the first has stopped, a new one starts.
+#[test]
+fn a_second_host_on_one_data_dir_is_refused_until_the_first_stops() {
+    let sandbox = Sandbox::new(&[("zone_manager", "zone_manager")]);
+    let mut config = sandbox.config(&[("BTC", "zone_manager")]);
+    config.plugins.watch = false;
+    let data = config.storage.data_dir.clone();
+    let first = Service::start(config.clone(), None).expect("the first host starts");
+    let error = format!("{:#}", Service::start(config.clone(), None).err().expect("a second host on the same data dir is refused"));
+    assert!(error.contains(&data.display().to_string()) && error.contains("another liqhost"), "{error}");
+    first.shutdown();
+    let next = Service::start(config, None).expect("the data dir is free once the first host stopped");
+    next.shutdown();
+}
+
+/// Across processes: a running `liqhost` holds its data dir, a second process exits with the
+/// message, and a SIGKILLed holder leaves nothing that blocks the next start.
+#[test]
+fn a_killed_host_does_not_block_the_next_and_a_second_process_exits_with_the_reason() {
+    let sandbox = Sandbox::new(&[]);
+    let data = sandbox.dir.path().join("data");
+    let config = sandbox.dir.path().join("lock.toml");
+    std::fs::write(&config, format!("[plugins]\ndir = {:?}\nwatch = false\n\n[storage]\ndata_dir = {data:?}\n\n[symbols.BTC]\n", sandbox.plugins())).unwrap();
+    let demo = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_liqhost"));
+        command.args(["demo", "--speed", "60", "--api-bind", "127.0.0.1:0", "--config"]).arg(&config).env("RUST_LOG", "error");
+        command
+    };
+    let mut holder = demo().stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    // Probing with a lock of our own could take it from the starting child: read the pid it writes once it holds it.
+    let pid = holder.id().to_string();
+    wait_until("the first process to hold the data dir", Duration::from_secs(30), || {
+        std::fs::read_to_string(data.join(LOCK_FILE)).is_ok_and(|text| text.trim() == pid)
+    });
+    assert!(matches!(DataDirLock::acquire(&data), Err(LockError::Held { .. })), "the lock is held, not only written");
+    let second = demo().output().unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success(), "the second process exits with a failure");
+    assert!(stderr.contains(&data.display().to_string()) && stderr.contains("another liqhost") && stderr.contains(&format!("pid {}", holder.id())), "{stderr}");
+
+    holder.kill().unwrap(); // SIGKILL: no cleanup runs
+    holder.wait().unwrap();
+    let mut next = sandbox.config(&[("BTC", "zone_manager")]);
+    next.plugins.watch = false;
+    let service = Service::start(next, None).expect("a killed holder does not block the next start");
     service.shutdown();
 }

@@ -11,7 +11,7 @@ use super::{Inner, Service};
 use crate::config::Config;
 use crate::feeds::Feeds;
 use crate::pipeline::{self, CycleConfig, CycleState, PipelineSetup};
-use crate::store::{SavedState, SymbolStore};
+use crate::store::{DataDirLock, SavedState, SymbolStore};
 use crate::plugin::files::{component_path, load_file};
 use crate::plugin::watcher::Watcher;
 use crate::plugin::{EngineKind, Limits, LoadedComponent, Runtime, Slot, SlotPolicy};
@@ -25,6 +25,9 @@ impl Service {
 
     /// `start` with extras (a recorder of every feed frame).
     pub fn start_with(config: Config, config_path: Option<PathBuf>, mut options: StartOptions) -> anyhow::Result<Service> {
+        // Before anything is read from or written to the data dir: two hosts must not share it.
+        let writes_data_dir = config.storage.persist || config.plugins.disk_cache;
+        let data_lock = writes_data_dir.then(|| DataDirLock::acquire(&config.storage.data_dir)).transpose()?;
         if let (None, Some(dir)) = (&options.recorder, &config.capture.dir) {
             let recorder = crate::feeds::Recorder::with_rotation(dir, config.capture.rotation())
                 .with_context(|| format!("starting the capture in {}", dir.display()))?;
@@ -116,7 +119,7 @@ impl Service {
         } else {
             (None, None)
         };
-        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher, feeds, feed_runtime: Mutex::new(feed_runtime), shut_down: Default::default() })
+        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher, feeds, feed_runtime: Mutex::new(feed_runtime), shut_down: Default::default(), data_lock: Mutex::new(data_lock) })
     }
 }
 
