@@ -100,3 +100,52 @@ fn a_killed_host_does_not_block_the_next_and_a_second_process_exits_with_the_rea
     let service = Service::start(next, None).expect("a killed holder does not block the next start");
     service.shutdown();
 }
+
+/// Trigger leverage of the `sleepy` fixture: its call sleeps an hour (stopped at the deadline).
+const SLEEP_AN_HOUR: u32 = 999;
+
+fn health(addr: std::net::SocketAddr) -> serde_json::Value {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async { reqwest::get(format!("http://{addr}/health")).await.unwrap().json().await.unwrap() })
+}
+
+fn symbol_status(health: &serde_json::Value, symbol: &str) -> String {
+    let symbols = health["symbols"].as_array().unwrap();
+    let entry = symbols.iter().find(|s| s["symbol"] == symbol).unwrap_or_else(|| panic!("{symbol} in {health}"));
+    entry["status"].as_str().unwrap().to_string()
+}
+
+/// A pipeline stuck in sleeping calls while messages wait makes /health say `degraded`
+/// (that symbol `stalled`, the other `ok`); once it has drained, `ok` is back.
+#[test]
+fn a_stalled_pipeline_makes_health_degraded_until_it_drains() {
+    let sandbox = Sandbox::new(&[("sleepy", "sleepy"), ("zone_manager", "zone_manager")]);
+    let mut config = sandbox.config(&[("BTC", "sleepy"), ("ETH", "zone_manager")]);
+    config.plugins.watch = false;
+    config.plugins.call_deadline_ms = 1_000;
+    config.plugins.health_slack_ms = 300;
+    let (service, addr) = start_host(config, None);
+    let btc = service.pipeline("BTC").unwrap().clone();
+    send_minutes(&btc, (1..=3).map(|s| minute(s, 60_000.0)));
+    wait_for_events(&btc, 3);
+    let before = health(addr);
+    assert_eq!((before["status"].as_str(), symbol_status(&before, "BTC").as_str()), (Some("ok"), "ok"), "{before}");
+
+    // Each sleeping call traps at the deadline twice: three hold the pipeline for 6 s or more,
+    // with the next minutes waiting behind them.
+    send_minutes(&btc, (4..=6).map(|s| poison(s, 60_000.0, SLEEP_AN_HOUR)));
+    send_minutes(&btc, (7..=9).map(|s| minute(s, 60_000.0)));
+    let mut seen = serde_json::Value::Null;
+    wait_until("/health to say degraded", Duration::from_secs(5), || {
+        seen = health(addr);
+        seen["status"] == "degraded"
+    });
+    assert_eq!((symbol_status(&seen, "BTC").as_str(), symbol_status(&seen, "ETH").as_str()), ("stalled", "ok"), "{seen}");
+    assert!(seen["symbols"].as_array().unwrap().iter().any(|s| s["symbol"] == "BTC" && s["queued"].as_u64() >= Some(1)), "{seen}");
+
+    wait_until("/health to say ok again", Duration::from_secs(30), || health(addr)["status"] == "ok");
+    let after = health(addr);
+    assert_eq!(symbol_status(&after, "BTC"), "ok", "{after}");
+    assert_eq!(btc.view().progress[&EngineKind::ZoneManager].last_seq, 9, "drained: every minute after the sleeping ones applied");
+    service.shutdown();
+}

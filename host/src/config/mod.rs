@@ -67,6 +67,9 @@ pub struct PluginsConfig {
     /// Keep compiled components on disk under `<data_dir>/compiled` (restarts skip compiling).
     pub disk_cache: bool,
     pub call_deadline_ms: u64,
+    /// /health reports a pipeline degraded when its queue has not moved, or its next minute
+    /// is overdue in feed time, by more than `call_deadline_ms` plus this (docs/api.md).
+    pub health_slack_ms: u64,
     pub memory_limit_mb: u64,
     pub checkpoint_every: usize,
     pub rollback_window_calls: u32,
@@ -162,6 +165,7 @@ impl Default for PluginsConfig {
             debounce_ms: 100,
             disk_cache: true,
             call_deadline_ms: 500,
+            health_slack_ms: 60_000,
             memory_limit_mb: 64,
             checkpoint_every: 32,
             rollback_window_calls: 16,

@@ -95,6 +95,7 @@ impl Service {
             let push_weights = restored.weights.is_some() && !resumed.contains(&EngineKind::EntryInference);
             let setup = PipelineSetup { market, cycle, stored_states: restored.states, push_weights };
             let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy(&config), slots, setup)?;
+            handle.set_health_limit(Duration::from_millis(config.plugins.call_deadline_ms + config.plugins.health_slack_ms));
             pipelines.insert(symbol.clone(), handle);
             joins.push(join);
         }
