@@ -34,7 +34,7 @@ pub struct Service {
     /// The feeds' own async runtime: exchange I/O never competes with the API's.
     feed_runtime: Mutex<Option<tokio::runtime::Runtime>>,
     shut_down: std::sync::atomic::AtomicBool,
-    /// The data dir's lock (when the host writes there): released after the shutdown's
+    /// The data dir's lock (when the host persists there): released after the shutdown's
     /// last save, so a host started next finds the dir free and every file complete.
     data_lock: Mutex<Option<crate::store::DataDirLock>>,
 }

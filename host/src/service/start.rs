@@ -25,9 +25,11 @@ impl Service {
 
     /// `start` with extras (a recorder of every feed frame).
     pub fn start_with(config: Config, config_path: Option<PathBuf>, mut options: StartOptions) -> anyhow::Result<Service> {
-        // Before anything is read from or written to the data dir: two hosts must not share it.
-        let writes_data_dir = config.storage.persist || config.plugins.disk_cache;
-        let data_lock = writes_data_dir.then(|| DataDirLock::acquire(&config.storage.data_dir)).transpose()?;
+        // Before anything is read from or written to the data dir: two hosts must not share
+        // its rings and states. The compile cache alone may be shared (its entries are
+        // written atomically and authenticated; `ab` runs two hosts on one), so a host that
+        // does not persist takes no lock.
+        let data_lock = config.storage.persist.then(|| DataDirLock::acquire(&config.storage.data_dir)).transpose()?;
         if let (None, Some(dir)) = (&options.recorder, &config.capture.dir) {
             let recorder = crate::feeds::Recorder::with_rotation(dir, config.capture.rotation())
                 .with_context(|| format!("starting the capture in {}", dir.display()))?;
