@@ -8,12 +8,10 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::error::{scrub, AdminError};
+use crate::config::names::{is_plain_name, MAX_NAME_CHARS};
 use crate::plugin::files::component_path;
 use crate::plugin::{EngineKind, LoadError, LoadedComponent};
 use crate::service::Service;
-
-/// Longest stem accepted; plugin files are named after crates (`calibrator_fast`).
-const MAX_STEM_CHARS: usize = 64;
 
 /// The query of swap and experiment calls.
 #[derive(Debug, Default, Deserialize)]
@@ -33,18 +31,14 @@ impl ComponentQuery {
     }
 }
 
-/// A plain file stem: letters, digits, `_` and `-`, at most 64 characters. Anything else
-/// (a `/`, a `..`, a dot, an extension) is refused, so a stem can only name a file
-/// directly inside the plugins dir.
+/// A plain file stem (`config::names`, as config stems are checked): a stem can only
+/// name a file directly inside the plugins dir.
 pub fn check_stem(stem: &str) -> Result<(), AdminError> {
-    let plain = !stem.is_empty()
-        && stem.len() <= MAX_STEM_CHARS
-        && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if plain {
+    if is_plain_name(stem) {
         Ok(())
     } else {
         Err(AdminError::BadRequest(format!(
-            "`component` must be a plain file stem of the plugins dir (letters, digits, `_`, `-`; at most {MAX_STEM_CHARS}), without a path or `.wasm`"
+            "`component` must be a plain file stem of the plugins dir (letters, digits, `_`, `-`; at most {MAX_NAME_CHARS}), without a path or `.wasm`"
         )))
     }
 }

@@ -6,6 +6,7 @@
 mod api;
 mod feeds;
 mod ladder;
+pub mod names;
 mod symbol;
 
 use std::collections::BTreeMap;
@@ -66,6 +67,9 @@ pub struct PluginsConfig {
     /// Keep compiled components on disk under `<data_dir>/compiled` (restarts skip compiling).
     pub disk_cache: bool,
     pub call_deadline_ms: u64,
+    /// /health reports a pipeline degraded when its queue has not moved, or its next minute
+    /// is overdue in feed time, by more than `call_deadline_ms` plus this (docs/api.md).
+    pub health_slack_ms: u64,
     pub memory_limit_mb: u64,
     pub checkpoint_every: usize,
     pub rollback_window_calls: u32,
@@ -161,6 +165,7 @@ impl Default for PluginsConfig {
             debounce_ms: 100,
             disk_cache: true,
             call_deadline_ms: 500,
+            health_slack_ms: 60_000,
             memory_limit_mb: 64,
             checkpoint_every: 32,
             rollback_window_calls: 16,
@@ -187,11 +192,18 @@ impl Config {
     }
 
     /// Checks the API's bounds; upper-cases symbol keys, fills each symbol's ladder default, validates ladders.
+    /// Symbol keys and component stems become directory and file names: plain names only
+    /// (`names`), so a config cannot point the host outside its data or plugins dir.
     fn normalise(&mut self) -> anyhow::Result<()> {
         self.api.normalise()?;
         let symbols = std::mem::take(&mut self.symbols);
         for (name, mut symbol) in symbols {
             let key = name.to_ascii_uppercase();
+            names::check("symbol key", &key)?;
+            anyhow::ensure!(!self.symbols.contains_key(&key), "symbol {key} is configured twice (symbol keys are not case-sensitive)");
+            for (kind, stem) in &symbol.engines {
+                names::check(&format!("symbol {key}: engines.{kind} ="), stem)?;
+            }
             symbol.fill_defaults(&key);
             symbol.ladder().validate().with_context(|| format!("symbol {key}: ladder"))?;
             symbol.check_params().with_context(|| format!("symbol {key}"))?;

@@ -8,6 +8,7 @@
 //! - `publish`: the view a pipeline publishes after each batch.
 //! - `market`: the market state's outputs folded in (minutes, depth frames, liquidations).
 //! - `engines`: the symbol's slots and the accounting of every call on them.
+//! - `liveness`: whether the pipeline keeps up (its queue moving, its minutes following its feed), for /health.
 //! - `cycle`: the minute cycle's state (config, sequence, weights, products, history, scores).
 //! - `minute`: the minute cycle itself (bar → entry-inference → calibrator → zones → frames).
 //! - `persist`: the cycle's files (latest snapshot, engine states, weights).
@@ -19,6 +20,7 @@
 mod convert;
 mod cycle;
 mod engines;
+mod liveness;
 mod minute;
 mod persist;
 mod weights;
@@ -37,6 +39,7 @@ pub use weights::{normalised, NORMALISED_TOLERANCE};
 pub use message::{Msg, Reply};
 pub use products::{CycleCounters, Products, WeightsSource, WeightsView};
 pub use duel::DuelView;
+pub use liveness::{PipelineStatus, Reading as LivenessReading, DEFAULT_SLACK as DEFAULT_HEALTH_SLACK};
 pub use scores::{ScoreFigures, ScoresView};
 pub use task::{spawn, PipelineHandle, PipelineSetup, MAX_QUEUED_DEPTH_FRAMES};
 pub use view::{Counters, LiquidationRecord, MarketView, RecentLiquidations, SymbolView};

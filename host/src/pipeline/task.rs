@@ -10,6 +10,7 @@ use arc_swap::ArcSwap;
 
 use super::cycle::CycleState;
 use super::engines::Engines;
+use super::liveness::Liveness;
 use super::message::Msg;
 use super::products::WeightsSource;
 use super::view::{MarketView, RecentLiquidations, SymbolView};
@@ -39,6 +40,7 @@ pub struct PipelineHandle {
     published: tokio::sync::watch::Receiver<u64>,
     stopping: Arc<std::sync::atomic::AtomicBool>,
     depth: Arc<DepthQueue>,
+    pub(super) liveness: Arc<Liveness>,
 }
 
 /// Book frames in a pipeline's queue, and those dropped because too many were.
@@ -60,9 +62,13 @@ impl PipelineHandle {
             }
             self.depth.queued.fetch_add(1, Ordering::Relaxed);
         }
+        self.liveness.on_send(&msg);
         let sent = self.tx.send(msg).is_ok();
         if is_depth && !sent {
             self.depth.queued.fetch_sub(1, Ordering::Relaxed);
+        }
+        if !sent {
+            self.liveness.on_unsent();
         }
         sent
     }
@@ -102,6 +108,7 @@ pub(super) struct Pipeline {
     pub(super) shut_down: bool,
     pub(super) stopping: Arc<std::sync::atomic::AtomicBool>,
     pub(super) depth: Arc<DepthQueue>,
+    pub(super) liveness: Arc<Liveness>,
 }
 
 /// Everything a pipeline starts with besides its slots.
@@ -125,6 +132,7 @@ pub fn spawn(
     let (tx, rx) = mpsc::channel();
     let view = Arc::new(ArcSwap::from_pointee(SymbolView { symbol: symbol.to_string(), ..Default::default() }));
     let (published, published_rx) = tokio::sync::watch::channel(0u64);
+    let liveness = Arc::new(Liveness::new(runtime.limits().call_deadline + super::liveness::DEFAULT_SLACK, setup.market.bar_grace_ms));
     let mut pipeline = Pipeline {
         symbol: symbol.to_string(),
         runtime,
@@ -142,6 +150,7 @@ pub fn spawn(
         shut_down: false,
         stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         depth: Arc::default(),
+        liveness: liveness.clone(),
     };
     // A slot that started fresh although its state was found at open: the service's start
     // offered that state and the component refused it. Kept aside before any save.
@@ -159,7 +168,7 @@ pub fn spawn(
     pipeline.publish(true);
     let (stopping, depth) = (pipeline.stopping.clone(), pipeline.depth.clone());
     let join = thread::Builder::new().name(format!("pipeline-{symbol}")).spawn(move || pipeline.run(rx))?;
-    Ok((PipelineHandle { symbol: symbol.to_string(), tx, view, published: published_rx, stopping, depth }, join))
+    Ok((PipelineHandle { symbol: symbol.to_string(), tx, view, published: published_rx, stopping, depth, liveness }, join))
 }
 
 impl Pipeline {
@@ -184,6 +193,7 @@ impl Pipeline {
                 }
                 if self.stopping.load(std::sync::atomic::Ordering::Relaxed) && matches!(msg, Msg::Market(_) | Msg::Depth { .. }) {
                     self.engines.counters.dropped_at_shutdown += 1;
+                    self.liveness.on_done();
                     drained += 1;
                     next = rx.try_recv().ok();
                     continue;
@@ -195,6 +205,7 @@ impl Pipeline {
                         return;
                     }
                 }
+                self.liveness.on_done();
                 drained += 1;
                 if drained < MAX_BATCH_MESSAGES {
                     next = rx.try_recv().ok();

@@ -34,6 +34,9 @@ pub struct Service {
     /// The feeds' own async runtime: exchange I/O never competes with the API's.
     feed_runtime: Mutex<Option<tokio::runtime::Runtime>>,
     shut_down: std::sync::atomic::AtomicBool,
+    /// The data dir's lock (when the host persists there): released after the shutdown's
+    /// last save, so a host started next finds the dir free and every file complete.
+    data_lock: Mutex<Option<crate::store::DataDirLock>>,
 }
 
 /// What the watcher callback shares with the service.
@@ -106,6 +109,7 @@ impl Service {
         for join in self.joins.lock().expect("joins lock").drain(..) {
             let _ = join.join();
         }
+        drop(self.data_lock.lock().ok().and_then(|mut lock| lock.take()));
     }
 }
 

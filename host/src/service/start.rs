@@ -11,7 +11,7 @@ use super::{Inner, Service};
 use crate::config::Config;
 use crate::feeds::Feeds;
 use crate::pipeline::{self, CycleConfig, CycleState, PipelineSetup};
-use crate::store::{SavedState, SymbolStore};
+use crate::store::{DataDirLock, SavedState, SymbolStore};
 use crate::plugin::files::{component_path, load_file};
 use crate::plugin::watcher::Watcher;
 use crate::plugin::{EngineKind, Limits, LoadedComponent, Runtime, Slot, SlotPolicy};
@@ -25,6 +25,11 @@ impl Service {
 
     /// `start` with extras (a recorder of every feed frame).
     pub fn start_with(config: Config, config_path: Option<PathBuf>, mut options: StartOptions) -> anyhow::Result<Service> {
+        // Before anything is read from or written to the data dir: two hosts must not share
+        // its rings and states. The compile cache alone may be shared (its entries are
+        // written atomically and authenticated; `ab` runs two hosts on one), so a host that
+        // does not persist takes no lock.
+        let data_lock = config.storage.persist.then(|| DataDirLock::acquire(&config.storage.data_dir)).transpose()?;
         if let (None, Some(dir)) = (&options.recorder, &config.capture.dir) {
             let recorder = crate::feeds::Recorder::with_rotation(dir, config.capture.rotation())
                 .with_context(|| format!("starting the capture in {}", dir.display()))?;
@@ -92,6 +97,7 @@ impl Service {
             let push_weights = restored.weights.is_some() && !resumed.contains(&EngineKind::EntryInference);
             let setup = PipelineSetup { market, cycle, stored_states: restored.states, push_weights };
             let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy(&config), slots, setup)?;
+            handle.set_health_limit(Duration::from_millis(config.plugins.call_deadline_ms + config.plugins.health_slack_ms));
             pipelines.insert(symbol.clone(), handle);
             joins.push(join);
         }
@@ -116,7 +122,7 @@ impl Service {
         } else {
             (None, None)
         };
-        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher, feeds, feed_runtime: Mutex::new(feed_runtime), shut_down: Default::default() })
+        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher, feeds, feed_runtime: Mutex::new(feed_runtime), shut_down: Default::default(), data_lock: Mutex::new(data_lock) })
     }
 }
 

@@ -7,16 +7,19 @@
 //! - `weights`: the calibrated weights file, versioned, with migration.
 //! - `engine_state`: an engine's saved state in a checksummed file.
 //! - `kept_aside`: files this build cannot use, renamed aside instead of overwritten.
+//! - `lock`: one host per data dir (an OS advisory lock).
 //! - `symbol_store`: one symbol's directory (rings, weights, states, latest snapshot).
 
 pub mod atomic;
 pub mod engine_state;
 pub mod kept_aside;
+pub mod lock;
 pub mod record;
 pub mod ring;
 pub mod symbol_store;
 pub mod weights;
 
 pub use engine_state::{SavedState, StateHeader};
+pub use lock::{DataDirLock, LockError};
 pub use symbol_store::{HistoryKind, Restored, SymbolStore};
 pub use weights::WeightsFile;

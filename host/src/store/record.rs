@@ -3,10 +3,20 @@
 //! Little-endian: `ts f64, src f64, price_min f64, price_max f64, step f64, n_buckets u32`
 //! (44 bytes), then `n_buckets` (≤ 1000) u8 long/bid intensities, then `n_buckets` u8
 //! short/ask intensities, then zero padding to 4096 bytes.
+//!
+//! Stored in a ring, a record ends with a checksum in the last 12 bytes of its padding
+//! (`encode_stored`): `LQR1`, then the first 8 bytes of the SHA-256 of bytes 0..4084. A
+//! record whose last 12 bytes are zero was written before checksums and is read as is.
+//! Records served to clients keep the plain zero padding.
+
+use sha2::{Digest, Sha256};
 
 pub const RECORD_BYTES: usize = 4096;
 pub const HEADER_BYTES: usize = 44;
 pub const MAX_BUCKETS: usize = 1000;
+/// Where a stored record's checksum trailer starts: magic, then the digest.
+pub const TRAILER_AT: usize = RECORD_BYTES - 12;
+const TRAILER_MAGIC: &[u8; 4] = b"LQR1";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryRecord {
@@ -25,6 +35,8 @@ pub enum RecordError {
     Size(usize),
     #[error("{0}")]
     Invalid(String),
+    #[error("checksum mismatch: the record was damaged on disk")]
+    Checksum,
 }
 
 impl HistoryRecord {
@@ -88,6 +100,42 @@ impl HistoryRecord {
     }
 }
 
+impl HistoryRecord {
+    /// The record as a ring stores it: `encode` with the checksum trailer.
+    pub fn encode_stored(&self) -> Result<[u8; RECORD_BYTES], RecordError> {
+        let mut out = self.encode()?;
+        out[TRAILER_AT..TRAILER_AT + 4].copy_from_slice(TRAILER_MAGIC);
+        let digest = checksum(&out[..TRAILER_AT]);
+        out[TRAILER_AT + 4..].copy_from_slice(&digest);
+        Ok(out)
+    }
+
+    /// Parses a record read from a ring: a checksummed one must match its checksum; one
+    /// without (zero trailer, the earlier format) is decoded as is.
+    pub fn decode_stored(bytes: &[u8]) -> Result<HistoryRecord, RecordError> {
+        if bytes.len() != RECORD_BYTES {
+            return Err(RecordError::Size(bytes.len()));
+        }
+        let trailer = &bytes[TRAILER_AT..];
+        if trailer.iter().all(|b| *b == 0) {
+            return Self::decode(bytes);
+        }
+        if &trailer[..4] != TRAILER_MAGIC {
+            return Err(RecordError::Invalid("padding is not zero and holds no checksum".into()));
+        }
+        if trailer[4..] != checksum(&bytes[..TRAILER_AT]) {
+            return Err(RecordError::Checksum);
+        }
+        let mut plain = [0u8; RECORD_BYTES];
+        plain[..TRAILER_AT].copy_from_slice(&bytes[..TRAILER_AT]);
+        Self::decode(&plain)
+    }
+}
+
+fn checksum(bytes: &[u8]) -> [u8; 8] {
+    Sha256::digest(bytes)[..8].try_into().expect("8 bytes")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +164,29 @@ mod tests {
         assert!(bytes[44 + 1200..].iter().all(|b| *b == 0));
         assert_eq!(HistoryRecord::decode(&bytes).unwrap(), r);
         assert_eq!(HistoryRecord::decode(&sample(MAX_BUCKETS).encode().unwrap()).unwrap().long.len(), 1000);
+    }
+
+    #[test]
+    fn a_stored_record_carries_a_checksum_that_catches_any_flipped_byte() {
+        let r = sample(600);
+        let stored = r.encode_stored().unwrap();
+        assert_eq!(&stored[..TRAILER_AT], &r.encode().unwrap()[..TRAILER_AT], "the documented layout, then the trailer");
+        assert_eq!(&stored[TRAILER_AT..TRAILER_AT + 4], b"LQR1");
+        assert_eq!(HistoryRecord::decode_stored(&stored).unwrap(), r);
+        for at in [0, 9, 40, 44, 300, 44 + 1199, 2000, 4083, 4084, 4090, 4095] {
+            let mut flipped = stored;
+            flipped[at] ^= 0x01;
+            assert!(HistoryRecord::decode_stored(&flipped).is_err(), "byte {at} flipped");
+        }
+        let mut bucket = stored;
+        bucket[44 + 3] ^= 0x40;
+        assert_eq!(HistoryRecord::decode_stored(&bucket), Err(RecordError::Checksum));
+    }
+
+    #[test]
+    fn a_record_of_the_earlier_format_still_reads() {
+        let r = sample(1000);
+        assert_eq!(HistoryRecord::decode_stored(&r.encode().unwrap()).unwrap(), r);
     }
 
     #[test]

@@ -4,12 +4,15 @@
 //! ring needs no separate index (which could disagree with the slots after a crash): on
 //! open, valid records are sorted by time and writing resumes after the newest. An empty
 //! (all-zero) slot is free; a slot that does not decode (a write torn by a crash) is
-//! counted, skipped and later overwritten.
+//! counted, skipped and later overwritten, and so is one whose checksum does not match
+//! (docs/spec.md "Binary history record"): a damaged record is never served. A file of another capacity (the config changed)
+//! is rewritten once, atomically, with its newest records that fit, oldest first.
 
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
+use super::atomic::write_atomic;
 use super::record::{HistoryRecord, RECORD_BYTES};
 
 pub struct Ring {
@@ -18,6 +21,8 @@ pub struct Ring {
     next: usize,
     /// Slots that did not decode when the ring was opened.
     pub corrupt_on_open: usize,
+    /// Records dropped at open because the file held more than the capacity (the oldest).
+    pub dropped_on_resize: usize,
 }
 
 impl Ring {
@@ -27,34 +32,35 @@ impl Ring {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+        let mut file = open_rw(path)?;
         let size = (capacity * RECORD_BYTES) as u64;
-        if file.metadata()?.len() != size {
-            // A ring of another capacity (or a truncated file): keep what fits, resize.
-            file.set_len(size)?;
-        }
-        let mut records = Vec::new();
-        let mut corrupt = 0;
-        let mut slot = vec![0u8; RECORD_BYTES];
-        for i in 0..capacity {
-            file.read_exact_at(&mut slot, (i * RECORD_BYTES) as u64)?;
-            if slot.iter().all(|b| *b == 0) {
-                continue;
-            }
-            match HistoryRecord::decode(&slot) {
-                Ok(r) => records.push((i, r)),
-                Err(_) => corrupt += 1,
-            }
-        }
+        let len = file.metadata()?.len();
+        let (mut records, corrupt) = read_slots(&file, (len / RECORD_BYTES as u64) as usize)?;
         records.sort_by(|a, b| a.1.ts.total_cmp(&b.1.ts));
+        let mut dropped = 0;
+        if len != size {
+            // A ring of another capacity (or a truncated file): slot positions mean nothing
+            // under the new capacity, so keep the newest records that fit, in slots 0.., and
+            // replace the file whole (a crash leaves the old ring or the new one).
+            dropped = records.len().saturating_sub(capacity);
+            records.drain(..dropped);
+            let mut bytes = vec![0u8; capacity * RECORD_BYTES];
+            for (slot, (i, record)) in records.iter_mut().enumerate() {
+                let encoded = record.encode_stored().map_err(std::io::Error::other)?;
+                bytes[slot * RECORD_BYTES..(slot + 1) * RECORD_BYTES].copy_from_slice(&encoded);
+                *i = slot;
+            }
+            write_atomic(path, &bytes)?;
+            file = open_rw(path)?;
+        }
         let next = records.last().map_or(0, |(i, _)| (i + 1) % capacity);
-        let ring = Ring { file, capacity, next, corrupt_on_open: corrupt };
+        let ring = Ring { file, capacity, next, corrupt_on_open: corrupt, dropped_on_resize: dropped };
         Ok((ring, records.into_iter().map(|(_, r)| r).collect()))
     }
 
     /// Writes the record over the oldest slot and makes it durable.
     pub fn append(&mut self, record: &HistoryRecord) -> std::io::Result<()> {
-        let bytes = record.encode().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let bytes = record.encode_stored().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         self.file.write_all_at(&bytes, (self.next * RECORD_BYTES) as u64)?;
         self.file.sync_data()?;
         self.next = (self.next + 1) % self.capacity;
@@ -64,6 +70,28 @@ impl Ring {
     pub fn capacity(&self) -> usize {
         self.capacity
     }
+}
+
+fn open_rw(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
+}
+
+/// The first `slots` whole slots of the file: each record that reads well with its slot,
+/// and how many did not (empty slots are neither).
+fn read_slots(file: &File, slots: usize) -> std::io::Result<(Vec<(usize, HistoryRecord)>, usize)> {
+    let (mut records, mut corrupt) = (Vec::new(), 0);
+    let mut slot = vec![0u8; RECORD_BYTES];
+    for i in 0..slots {
+        file.read_exact_at(&mut slot, (i * RECORD_BYTES) as u64)?;
+        if slot.iter().all(|b| *b == 0) {
+            continue;
+        }
+        match HistoryRecord::decode_stored(&slot) {
+            Ok(r) => records.push((i, r)),
+            Err(_) => corrupt += 1,
+        }
+    }
+    Ok((records, corrupt))
 }
 
 #[cfg(test)]
@@ -90,6 +118,78 @@ mod tests {
         let (_, loaded) = Ring::open(&path, 4).unwrap();
         assert_eq!(loaded.iter().map(|r| r.ts).collect::<Vec<_>>(), vec![4.0, 5.0, 6.0, 7.0]);
         assert_eq!(std::fs::metadata(&path).unwrap().len(), 4 * 4096, "bounded on disk");
+    }
+
+    fn times(records: &[HistoryRecord]) -> Vec<f64> {
+        records.iter().map(|r| r.ts).collect()
+    }
+
+    #[test]
+    fn a_smaller_capacity_keeps_the_newest_records_in_order_and_a_larger_one_keeps_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.ring");
+        let (mut ring, _) = Ring::open(&path, 6).unwrap();
+        for t in 1..=9 {
+            ring.append(&record(t as f64)).unwrap();
+        }
+        drop(ring);
+        // Slots now hold 7 8 9 4 5 6: the first four slots are not the newest four.
+        let (mut ring, loaded) = Ring::open(&path, 4).unwrap();
+        assert_eq!(times(&loaded), vec![6.0, 7.0, 8.0, 9.0]);
+        assert_eq!(ring.dropped_on_resize, 2);
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 4 * 4096);
+        ring.append(&record(10.0)).unwrap();
+        drop(ring);
+        let (mut ring, loaded) = Ring::open(&path, 4).unwrap();
+        assert_eq!(times(&loaded), vec![7.0, 8.0, 9.0, 10.0], "writing resumed over the oldest");
+        assert_eq!(ring.dropped_on_resize, 0);
+        ring.append(&record(11.0)).unwrap();
+        drop(ring);
+        let (mut ring, loaded) = Ring::open(&path, 8).unwrap();
+        assert_eq!(times(&loaded), vec![8.0, 9.0, 10.0, 11.0]);
+        for t in 12..=15 {
+            ring.append(&record(t as f64)).unwrap();
+        }
+        drop(ring);
+        let (_, loaded) = Ring::open(&path, 8).unwrap();
+        assert_eq!(times(&loaded), (8..=15).map(f64::from).collect::<Vec<_>>(), "grown: nothing overwritten before the ring is full");
+    }
+
+    #[test]
+    fn a_record_with_a_flipped_byte_is_skipped_and_counted_and_the_others_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.ring");
+        let (mut ring, _) = Ring::open(&path, 4).unwrap();
+        for t in 1..=4 {
+            ring.append(&record(t as f64)).unwrap();
+        }
+        drop(ring);
+        // One intensity of the second record: still a well-formed record, but not the one written.
+        let f = OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let at = (RECORD_BYTES + 44 + 5) as u64;
+        let mut byte = [0u8; 1];
+        f.read_exact_at(&mut byte, at).unwrap();
+        f.write_all_at(&[byte[0] ^ 0x80], at).unwrap();
+        let (_, loaded) = Ring::open(&path, 4).unwrap();
+        assert_eq!(times(&loaded), vec![1.0, 3.0, 4.0]);
+        let (ring, _) = Ring::open(&path, 4).unwrap();
+        assert_eq!(ring.corrupt_on_open, 1);
+    }
+
+    #[test]
+    fn records_written_before_checksums_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.ring");
+        let f = OpenOptions::new().write(true).create(true).truncate(true).open(&path).unwrap();
+        f.set_len(3 * RECORD_BYTES as u64).unwrap();
+        for (slot, t) in [(0, 1.0), (1, 2.0)] {
+            f.write_all_at(&record(t).encode().unwrap(), (slot * RECORD_BYTES) as u64).unwrap();
+        }
+        let (mut ring, loaded) = Ring::open(&path, 3).unwrap();
+        assert_eq!((times(&loaded), ring.corrupt_on_open), (vec![1.0, 2.0], 0));
+        ring.append(&record(3.0)).unwrap();
+        let (_, loaded) = Ring::open(&path, 3).unwrap();
+        assert_eq!(times(&loaded), vec![1.0, 2.0, 3.0], "old and new records side by side");
     }
 
     #[test]

@@ -105,6 +105,9 @@ impl SymbolStore {
         for kind in HistoryKind::ALL {
             match Ring::open(&dir.join(format!("{}.ring", kind.name())), ring_capacity.max(1)) {
                 Ok((ring, records)) => {
+                    if ring.dropped_on_resize > 0 {
+                        tracing::info!(%symbol, ring = kind.name(), dropped = ring.dropped_on_resize, capacity = ring.capacity(), "ring_capacity lowered: the oldest frames dropped");
+                    }
                     if ring.corrupt_on_open > 0 {
                         problem(format!("{}.ring: {} corrupt records skipped", kind.name(), ring.corrupt_on_open));
                     }
@@ -235,6 +238,36 @@ mod tests {
         assert!(restored.history[&HistoryKind::V1].is_empty());
         assert_eq!(restored.weights, Some(w));
         assert_eq!(restored.states[&EngineKind::Calibrator], s);
+    }
+
+    #[test]
+    fn a_lowered_ring_capacity_keeps_the_newest_frames() {
+        let data = tempfile::tempdir().unwrap();
+        let (mut store, _) = SymbolStore::open(data.path(), "BTC", &[5], &[], 5);
+        for t in 1..=7 {
+            store.append(HistoryKind::Orderbook, &record(t as f64)).unwrap();
+        }
+        drop(store);
+        let (_, restored) = SymbolStore::open(data.path(), "BTC", &[5], &[], 3);
+        assert_eq!(restored.history[&HistoryKind::Orderbook].iter().map(|r| r.ts).collect::<Vec<_>>(), vec![5.0, 6.0, 7.0]);
+        assert!(restored.problems.is_empty(), "{:?}", restored.problems);
+    }
+
+    #[test]
+    fn a_damaged_frame_is_reported_and_not_restored_and_the_others_are() {
+        use std::os::unix::fs::FileExt;
+        let data = tempfile::tempdir().unwrap();
+        let (mut store, _) = SymbolStore::open(data.path(), "ETH", &[5], &[], 4);
+        for t in 1..=3 {
+            store.append(HistoryKind::V2, &record(t as f64)).unwrap();
+        }
+        drop(store);
+        let ring = std::fs::OpenOptions::new().write(true).open(data.path().join("ETH/v2.ring")).unwrap();
+        ring.write_all_at(&[0x7f], (2 * crate::store::record::RECORD_BYTES + 50) as u64).unwrap();
+        let (_, restored) = SymbolStore::open(data.path(), "ETH", &[5], &[], 4);
+        assert_eq!(restored.history[&HistoryKind::V2].iter().map(|r| r.ts).collect::<Vec<_>>(), vec![1.0, 2.0]);
+        assert_eq!(restored.corrupt_records, 1);
+        assert!(restored.problems.iter().any(|p| p.contains("v2.ring") && p.contains("1 corrupt")), "{:?}", restored.problems);
     }
 
     #[test]

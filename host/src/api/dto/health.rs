@@ -24,6 +24,12 @@ pub struct SymbolHealth {
     pub last_price: Option<f64>,
     /// The symbol's market clock (exchange time, unix milliseconds; 0 before any event).
     pub clock_ms: i64,
+    /// `ok`; `stalled`: messages wait and none has finished for longer than the call
+    /// deadline plus `[plugins] health_slack_ms` (a minute); `lagging`: fed live, its next
+    /// minute is overdue by more than that in feed time.
+    pub status: String,
+    /// Messages sent to the pipeline and not yet handled (the one in hand included).
+    pub queued: u64,
 }
 
 /// One exchange feed.
@@ -62,7 +68,8 @@ impl From<&crate::feeds::FeedStats> for FeedHealth {
 /// Liveness of the host: symbols, feeds and the response cache.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Health {
-    /// `ok` while the API answers.
+    /// `ok`, or `degraded` when a symbol's pipeline is not (its own `status`). The answer
+    /// is a 200 either way: the API itself answers.
     pub status: String,
     /// Every configured symbol.
     pub symbols: Vec<SymbolHealth>,

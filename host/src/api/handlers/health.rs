@@ -9,16 +9,18 @@ use axum::response::{IntoResponse, Response};
 use crate::api::cache::CacheStats;
 use crate::api::dto::*;
 use crate::api::state::{json, ApiState};
+use crate::pipeline::PipelineStatus;
 
-/// Liveness: every symbol's pipeline, the feeds and the cache counters (never cached).
-#[utoipa::path(get, path = "/health", tag = "host", responses((status = 200, description = "OK", body = Health)))]
+/// Liveness: every symbol's pipeline, the feeds and the cache counters (never cached);
+/// `degraded` when a pipeline is stalled or lagging.
+#[utoipa::path(get, path = "/health", tag = "host", responses((status = 200, description = "OK, or degraded (see `status`)", body = Health)))]
 pub async fn health(State(st): State<Arc<ApiState>>) -> Response {
-    let symbols = st
+    let symbols: Vec<SymbolHealth> = st
         .source
         .symbols()
         .iter()
-        .filter_map(|s| st.source.view(s))
-        .map(|v| SymbolHealth {
+        .filter_map(|s| st.source.view(s).map(|v| (v, st.source.pipeline(s).map(|p| p.liveness()))))
+        .map(|(v, live)| SymbolHealth {
             symbol: v.symbol.clone(),
             slots: v.slots.len() as u32,
             applied: v.counters.applied,
@@ -27,10 +29,21 @@ pub async fn health(State(st): State<Arc<ApiState>>) -> Response {
             depth_frames: v.market.frames,
             last_price: v.market.last_price,
             clock_ms: v.market.clock_ms,
+            status: status_name(live.map_or(PipelineStatus::Ok, |l| l.status())).into(),
+            queued: live.map_or(0, |l| l.pending as u64),
         })
         .collect();
     let feeds = st.source.feeds().iter().map(FeedHealth::from).collect();
-    json(&Health { status: "ok".into(), symbols, feeds, cache: st.cache.stats() })
+    let status = if symbols.iter().all(|s| s.status == "ok") { "ok" } else { "degraded" };
+    json(&Health { status: status.into(), symbols, feeds, cache: st.cache.stats() })
+}
+
+fn status_name(status: PipelineStatus) -> &'static str {
+    match status {
+        PipelineStatus::Ok => "ok",
+        PipelineStatus::Stalled => "stalled",
+        PipelineStatus::Lagging => "lagging",
+    }
 }
 
 /// The response cache's hits, misses, evictions and occupancy against its bounds.
