@@ -123,7 +123,7 @@ fn schemathesis_finds_no_server_error_and_no_schema_violation_on_the_live_api() 
     });
     // The market stands still while the fuzzer runs: the published views stay as they
     // are (the API keeps serving them), and the pipelines leave the two cores to the
-    // requests, so a picture drawn by the heatmap engine is not queued behind minutes.
+    // requests.
     sim.pause();
 
     let scratch = tempfile::tempdir().unwrap();

@@ -1,6 +1,6 @@
 //! The dashboard in headless Chromium against the host on the accelerated simulator: the heatmap canvas is drawn and keeps updating.
 //!
-//! The same run checks `/liq_heatmap.png`, the picture the heatmap engine draws.
+//! The same run checks `/liq_heatmap.png`, the picture drawn from the published frames.
 //!
 //! Chromium (Debian's `chromium`, /usr/bin/chromium) is driven over the DevTools protocol:
 //! the test reads the page's DOM signals (`body[data-frames]`, `body[data-ready]`), counts
@@ -237,7 +237,7 @@ async fn check_pictures(addr: std::net::SocketAddr) {
             (status, kind, r.bytes().await.unwrap().to_vec())
         }
     };
-    // A picture as a client gets it: a 503 (engine busy, documented with Retry-After) is asked again.
+    // A picture as a client gets it: a 503 (heavy places full, documented with Retry-After) is asked again.
     let picture = |query: &'static str| async move {
         let started = Instant::now();
         loop {
@@ -257,7 +257,7 @@ async fn check_pictures(addr: std::net::SocketAddr) {
         assert_eq!(size, (width, height), "{query}: the asked size");
         println!("{query}: {} bytes in {:.1?}", png.len(), started.elapsed());
     }
-    // Requests for one symbol take turns on its pipeline: a few at once all get their picture.
+    // A few at once all get their picture (asking again after a 503).
     let sizes = ["width=200&height=100", "width=220&height=100", "width=240&height=100"];
     let answers = futures_util::future::join_all(sizes.iter().map(|q| picture(q))).await;
     for (q, (status, _, png)) in sizes.iter().zip(answers) {

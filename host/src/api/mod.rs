@@ -58,8 +58,7 @@ pub fn router(source: Arc<dyn ViewSource>, config: &ApiConfig) -> Router {
         openapi: Bytes::from(openapi),
         heavy,
         latency: latency.clone(),
-        ws: ws::WsState::new(source.clone(), config),
-        pictures: Arc::new(dashboard::picture::Pictures::new(source)),
+        ws: ws::WsState::new(source, config),
     });
     let mut router = Router::new();
     for route in routes::table() {

@@ -19,8 +19,7 @@ pub trait ViewSource: Send + Sync + 'static {
         Vec::new()
     }
     /// The running pipeline of `symbol`, for what views alone cannot give: push channels
-    /// await its `published()` watch, and pictures are drawn by its heatmap engine. None
-    /// over fixed views (nothing is ever published there).
+    /// await its `published()` watch. None over fixed views (nothing is ever published there).
     fn pipeline(&self, _symbol: &str) -> Option<PipelineHandle> {
         None
     }

@@ -29,15 +29,14 @@ pub struct ApiState {
     pub latency: Arc<crate::metrics::Latency>,
     /// The WebSocket push's admission, limits and counters.
     pub ws: Arc<super::ws::WsState>,
-    /// The picture endpoint's turns and recent pictures.
-    pub pictures: Arc<super::dashboard::picture::Pictures>,
 }
 
-/// What an answer body is: JSON, or whole binary history records.
+/// What an answer body is: JSON, whole binary history records, or a PNG picture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BodyKind {
     Json,
     Records,
+    Png,
 }
 
 impl BodyKind {
@@ -46,6 +45,7 @@ impl BodyKind {
         match self {
             BodyKind::Json => json_bytes(body, cache),
             BodyKind::Records => binary(body, cache),
+            BodyKind::Png => png(body, cache),
         }
     }
 }
@@ -104,6 +104,13 @@ fn binary(records: Bytes, cache: &'static str) -> Response {
     let mut r = (StatusCode::OK, records).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
     r.headers_mut().insert(RECORDS_HEADER, HeaderValue::from(count));
+    r.headers_mut().insert(CACHE_HEADER, HeaderValue::from_static(cache));
+    r
+}
+
+fn png(body: Bytes, cache: &'static str) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
     r.headers_mut().insert(CACHE_HEADER, HeaderValue::from_static(cache));
     r
 }

@@ -8,7 +8,7 @@
 //! `body[data-frames]` (V2 frames drawn from live data) and `body[data-ready]`.
 //!
 //! # Layout
-//! - `picture`: `/liq_heatmap.png`, drawn by the symbol's heatmap engine.
+//! - `picture`: `/liq_heatmap.png`, drawn from the symbol's published frames.
 
 pub mod picture;
 
