@@ -36,10 +36,10 @@ fn ab_compares_two_calibrator_builds_and_a_heatmap_with_itself_on_a_recorded_cap
     liqhost::bench::replay::record_sim(dir.path(), 12.0, 300.0).unwrap();
     let capture = dir.path().join("capture");
 
-    // calibrator (30-minute windows) vs calibrator_fast (15-minute windows, faster learning).
+    // calibrator (30-minute windows) vs calibrator_eager (15-minute windows, faster learning).
     let json = dir.path().join("calibrator.json");
-    let (table, report) = ab(&capture, "calibrator", "calibrator_fast", "calibrator", &json);
-    for needle in ["A/B BTC calibrator", "a = calibrator.wasm (calibrator 0.1.0)", "b = calibrator_fast.wasm", "figure", "b - a", "hit rate", "weights drift (total variation)", "mean call (µs)"] {
+    let (table, report) = ab(&capture, "calibrator", "calibrator_eager", "calibrator", &json);
+    for needle in ["A/B BTC calibrator", "a = calibrator.wasm (calibrator 0.1.0)", "b = calibrator_eager.wasm", "figure", "b - a", "hit rate", "weights drift (total variation)", "mean call (µs)"] {
         assert!(table.contains(needle), "table lacks {needle:?}:\n{table}");
     }
     println!("{table}");

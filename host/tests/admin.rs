@@ -74,15 +74,15 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Every admin endpoint, with an upload where it takes one.
 fn endpoints() -> Vec<(&'static str, &'static str, Option<Vec<u8>>)> {
-    let upload = || Some(wasm("calibrator_fast"));
+    let upload = || Some(wasm("calibrator_eager"));
     vec![
         ("GET", "/admin/slots", None),
         ("POST", "/admin/slots/BTC/calibrator/swap", upload()),
-        ("POST", "/admin/slots/BTC/calibrator/swap?component=calibrator_fast", None),
+        ("POST", "/admin/slots/BTC/calibrator/swap?component=calibrator_eager", None),
         ("POST", "/admin/slots/BTC/calibrator/rollback", None),
         ("GET", "/admin/experiments", None),
         ("POST", "/admin/experiments/BTC/calibrator", upload()),
-        ("POST", "/admin/experiments/BTC/calibrator?component=calibrator_fast&from=fresh", None),
+        ("POST", "/admin/experiments/BTC/calibrator?component=calibrator_eager&from=fresh", None),
         ("GET", "/admin/experiments/BTC/calibrator", None),
         ("DELETE", "/admin/experiments/BTC/calibrator", None),
         ("POST", "/admin/experiments/BTC/calibrator/promote", None),
@@ -91,9 +91,9 @@ fn endpoints() -> Vec<(&'static str, &'static str, Option<Vec<u8>>)> {
     ]
 }
 
-/// A host without feeds: BTC with a zone manager and a calibrator, calibrator_fast beside them.
+/// A host without feeds: BTC with a zone manager and a calibrator, calibrator_eager beside them.
 fn quiet_host() -> (Sandbox, Arc<Service>) {
-    let sandbox = Sandbox::new(&[("zone_manager", "zone_manager"), ("calibrator", "calibrator"), ("calibrator_fast", "calibrator_fast")]);
+    let sandbox = Sandbox::new(&[("zone_manager", "zone_manager"), ("calibrator", "calibrator"), ("calibrator_eager", "calibrator_eager")]);
     let mut config = sandbox.config(&[("BTC", "zone_manager")]);
     config.plugins.watch = false;
     let (service, _) = start_host(config, None);
@@ -148,21 +148,21 @@ fn bad_uploads_and_bad_names_get_4xx_json_and_change_nothing() {
         // TC2: a real engine, but not a calibrator
         ("zone manager on a calibrator slot", &admin, "POST", swap.into(), Some(wasm("zone_manager")), 422, "wrong world"),
         // TC3: larger than max_upload_bytes
-        ("oversize", &small, "POST", swap.into(), Some(wasm("calibrator_fast")), 413, "larger than"),
-        ("oversize experiment", &small, "POST", "/admin/experiments/BTC/calibrator".into(), Some(wasm("calibrator_fast")), 413, "larger than"),
+        ("oversize", &small, "POST", swap.into(), Some(wasm("calibrator_eager")), 413, "larger than"),
+        ("oversize experiment", &small, "POST", "/admin/experiments/BTC/calibrator".into(), Some(wasm("calibrator_eager")), 413, "larger than"),
         // TC4: names that are not plain stems
         ("traversal", &admin, "POST", format!("{swap}?component=../calibrator"), None, 400, "plain file stem"),
         ("absolute", &admin, "POST", format!("{swap}?component=%2Fetc%2Fpasswd"), None, 400, "plain file stem"),
         ("extension", &admin, "POST", format!("{swap}?component=calibrator.wasm"), None, 400, "plain file stem"),
         ("missing file", &admin, "POST", format!("{swap}?component=no_such_build"), None, 404, "no component"),
-        ("stem and body", &admin, "POST", format!("{swap}?component=calibrator_fast"), Some(wasm("calibrator_fast")), 400, "not both"),
+        ("stem and body", &admin, "POST", format!("{swap}?component=calibrator_eager"), Some(wasm("calibrator_eager")), 400, "not both"),
         ("neither", &admin, "POST", swap.into(), None, 400, "no component"),
         ("unknown parameter", &admin, "POST", format!("{swap}?path=x"), None, 400, "query parameters"),
-        ("from on a swap", &admin, "POST", format!("{swap}?component=calibrator_fast&from=fresh"), None, 400, "experiments only"),
-        ("bad from", &admin, "POST", "/admin/experiments/BTC/calibrator?component=calibrator_fast&from=later".into(), None, 400, "`from`"),
+        ("from on a swap", &admin, "POST", format!("{swap}?component=calibrator_eager&from=fresh"), None, 400, "experiments only"),
+        ("bad from", &admin, "POST", "/admin/experiments/BTC/calibrator?component=calibrator_eager&from=later".into(), None, 400, "`from`"),
         // TC5: bad targets
-        ("unknown symbol", &admin, "POST", "/admin/slots/DOGE/calibrator/swap?component=calibrator_fast".into(), None, 400, "unknown symbol"),
-        ("unknown engine", &admin, "POST", "/admin/slots/BTC/oracle/swap?component=calibrator_fast".into(), None, 400, "unknown engine"),
+        ("unknown symbol", &admin, "POST", "/admin/slots/DOGE/calibrator/swap?component=calibrator_eager".into(), None, 400, "unknown symbol"),
+        ("unknown engine", &admin, "POST", "/admin/slots/BTC/oracle/swap?component=calibrator_eager".into(), None, 400, "unknown engine"),
         ("engine without a slot", &admin, "POST", "/admin/slots/BTC/heatmap/rollback".into(), None, 404, "no heatmap slot"),
         // TC6: nothing to do
         ("same version", &admin, "POST", format!("{swap}?component=calibrator"), None, 409, "already running"),
@@ -193,7 +193,7 @@ const ENGINES: [(&str, &str); 6] = [
     ("calibrator", "calibrator"),
     ("zone_manager", "zone_manager"),
     ("heatmap", "heatmap"),
-    ("calibrator_fast", "calibrator_fast"),
+    ("calibrator_eager", "calibrator_eager"),
     ("zone_manager_wide", "zone_manager_wide"),
 ];
 
@@ -218,7 +218,7 @@ fn swaps_roll_back_and_experiments_run_live_without_touching_the_feeds() {
     assert_eq!(admin.slot("BTC", "calibrator")["primary"]["version"], "0.1.0");
 
     // A swap by upload changes the version live (symbol in another spelling).
-    let fast = wasm("calibrator_fast");
+    let fast = wasm("calibrator_eager");
     let answer = admin.ok("POST", "/admin/slots/btc/calibrator/swap", Some(fast.clone()));
     assert_eq!((answer["swap"]["to_version"].as_str(), answer["swap"]["origin"].as_str()), (Some("0.2.0"), Some("admin")), "{answer}");
     let slot = admin.slot("BTC", "calibrator");
@@ -240,15 +240,15 @@ fn swaps_roll_back_and_experiments_run_live_without_touching_the_feeds() {
     assert_eq!(slot["counters"]["rollbacks"], 1);
     assert_eq!(connections(&service), feeds_before, "the feeds were not reconnected by the swap and the rollback");
 
-    // An experiment: calibrator_fast shadows calibrator from its state.
-    let started = admin.ok("POST", "/admin/experiments/BTC/calibrator?component=calibrator_fast", None);
+    // An experiment: calibrator_eager shadows calibrator from its state.
+    let started = admin.ok("POST", "/admin/experiments/BTC/calibrator?component=calibrator_eager", None);
     assert_eq!(started["experiment"]["candidate_version"], "0.2.0", "{started}");
-    assert_eq!(admin.call("POST", "/admin/experiments/BTC/calibrator?component=calibrator_fast", None).0, 409, "one experiment at a time");
+    assert_eq!(admin.call("POST", "/admin/experiments/BTC/calibrator?component=calibrator_eager", None).0, 409, "one experiment at a time");
     let listed = admin.ok("GET", "/admin/experiments", None);
     assert_eq!(listed["experiments"][0]["shadow_version"], "0.2.0", "{listed}");
     assert_eq!(listed["experiments"][0]["started"]["from"], "primary");
     let mut report = Value::Null;
-    // calibrator_fast closes a window every 15 simulated minutes (under 4 s here): its own weights then show.
+    // calibrator_eager closes a window every 15 simulated minutes (under 4 s here): its own weights then show.
     wait_until("the shadow to take calls and propose weights", Duration::from_secs(90), || {
         report = admin.ok("GET", "/admin/experiments/BTC/calibrator", None);
         report["shadow"]["calls"].as_u64().unwrap_or(0) >= 20 && report["started"]["shadow_proposal"].is_object()

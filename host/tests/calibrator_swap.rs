@@ -62,8 +62,8 @@ fn swapping_btcs_calibrator_keeps_its_weights_and_counters_and_loses_no_event() 
     let feeds_before = service.feed_stats();
     let old_version = before.slot(EngineKind::Calibrator).unwrap().primary.version.clone();
 
-    replace_file(&sandbox.plugin("calibrator_btc"), &wasm("calibrator_fast"));
-    wait_until("BTC's calibrator to be the fast build", Duration::from_secs(10), || {
+    replace_file(&sandbox.plugin("calibrator_btc"), &wasm("calibrator_eager"));
+    wait_until("BTC's calibrator to be the eager tuning", Duration::from_secs(10), || {
         service.view("BTC").unwrap().slot(EngineKind::Calibrator).unwrap().primary.version != old_version
     });
     service.pipeline("BTC").unwrap().send(liqhost::pipeline::Msg::Calls(Vec::new()));

@@ -1,4 +1,4 @@
-//! The calibrator components (standard and fast builds) against their harness fixtures.
+//! The calibrator components (the standard build and the eager tuning) against their harness fixtures.
 
 mod common;
 
@@ -30,7 +30,7 @@ fn the_fast_build_round_trips_its_state_but_learns_faster_than_the_fixture_expec
     // Same window (the fixture sets window_minutes = 2), learning rate 0.25 instead of 0.10:
     // the 100x weight reaches the 0.35 cap where the standard build (learning rate 0.10, and
     // an estimate that takes the current weights as a prior) stops at 0.334568.
-    let report = run_fixture(&runtime(), &wasm_dir().join("calibrator_fast.wasm"), &fixture("lifecycle")).unwrap();
+    let report = run_fixture(&runtime(), &wasm_dir().join("calibrator_eager.wasm"), &fixture("lifecycle")).unwrap();
     assert!(!report.passed());
     assert!(report.roundtrip_mismatches.is_empty() && report.info_problems.is_empty() && report.traps.is_empty(), "{}", report.render());
     assert!(report.mismatches.iter().any(|m| m.contains("line 2 info: $.ok.version")), "{}", report.render());
@@ -39,9 +39,9 @@ fn the_fast_build_round_trips_its_state_but_learns_faster_than_the_fixture_expec
 
 #[test]
 fn the_fast_build_closes_a_window_every_fifteen_minutes_and_the_standard_one_does_not() {
-    let fast = run_fixture(&runtime(), &wasm_dir().join("calibrator_fast.wasm"), &fixture("fast-window")).unwrap();
+    let fast = run_fixture(&runtime(), &wasm_dir().join("calibrator_eager.wasm"), &fixture("eager-window")).unwrap();
     assert!(fast.passed(), "{}", fast.render());
-    let standard = run_fixture(&runtime(), &wasm_dir().join("calibrator.wasm"), &fixture("fast-window")).unwrap();
+    let standard = run_fixture(&runtime(), &wasm_dir().join("calibrator.wasm"), &fixture("eager-window")).unwrap();
     assert!(standard.roundtrip_mismatches.is_empty() && standard.info_problems.is_empty() && standard.traps.is_empty(), "{}", standard.render());
     assert!(standard.mismatches.iter().any(|m| m.starts_with("line 17 cal-minute: $.ok") && m.ends_with("got null")), "{}", standard.render());
 }

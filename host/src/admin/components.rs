@@ -17,7 +17,7 @@ use crate::service::Service;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ComponentQuery {
-    /// A file of the plugins dir by stem (`calibrator_fast` for `calibrator_fast.wasm`).
+    /// A file of the plugins dir by stem (`calibrator_eager` for `calibrator_eager.wasm`).
     pub component: Option<String>,
     /// Experiments: start the shadow from the primary's state (`primary`, the default) or `fresh`.
     pub from: Option<String>,
@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn stems_are_plain_names_only() {
-        for ok in ["calibrator", "calibrator_fast", "zm-btc2"] {
+        for ok in ["calibrator", "calibrator_eager", "zm-btc2"] {
             assert!(check_stem(ok).is_ok(), "{ok}");
         }
         for bad in ["", "../calibrator", "a/b", "calibrator.wasm", "..", ".hidden", "a b", "x\\y", "é", &"a".repeat(65)] {

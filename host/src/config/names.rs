@@ -2,7 +2,7 @@
 
 use anyhow::ensure;
 
-/// Longest name accepted; plugin files are named after crates (`calibrator_fast`).
+/// Longest name accepted; plugin files are named after crates (`calibrator_eager`).
 pub const MAX_NAME_CHARS: usize = 64;
 
 /// Letters, digits, `_` and `-`, 1 to [`MAX_NAME_CHARS`]. Anything else (a `/`, a `..`, a
@@ -28,7 +28,7 @@ mod tests {
 
     #[test]
     fn plain_names_only() {
-        for ok in ["BTC", "1000PEPE", "calibrator_fast", "zm-btc2"] {
+        for ok in ["BTC", "1000PEPE", "calibrator_eager", "zm-btc2"] {
             assert!(is_plain_name(ok), "{ok}");
         }
         for bad in ["", "../x", "a/b", "calibrator.wasm", "..", ".hidden", "a b", "x\\y", "é", &"a".repeat(65)] {

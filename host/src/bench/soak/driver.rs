@@ -29,7 +29,7 @@ const FEED_FAULT_SHADOW: Duration = Duration::from_secs(5);
 /// The components the driver swaps in, read once.
 struct Components {
     calibrator: Vec<u8>,
-    calibrator_fast: Vec<u8>,
+    calibrator_eager: Vec<u8>,
     zone_manager: Vec<u8>,
     sleepy: Vec<u8>,
     faulty: Vec<u8>,
@@ -38,7 +38,7 @@ struct Components {
 impl Components {
     fn read(dir: &std::path::Path) -> anyhow::Result<Components> {
         let read = |stem: &str| std::fs::read(dir.join(format!("{stem}.wasm"))).with_context(|| format!("{stem}.wasm missing in {} (scripts/test.sh builds it)", dir.display()));
-        Ok(Components { calibrator: read("calibrator")?, calibrator_fast: read("calibrator_fast")?, zone_manager: read("zone_manager")?, sleepy: read("sleepy")?, faulty: read("faulty")? })
+        Ok(Components { calibrator: read("calibrator")?, calibrator_eager: read("calibrator_eager")?, zone_manager: read("zone_manager")?, sleepy: read("sleepy")?, faulty: read("faulty")? })
     }
 }
 
@@ -125,7 +125,7 @@ fn apply(fault: Fault, on: bool, sim: &liqhost_sim::SimHandle, dirs: &SoakDirs, 
         return Ok(());
     }
     let (stem, bytes): (&str, &[u8]) = match (fault, on) {
-        (Fault::CalibratorSwap, true) => (CALIBRATOR_STEM, &c.calibrator_fast),
+        (Fault::CalibratorSwap, true) => (CALIBRATOR_STEM, &c.calibrator_eager),
         (Fault::BrokenComponent, true) => (CALIBRATOR_STEM, b"\0asm but not a component at all"),
         (Fault::SleepingComponent, true) => (ZONES_STEM, &c.sleepy),
         (Fault::HungryComponent, true) => (ZONES_STEM, &c.faulty),

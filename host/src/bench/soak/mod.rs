@@ -31,7 +31,7 @@ pub struct SoakArgs {
     /// Simulated time per real time.
     pub speed: f64,
     pub seed: u64,
-    /// The built components and fixtures (calibrator, calibrator_fast, zone_manager, sleepy, faulty, ...).
+    /// The built components and fixtures (calibrator, calibrator_eager, zone_manager, sleepy, faulty, ...).
     pub plugins_dir: PathBuf,
     /// The `liqhost` binary to run as the host.
     pub host_binary: PathBuf,

@@ -6,7 +6,7 @@
 use super::sim::{tv, Market, Projection};
 use crate::calibrator::CalibratorParams;
 
-/// The fast build's settings (plugins/calibrator-fast): no start book, no group total, OI
+/// The eager tuning's settings (plugins/calibrator-eager): no start book, no group total, OI
 /// deltas, the plain maximum-likelihood estimate; see its docs.
 fn fast() -> CalibratorParams {
     CalibratorParams {

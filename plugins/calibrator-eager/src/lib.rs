@@ -1,4 +1,4 @@
-//! An alternative calibrator build: the same adapter, 15-minute windows, learning rate 0.25, the earlier model (no start book, no group total, OI deltas, plain maximum likelihood).
+//! An eager tuning of the calibrator (a tuning, not a faster build): the same adapter, 15-minute windows, learning rate 0.25, the earlier model (no start book, no group total, OI deltas, plain maximum likelihood).
 
 use liqhost_kit::calibrator::CalibratorParams;
 
