@@ -9,9 +9,9 @@ fn quarter_hour(capture: &Path, seed: u64) -> CalibrationArgs<'_> {
     CalibrationArgs {
         plugins_dir: Path::new("not-used-by-a-kept-run"),
         hours: 0.25,
-        // At 240x a debug build keeps up (much faster, a venue drops it as too slow and the
-        // report shows fewer received than simulated).
-        speed: 240.0,
+        // At 120x a debug build keeps up even on a machine busy with other builds (at 240x
+        // one lost a quarter of a seed's liquidations there: a venue dropped it as too slow).
+        speed: 120.0,
         seed,
         symbols: vec!["BTC".into(), "SOL".into()],
         // Short windows, so a quarter of an hour calibrates a few times.
@@ -108,6 +108,6 @@ fn a_kept_run_replays_every_simulated_liquidation_and_gives_the_same_figures_eac
     assert_eq!(first["hidden"], second["hidden"]);
     // the JSON names the run that was replayed
     for run in [&first, &second] {
-        assert_eq!((&run["seed"], &run["hours"], &run["speed"]), (&serde_json::json!(5), &serde_json::json!(0.25), &serde_json::json!(240.0)));
+        assert_eq!((&run["seed"], &run["hours"], &run["speed"]), (&serde_json::json!(5), &serde_json::json!(0.25), &serde_json::json!(120.0)));
     }
 }
