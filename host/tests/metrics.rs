@@ -173,6 +173,7 @@ fn metrics_are_prometheus_text_with_live_values_of_every_family() {
         assert!(value(&samples, "liqhost_slot_mean_call_ns", &v) > 0.0, "{engine}");
         assert!(value(&samples, "liqhost_slot_memory_bytes", &v) > 0.0, "{engine}");
         assert_eq!(value(&samples, "liqhost_slot_traps_total", &v), 0.0, "{engine}");
+        assert_eq!(value(&samples, "liqhost_slot_journal_dropped_total", &v), 0.0, "{engine}: a healthy version drops nothing from its journal");
         for f in ["liqhost_slot_swaps_total", "liqhost_slot_rollbacks_total"] {
             assert_eq!(value(&samples, f, &[("symbol", "BTC"), ("engine", engine)]), 0.0);
         }

@@ -147,10 +147,11 @@ type VariantGetter = fn(&VariantStatus) -> f64;
 fn slots(e: &mut Exposition, views: &[ViewRef]) {
     let vs = variants(views);
     let labels = ["symbol", "engine", "variant"];
-    let families: [(&str, Kind, &str, VariantGetter); 7] = [
+    let families: [(&str, Kind, &str, VariantGetter); 8] = [
         ("liqhost_slot_calls_total", Kind::Counter, "Calls on the variant (restarts at 0 when a new version takes its place).", |s| s.counters.calls as f64),
         ("liqhost_slot_traps_total", Kind::Counter, "Calls on the variant that trapped.", |s| s.counters.traps as f64),
         ("liqhost_slot_engine_errors_total", Kind::Counter, "Calls the variant refused with an error value.", |s| s.counters.engine_errors as f64),
+        ("liqhost_slot_journal_dropped_total", Kind::Counter, "Calls dropped from the variant's replay journal beyond its cap (a shadow whose checkpoints fail).", |s| s.counters.journal_dropped as f64),
         ("liqhost_slot_call_seconds_total", Kind::Counter, "Time spent in the variant's calls.", |s| s.counters.call_nanos as f64 / 1e9),
         ("liqhost_slot_mean_call_ns", Kind::Gauge, "Mean time of one call on the variant, in nanoseconds.", |s| s.mean_call_ns as f64),
         ("liqhost_slot_memory_bytes", Kind::Gauge, "Linear memory of the variant's instance.", |s| s.memory_bytes as f64),
