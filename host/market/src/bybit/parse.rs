@@ -76,6 +76,7 @@ pub(super) fn book_event(symbols: &mut SymbolMap, msg: BookMsg, out: &mut Vec<Ma
         bids: msg.data.b,
         asks: msg.data.a,
         ts_ms: msg.ts,
+        checksum_mismatch: false,
     }));
     Ok(())
 }

@@ -60,6 +60,7 @@ fn turns_documented_frames_into_events() {
             bids,
             asks,
             ts_ms,
+            checksum_mismatch: false,
         })]
     };
     let cases: Vec<(&str, String, Vec<MarketEvent>)> = vec![
