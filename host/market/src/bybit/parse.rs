@@ -175,7 +175,7 @@ fn ticker(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Re
     Ok(())
 }
 
-/// REST answers; only the open-interest poll is ever asked for.
+/// REST answers other than the instruments (see `super::instruments`): the open-interest poll.
 pub fn rest_body(
     symbols: &mut SymbolMap,
     path: &str,
