@@ -7,5 +7,5 @@
 mod levels;
 mod sync;
 
-pub use levels::{OrderBook, MAX_LEVELS_PER_SIDE};
+pub use levels::OrderBook;
 pub use sync::{Applied, BookCounters, SyncedBook};

@@ -8,7 +8,7 @@
 //! stay but always be 0 (notice "Order Book Channels Checksum Field Deprecation", 2026):
 //! 0 counts as no checksum, and a book whose snapshot has none keeps no texts at all.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use crate::wire_levels::TextLevel;
 
@@ -17,12 +17,14 @@ use super::wire::BookData;
 /// Levels per side in the checksum string.
 pub const LEVELS: usize = 25;
 
-/// Levels kept per side, as the order book bounds its own (`crate::book::MAX_LEVELS_PER_SIDE`).
-const MAX_LEVELS: usize = crate::book::MAX_LEVELS_PER_SIDE;
+/// Levels kept per side. OKX's `books` snapshot has 400 and its updates never remove the
+/// levels that drift past them; a level ranked beyond 1000 could only enter the top 25 after
+/// the 975 above it were gone, and would then cost one needless resync.
+const MAX_LEVELS: usize = 1000;
 
-/// `price:size` of the longest level kept inline; decimals are far shorter, a longer one
+/// `price:size` of the longest level kept inline (`12345.67:123456.78` is 18); a longer one
 /// goes to the heap.
-const INLINE: usize = 38;
+const INLINE: usize = 22;
 
 /// A level's `price:size` as sent, without an allocation for the usual lengths.
 #[derive(Clone, Debug)]
@@ -44,10 +46,16 @@ impl Text {
         Text::Inline { len: len as u8, buf }
     }
 
-    fn bytes(&self) -> &[u8] {
+    /// Appends the text to `out`. An inline one is copied whole and cut back: a copy of a
+    /// fixed size compiles to a few moves, a copy of a variable one to a call.
+    fn append_to(&self, out: &mut Vec<u8>) {
         match self {
-            Text::Inline { len, buf } => &buf[..usize::from(*len)],
-            Text::Heap(b) => b,
+            Text::Inline { len, buf } => {
+                let end = out.len() + usize::from(*len);
+                out.extend_from_slice(buf);
+                out.truncate(end);
+            }
+            Text::Heap(b) => out.extend_from_slice(b),
         }
     }
 }
@@ -61,12 +69,49 @@ pub struct Step {
     pub mismatch: bool,
 }
 
+/// One side's levels sorted with the touch last. Changes come near the touch or near the
+/// far end, and a deque's insert or removal moves the entries on the shorter side: few
+/// either way. The checksum reads the last 25.
+#[derive(Debug, Default)]
+struct Side {
+    /// `(price key, text)`: the key is the price's IEEE bits (they order like positive
+    /// prices), ascending for bids, descending (`!bits`) for asks.
+    levels: VecDeque<(u64, Text)>,
+}
+
+impl Side {
+    fn set(&mut self, key: u64, l: &TextLevel<'_>) {
+        let at = self.levels.binary_search_by(|(k, _)| k.cmp(&key));
+        match at {
+            Ok(i) if l.qty == 0.0 => {
+                self.levels.remove(i);
+            }
+            // A new level past the far end of a full side would be dropped at once.
+            Err(0) if self.levels.len() >= MAX_LEVELS => {}
+            Ok(i) => self.levels[i].1 = Text::new(l.price_text, l.qty_text),
+            Err(_) if l.qty == 0.0 => {}
+            Err(i) => self.levels.insert(i, (key, Text::new(l.price_text, l.qty_text))),
+        }
+    }
+
+    /// From the touch outwards.
+    fn top(&self) -> impl Iterator<Item = &Text> {
+        self.levels.iter().rev().take(LEVELS).map(|(_, t)| t)
+    }
+
+    /// Drops the levels farthest from the touch beyond `MAX_LEVELS`.
+    fn trim(&mut self) {
+        while self.levels.len() > MAX_LEVELS {
+            self.levels.pop_front();
+        }
+    }
+}
+
 /// One instrument's book as OKX's texts, and the sequence the checksum follows.
 #[derive(Debug, Default)]
 pub struct TextBook {
-    /// By price (IEEE bits order like positive prices); bids are read from the top down.
-    bids: BTreeMap<u64, Text>,
-    asks: BTreeMap<u64, Text>,
+    bids: Side,
+    asks: Side,
     /// From a snapshot with a checksum until a mismatch or a break in the sequence.
     live: bool,
     /// The last `seqId` applied; `None` for books without sequence ids.
@@ -98,8 +143,8 @@ impl TextBook {
     }
 
     fn snapshot(&mut self, d: &BookData<'_>, checksum: Option<i64>) -> bool {
-        self.bids.clear();
-        self.asks.clear();
+        self.bids.levels.clear();
+        self.asks.levels.clear();
         self.seq = d.seq_id;
         self.live = checksum.is_some();
         if !self.live {
@@ -132,17 +177,18 @@ impl TextBook {
         self.verify(checksum)
     }
 
+    /// Sets each level as the order book does: size 0 removes it, an unusable price or size
+    /// is skipped.
     fn apply(&mut self, d: &BookData<'_>) {
-        for (side, levels) in [(&mut self.bids, &d.bids), (&mut self.asks, &d.asks)] {
+        for (side, levels, asks) in [(&mut self.bids, &d.bids, false), (&mut self.asks, &d.asks, true)] {
             for l in levels {
-                set_level(side, l);
+                let usable = l.price.is_finite() && l.price > 0.0 && l.qty.is_finite() && l.qty >= 0.0;
+                if usable {
+                    let bits = l.price.to_bits();
+                    side.set(if asks { !bits } else { bits }, l);
+                }
             }
-        }
-        while self.bids.len() > MAX_LEVELS {
-            self.bids.pop_first();
-        }
-        while self.asks.len() > MAX_LEVELS {
-            self.asks.pop_last();
+            side.trim();
         }
     }
 
@@ -161,7 +207,7 @@ impl TextBook {
     pub fn checksum(&mut self) -> i32 {
         let s = &mut self.scratch;
         s.clear();
-        let (mut bids, mut asks) = (self.bids.values().rev().take(LEVELS), self.asks.values().take(LEVELS));
+        let (mut bids, mut asks) = (self.bids.top(), self.asks.top());
         loop {
             let (bid, ask) = (bids.next(), asks.next());
             if bid.is_none() && ask.is_none() {
@@ -171,23 +217,9 @@ impl TextBook {
                 if !s.is_empty() {
                     s.push(b':');
                 }
-                s.extend_from_slice(text.bytes());
+                text.append_to(s);
             }
         }
         crc32fast::hash(s) as i32
-    }
-}
-
-/// Sets one level as the order book does: size 0 removes it, an unusable price or size is
-/// skipped.
-fn set_level(side: &mut BTreeMap<u64, Text>, l: &TextLevel<'_>) {
-    if !(l.price.is_finite() && l.price > 0.0) {
-        return;
-    }
-    let key = l.price.to_bits();
-    if l.qty == 0.0 {
-        side.remove(&key);
-    } else if l.qty.is_finite() && l.qty > 0.0 {
-        side.insert(key, Text::new(l.price_text, l.qty_text));
     }
 }
