@@ -50,6 +50,10 @@ pub struct BookUpdate {
     pub bids: Vec<Level>,
     pub asks: Vec<Level>,
     pub ts_ms: i64,
+    /// The venue's checksum of the book after this update disagrees with the book the codec
+    /// follows (OKX): the book is rebuilt as after a gap.
+    #[serde(default)]
+    pub checksum_mismatch: bool,
 }
 
 /// The venue's own best bid/ask (Binance `bookTicker`), used to check reconstructed books.

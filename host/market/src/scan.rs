@@ -8,6 +8,7 @@
 
 use crate::error::{num, POW10};
 use crate::event::Level;
+use crate::wire_levels::TextLevel;
 
 pub struct Scanner<'a> {
     s: &'a [u8],
@@ -194,6 +195,15 @@ impl<'a> Scanner<'a> {
     /// `[["price","qty"],...]`: exactly two decimal strings per level, or, with `extras`,
     /// more strings after them (skipped).
     pub fn levels(&mut self, extras: bool) -> Option<Vec<Level>> {
+        self.levels_as(extras, |price, qty, _, _| Level { price, qty })
+    }
+
+    /// As `levels`, each level with its two decimals' texts as sent (OKX's checksum is over them).
+    pub fn text_levels(&mut self, extras: bool) -> Option<Vec<TextLevel<'a>>> {
+        self.levels_as(extras, |price, qty, price_text, qty_text| TextLevel { price, qty, price_text, qty_text })
+    }
+
+    fn levels_as<T>(&mut self, extras: bool, make: impl Fn(f64, f64, &'a str, &'a str) -> T) -> Option<Vec<T>> {
         self.literal(b"[")?;
         let mut out = Vec::with_capacity(8);
         if self.literal(b"]").is_some() {
@@ -201,20 +211,28 @@ impl<'a> Scanner<'a> {
         }
         loop {
             self.literal(b"[")?;
-            let price = self.decimal("price")?;
+            let (price, price_text) = self.decimal_text("price")?;
             self.literal(b",")?;
-            let qty = self.decimal("qty")?;
+            let (qty, qty_text) = self.decimal_text("qty")?;
             while extras && self.literal(b",").is_some() {
                 self.string()?;
             }
             self.literal(b"]")?;
-            out.push(Level { price, qty });
+            out.push(make(price, qty, price_text, qty_text));
             match self.next()? {
                 b',' => continue,
                 b']' => return Some(out),
                 _ => return None,
             }
         }
+    }
+
+    /// `decimal`, and the text between its quotes (both of its routes end after the closing
+    /// quote of a string without escapes).
+    fn decimal_text(&mut self, field: &'static str) -> Option<(f64, &'a str)> {
+        let start = self.at + 1;
+        let value = self.decimal(field)?;
+        Some((value, self.text.get(start..self.at - 1)?))
     }
 }
 

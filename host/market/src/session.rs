@@ -28,9 +28,11 @@ pub struct FeedCounters {
     pub rest_answers: u64,
     pub parse_errors: u64,
     pub events: EventCounts,
-    /// Book resyncs asked for (after a gap, a duplicate-free break, or a crossed book).
+    /// Book resyncs asked for (after a gap, a crossed book or a checksum mismatch).
     pub resyncs: u64,
     pub sequence_gaps: u64,
+    /// Books whose venue checksum disagreed (OKX), each also a resync.
+    pub checksum_mismatches: u64,
 }
 
 /// Events by kind: one slot per kind, counted without a map lookup per event (the session
@@ -143,6 +145,11 @@ impl FeedSession {
             match applied {
                 Applied::Gap | Applied::Crossed => {
                     self.counters.sequence_gaps += 1;
+                    self.counters.resyncs += 1;
+                    actions.push(resync_action(self.codec.as_ref(), &update.symbol));
+                }
+                Applied::ChecksumMismatch => {
+                    self.counters.checksum_mismatches += 1;
                     self.counters.resyncs += 1;
                     actions.push(resync_action(self.codec.as_ref(), &update.symbol));
                 }

@@ -60,6 +60,7 @@ fn depth_event(symbols: &mut SymbolMap, d: wire::DepthUpdate, out: &mut Vec<Mark
         bids: d.bids,
         asks: d.asks,
         ts_ms: d.transact_ms.unwrap_or(d.event_ms),
+        checksum_mismatch: false,
     }));
     Ok(())
 }
@@ -160,6 +161,7 @@ pub fn rest(symbols: &mut SymbolMap, path: &str, body: &str, out: &mut Vec<Marke
                 bids: snap.bids,
                 asks: snap.asks,
                 ts_ms: snap.event_ms.or(snap.transact_ms).unwrap_or(0),
+                checksum_mismatch: false,
             }));
         }
         Route::OpenInterest => {

@@ -7,7 +7,9 @@
 //! - Bybit: a snapshot (at any time) resets the book; each delta's `u` must be the
 //!   previous `u + 1`.
 //! - OKX: a snapshot resets the book; each update's `prevSeqId` must equal the previous
-//!   `seqId`.
+//!   `seqId` (books without sequence ids are numbered by the codec, so they always chain).
+//!   An update or snapshot whose checksum disagreed with the codec's book (see
+//!   `crate::okx`) is a break like a gap.
 //!
 //! Everywhere: an update whose last id is not above the current one is a duplicate and is
 //! ignored; any other break is a gap: the book is cleared and waits for a new snapshot (the
@@ -39,6 +41,8 @@ pub enum Applied {
     Gap,
     /// Applying it crossed the book: cleared, needs a new snapshot.
     Crossed,
+    /// The venue's checksum disagreed (OKX): cleared, needs a new snapshot.
+    ChecksumMismatch,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -48,6 +52,7 @@ pub struct BookCounters {
     pub stale: u64,
     pub gaps: u64,
     pub crossed: u64,
+    pub checksum_mismatches: u64,
     pub skipped_levels: u64,
     /// Deltas dropped because the pre-snapshot buffer was full.
     pub buffer_overflow: u64,
@@ -86,6 +91,13 @@ impl SyncedBook {
     }
 
     pub fn on_update(&mut self, u: &BookUpdate) -> Applied {
+        if u.checksum_mismatch && (u.snapshot || self.last_id.is_some()) {
+            // Only a book the codec saw chained carries a verdict, so a synced book is the
+            // one it judged; one already waiting for a snapshot has nothing to lose.
+            self.counters.checksum_mismatches += 1;
+            self.reset();
+            return Applied::ChecksumMismatch;
+        }
         if u.snapshot {
             return self.on_snapshot(u);
         }
@@ -174,6 +186,7 @@ impl SyncedBook {
             match self.on_update(&d) {
                 Applied::Gap => return Applied::Gap,
                 Applied::Crossed => return Applied::Crossed,
+                Applied::ChecksumMismatch => return Applied::ChecksumMismatch,
                 _ => {}
             }
         }
@@ -212,6 +225,7 @@ mod tests {
             bids: vec![Level { price: bid, qty: 1.0 }],
             asks: vec![Level { price: 200.0, qty: 1.0 }],
             ts_ms: 0,
+            checksum_mismatch: false,
         }
     }
 

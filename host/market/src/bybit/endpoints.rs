@@ -21,6 +21,10 @@ pub const PING: &str = r#"{"op":"ping"}"#;
 /// REST open interest (docs: v5/market/open-interest), polled as a fallback to `tickers`.
 pub const OPEN_INTEREST_PATH: &str = "/v5/market/open-interest";
 
+/// Instruments (docs: v5/market/instrument): tick size, quantity step, status. Not asked for
+/// by the feed (linear quantities are in coins already); parsed when a recording holds it.
+pub const INSTRUMENTS_PATH: &str = "/v5/market/instruments-info";
+
 #[derive(Serialize)]
 struct Request<'a> {
     op: &'a str,

@@ -4,9 +4,11 @@
 //! - `endpoints`: topics, subscribe frames, ping, REST paths.
 //! - `wire`: the frames as Bybit sends them, borrowed from the text.
 //! - `parse`: wire → normalized events (side conventions live here).
+//! - `instruments`: tick size, quantity step and status from the instruments answer.
 
 mod endpoints;
 mod fast;
+mod instruments;
 mod parse;
 mod wire;
 
@@ -14,6 +16,7 @@ mod wire;
 mod tests;
 
 pub use endpoints::{BOOK_DEPTH, MAX_ARGS_PER_REQUEST};
+pub use instruments::Instrument;
 
 use crate::codec::{RestRequest, VenueCodec};
 use crate::error::ParseError;
@@ -24,12 +27,18 @@ use crate::venue::{Symbol, SymbolMap, Venue};
 /// and mark), and the REST open interest as a fallback.
 pub struct BybitCodec {
     symbols: SymbolMap,
+    instruments: instruments::Instruments,
 }
 
 impl BybitCodec {
     /// `symbols` decides which venue symbols give events; frames for others are dropped.
     pub fn new(symbols: SymbolMap) -> Self {
-        BybitCodec { symbols }
+        BybitCodec { symbols, instruments: instruments::Instruments::default() }
+    }
+
+    /// The instrument of `symbol` (`BTCUSDT`), once an instruments answer is parsed.
+    pub fn instrument(&self, symbol: &str) -> Option<&Instrument> {
+        self.instruments.get(symbol)
     }
 }
 
@@ -67,6 +76,9 @@ impl VenueCodec for BybitCodec {
     }
 
     fn parse_rest(&mut self, path: &str, body: &str, out: &mut Vec<MarketEvent>) -> Result<(), ParseError> {
+        if path.starts_with(endpoints::INSTRUMENTS_PATH) {
+            return self.instruments.load(body);
+        }
         all_or_nothing(out, |out| parse::rest_body(&mut self.symbols, path, body, out))
     }
 }

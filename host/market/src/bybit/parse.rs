@@ -76,6 +76,7 @@ pub(super) fn book_event(symbols: &mut SymbolMap, msg: BookMsg, out: &mut Vec<Ma
         bids: msg.data.b,
         asks: msg.data.a,
         ts_ms: msg.ts,
+        checksum_mismatch: false,
     }));
     Ok(())
 }
@@ -174,7 +175,7 @@ fn ticker(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Re
     Ok(())
 }
 
-/// REST answers; only the open-interest poll is ever asked for.
+/// REST answers other than the instruments (see `super::instruments`): the open-interest poll.
 pub fn rest_body(
     symbols: &mut SymbolMap,
     path: &str,

@@ -60,6 +60,7 @@ fn turns_documented_frames_into_events() {
             bids,
             asks,
             ts_ms,
+            checksum_mismatch: false,
         })]
     };
     let cases: Vec<(&str, String, Vec<MarketEvent>)> = vec![
@@ -326,4 +327,41 @@ fn the_fast_trade_reader_agrees_with_serde_and_leaves_it_the_rest() {
     assert!(fast::trades(&odd).is_some());
     assert!(parse(&odd).0.is_err());
     assert_eq!(parse(&odd), parse(&odd.replacen('{', "{ ", 1)));
+}
+
+// Docs: v5/market/instrument, "Response Example" (abridged to the fields read and a few more),
+// and a second symbol in pre-launch with its filters not yet set.
+const INSTRUMENTS: &str = r#"{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+  {"symbol":"BTCUSDT","contractType":"LinearPerpetual","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT","priceScale":"2",
+   "leverageFilter":{"minLeverage":"1","maxLeverage":"100.00","leverageStep":"0.01"},
+   "priceFilter":{"minPrice":"0.10","maxPrice":"199999.80","tickSize":"0.10"},
+   "lotSizeFilter":{"maxOrderQty":"100.000","minOrderQty":"0.001","qtyStep":"0.001","postOnlyMaxOrderQty":"1000.000"},
+   "unifiedMarginTrade":true,"fundingInterval":480,"settleCoin":"USDT"},
+  {"symbol":"NEWUSDT","contractType":"LinearPerpetual","status":"PreLaunch","priceFilter":{"tickSize":""},"lotSizeFilter":{}}],
+  "nextPageCursor":""},"retExtInfo":{},"time":1672712495660}"#;
+
+#[test]
+fn the_instruments_answer_is_parsed_and_not_a_parse_error() {
+    use crate::session::FeedSession;
+    let path = "/v5/market/instruments-info?category=linear";
+    let mut c = codec();
+    assert_eq!(c.parse_rest(path, INSTRUMENTS, &mut Vec::new()), Ok(()), "TC0");
+    let btc = Instrument { category: "linear".into(), tick_size: Some(0.1), qty_step: Some(0.001), contract_size: 1.0, status: "Trading".into() };
+    assert_eq!(c.instrument("BTCUSDT"), Some(&btc), "TC0");
+    let new = Instrument { category: "linear".into(), tick_size: None, qty_step: None, contract_size: 1.0, status: "PreLaunch".into() };
+    assert_eq!(c.instrument("NEWUSDT"), Some(&new), "TC1: filters not set yet");
+    let bad = [
+        ("TC2: error answer", r#"{"retCode":10001,"retMsg":"params error","result":{},"retExtInfo":{},"time":1}"#.to_string()),
+        ("TC3: tickSize not a number", INSTRUMENTS.replace(r#""tickSize":"0.10""#, r#""tickSize":"dime""#)),
+    ];
+    for (label, body) in bad {
+        assert!(c.parse_rest(path, &body, &mut Vec::new()).is_err(), "{label}");
+        assert_eq!(c.instrument("BTCUSDT"), Some(&btc), "{label}: table kept");
+    }
+    // TC4: through a session, as a replay feeds a recorded answer: no parse error.
+    let mut session = FeedSession::new(Box::new(codec()));
+    assert_eq!(session.on_rest(path, INSTRUMENTS, &mut Vec::new(), &mut Vec::new()), Ok(()));
+    assert_eq!((session.counters.rest_answers, session.counters.parse_errors), (1, 0), "TC4");
+    // TC5: a path with no parser still is one.
+    assert!(session.on_rest("/v5/market/kline?category=linear", "{}", &mut Vec::new(), &mut Vec::new()).is_err(), "TC5");
 }

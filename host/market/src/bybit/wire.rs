@@ -158,3 +158,55 @@ pub struct OpenInterestPoint<'a> {
     pub open_interest: &'a str,
     pub timestamp: &'a str,
 }
+
+/// `GET /v5/market/instruments-info?category=linear` (docs: v5/market/instrument, "Response
+/// Example", abridged): `{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+/// {"symbol":"BTCUSDT","contractType":"LinearPerpetual","status":"Trading","baseCoin":"BTC",
+/// "quoteCoin":"USDT","priceScale":"2","priceFilter":{"minPrice":"0.10","maxPrice":"199999.80",
+/// "tickSize":"0.10"},"lotSizeFilter":{"maxOrderQty":"100.000","minOrderQty":"0.001",
+/// "qtyStep":"0.001"}}],"nextPageCursor":""},"retExtInfo":{},"time":1672712495660}`
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstrumentsResponse<'a> {
+    pub ret_code: i64,
+    #[serde(borrow)]
+    pub ret_msg: Cow<'a, str>,
+    #[serde(borrow)]
+    pub result: Option<InstrumentsResult<'a>>,
+}
+
+/// Defaults because an error answer carries `"result":{}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InstrumentsResult<'a> {
+    pub category: &'a str,
+    #[serde(borrow)]
+    pub list: Vec<InstrumentInfo<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstrumentInfo<'a> {
+    pub symbol: &'a str,
+    /// `Trading`, `PreLaunch`, `Settling`, `Delivering`, `Closed`.
+    #[serde(default)]
+    pub status: &'a str,
+    #[serde(borrow, default)]
+    pub price_filter: Option<PriceFilter<'a>>,
+    #[serde(borrow, default)]
+    pub lot_size_filter: Option<LotSizeFilter<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceFilter<'a> {
+    #[serde(default)]
+    pub tick_size: &'a str,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LotSizeFilter<'a> {
+    #[serde(default)]
+    pub qty_step: &'a str,
+}

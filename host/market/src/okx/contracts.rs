@@ -1,4 +1,4 @@
-//! OKX contract sizes from `/api/v5/public/instruments`: contracts → base coins and USD.
+//! OKX contracts from `/api/v5/public/instruments` (swaps and dated futures): sizes, tick, state; contracts → base coins and USD.
 
 use rustc_hash::FxHashMap;
 
@@ -14,12 +14,19 @@ pub enum ContractType {
     Inverse,
 }
 
-/// One instrument's contract: each contract is worth `ct_val` units of `ct_val_ccy`.
+/// One instrument's contract: each contract is worth `ct_val` units of `ct_val_ccy` (the
+/// coin for linear contracts, USD for inverse ones).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Contract {
     pub ct_val: f64,
     pub ct_val_ccy: String,
     pub ct_type: ContractType,
+    /// `SWAP` or `FUTURES`: an answer for one type replaces that type's contracts only.
+    pub inst_type: String,
+    /// Price step, when the answer gives one.
+    pub tick_sz: Option<f64>,
+    /// `live`, `suspend`, `preopen`, `expired`, ... as sent.
+    pub state: String,
 }
 
 impl Contract {
@@ -42,7 +49,7 @@ impl Contract {
     }
 }
 
-/// Contracts by `instId`, filled from the instruments list and replaced on every reload.
+/// Contracts by `instId`, filled from the instruments answers (one per `instType`).
 #[derive(Debug, Default)]
 pub struct Contracts {
     by_inst: FxHashMap<String, Contract>,
@@ -55,15 +62,19 @@ impl Contracts {
         self.by_inst.get(inst_id).ok_or_else(|| ParseError::Shape(format!("no contract size for {inst_id}")))
     }
 
-    /// Loads an instruments answer. Entries without a contract type or value are skipped: spot
-    /// lines have none, and a swap announced for listing shows `""` until shortly before it
-    /// trades (docs: get-instruments, listTime note). The table changes only if all parse.
-    pub fn load(&mut self, body: &str) -> Result<(), ParseError> {
+    /// Loads an instruments answer to `path` (`...?instType=SWAP`). Entries without a contract
+    /// type or value are skipped: spot and option lines have none, and a swap announced for
+    /// listing shows `""` until shortly before it trades (docs: get-instruments, listTime
+    /// note). The answer replaces the contracts of its `instType` (from the query, and from
+    /// its entries) and no others: a recording holds the SWAP, FUTURES, SPOT and OPTION
+    /// answers one after another, and each must not erase the others. Nothing changes
+    /// unless all parse.
+    pub fn load(&mut self, path: &str, body: &str) -> Result<(), ParseError> {
         let resp: InstrumentsResponse = serde_json::from_str(body)?;
         if resp.code != "0" {
             return Err(ParseError::Shape(format!("okx error {}: {}", resp.code, resp.msg)));
         }
-        let mut loaded = FxHashMap::with_capacity_and_hasher(resp.data.len(), Default::default());
+        let mut loaded = Vec::with_capacity(resp.data.len());
         for i in &resp.data {
             let ct_type = match i.ct_type {
                 "linear" => ContractType::Linear,
@@ -77,9 +88,29 @@ impl Contracts {
             if ct_val <= 0.0 {
                 return Err(ParseError::Number { field: "ctVal", value: i.ct_val.chars().take(32).collect() });
             }
-            loaded.insert(i.inst_id.to_string(), Contract { ct_val, ct_val_ccy: i.ct_val_ccy.to_string(), ct_type });
+            let tick_sz = if i.tick_sz.is_empty() { None } else { Some(num("tickSz", i.tick_sz)?) };
+            let contract = Contract {
+                ct_val,
+                ct_val_ccy: i.ct_val_ccy.to_string(),
+                ct_type,
+                inst_type: i.inst_type.to_string(),
+                tick_sz,
+                state: i.state.to_string(),
+            };
+            loaded.push((i.inst_id.to_string(), contract));
         }
-        self.by_inst = loaded;
+        let mut replaced: Vec<&str> = resp.data.iter().map(|i| i.inst_type).filter(|t| !t.is_empty()).collect();
+        replaced.extend(query_inst_type(path));
+        replaced.sort_unstable();
+        replaced.dedup();
+        self.by_inst.retain(|_, c| !replaced.contains(&c.inst_type.as_str()));
+        self.by_inst.extend(loaded);
         Ok(())
     }
+}
+
+/// The `instType` asked for in `path`'s query, if any.
+fn query_inst_type(path: &str) -> Option<&str> {
+    let (_, query) = path.split_once('?')?;
+    query.split('&').find_map(|kv| kv.strip_prefix("instType="))
 }

@@ -29,16 +29,17 @@ pub fn books(text: &str) -> Option<(&str, BooksMsg<'_>)> {
 
 fn book_data<'a>(r: &mut Scanner<'a>) -> Option<BookData<'a>> {
     r.literal(b"{")?;
-    let (mut asks, mut bids, mut ts, mut prev, mut seq) = (None, None, None, None, None);
+    let (mut asks, mut bids, mut ts, mut checksum, mut prev, mut seq) = (None, None, None, None, None, None);
     r.members(|r, key| match key {
-        "asks" => set(&mut asks, r.levels(true)?),
-        "bids" => set(&mut bids, r.levels(true)?),
+        "asks" => set(&mut asks, r.text_levels(true)?),
+        "bids" => set(&mut bids, r.text_levels(true)?),
         "ts" => set(&mut ts, r.string()?),
+        "checksum" => set(&mut checksum, r.signed()?),
         "prevSeqId" => set(&mut prev, r.signed()?),
         "seqId" => set(&mut seq, r.unsigned()?),
         _ => r.scalar(),
     })?;
-    Some(BookData { asks: asks?, bids: bids?, ts: ts?, prev_seq_id: prev?, seq_id: seq? })
+    Some(BookData { asks: asks?, bids: bids?, ts: ts?, checksum, prev_seq_id: prev, seq_id: seq })
 }
 /// A push's `data` list, `arg` first and read past (the frame was routed by it):
 /// `{"arg":{"channel":"trades","instId":"BTC-USDT-SWAP"},"data":[{...}]}`.

@@ -4,14 +4,18 @@
 //! - `endpoints`: channels, subscribe frames, ping, REST paths.
 //! - `wire`: the frames as OKX sends them, borrowed from the text.
 //! - `contracts`: contract sizes from the instruments list; contracts → coins and USD.
+//! - `checksum`: each book as the venue's texts, checked against its CRC32 `checksum`.
 //! - `parse`: wire → normalized events (side conventions live here).
 
+mod checksum;
 mod contracts;
 mod endpoints;
 mod fast;
 mod parse;
 mod wire;
 
+#[cfg(test)]
+mod checksum_tests;
 #[cfg(test)]
 mod tests;
 
@@ -34,12 +38,14 @@ pub struct OkxCodec {
     /// Last mark per `instId`, so a funding update (which carries no mark) can still become a
     /// `MarkPrice` event.
     marks: FxHashMap<String, f64>,
+    /// Each followed book as sent, per `instId`, for its checksum.
+    texts: FxHashMap<String, checksum::TextBook>,
 }
 
 impl OkxCodec {
     /// `symbols` decides which instruments give events; frames for others are dropped.
     pub fn new(symbols: SymbolMap) -> Self {
-        OkxCodec { symbols, contracts: contracts::Contracts::default(), marks: FxHashMap::default() }
+        OkxCodec { symbols, contracts: contracts::Contracts::default(), marks: FxHashMap::default(), texts: FxHashMap::default() }
     }
 
     /// The contract of `inst_id` (`BTC-USDT-SWAP`), once the instruments list is parsed.
@@ -91,6 +97,6 @@ impl VenueCodec for OkxCodec {
         if !path.starts_with(endpoints::INSTRUMENTS_PATH) {
             return Err(ParseError::Shape(format!("no parser for REST path `{path}`")));
         }
-        self.contracts.load(body)
+        self.contracts.load(path, body)
     }
 }

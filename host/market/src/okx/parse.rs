@@ -6,7 +6,9 @@ use crate::event::{
     BookUpdate, Level, Liquidation, MarkPrice, MarketEvent, OiAmount, OpenInterest, PositionSide, TakerSide, Trade,
 };
 use crate::venue::Venue;
+use crate::wire_levels::TextLevel;
 
+use super::checksum::TextBook;
 use super::contracts::{Contract, ContractType};
 use super::wire::{BooksMsg, FundingRateMsg, Head, LiquidationMsg, MarkPriceMsg, OpenInterestMsg, TradesMsg};
 use super::{fast, OkxCodec};
@@ -79,19 +81,29 @@ impl OkxCodec {
             return Ok(());
         };
         let contract = self.contracts.get(inst_id)?;
-        for d in msg.data {
+        // Looked up by reference first: an owned key is made once per instrument.
+        if !self.texts.contains_key(inst_id) {
+            self.texts.insert(inst_id.to_string(), TextBook::default());
+        }
+        let texts = self.texts.get_mut(inst_id).expect("inserted above");
+        for d in &msg.data {
+            let bids = in_coins(contract, &d.bids)?;
+            let asks = in_coins(contract, &d.asks)?;
+            let ts_ms = millis("ts", d.ts)?;
+            // -1 on snapshots; a reset sequence shows up as seqId < prevSeqId (a gap).
+            let step = texts.push(snapshot, d);
             out.push(MarketEvent::Book(BookUpdate {
                 venue: Venue::Okx,
                 symbol: symbol.clone(),
                 snapshot,
-                first_id: d.seq_id,
-                last_id: d.seq_id,
-                // -1 on snapshots; a reset sequence shows up as seqId < prevSeqId (a gap).
-                prev_id: u64::try_from(d.prev_seq_id).ok(),
+                first_id: step.last_id,
+                last_id: step.last_id,
+                prev_id: step.prev_id,
                 cross_seq: None,
-                bids: in_coins(contract, d.bids)?,
-                asks: in_coins(contract, d.asks)?,
-                ts_ms: millis("ts", d.ts)?,
+                bids,
+                asks,
+                ts_ms,
+                checksum_mismatch: step.mismatch,
             }));
         }
         Ok(())
@@ -246,13 +258,10 @@ fn contracts_oi(contract: &Contract, contracts: f64) -> OiAmount {
     }
 }
 
-/// Inverse levels convert at their own price.
-/// Levels with sizes in contracts → the same levels in coins.
-fn in_coins(contract: &Contract, mut levels: Vec<Level>) -> Result<Vec<Level>, ParseError> {
-    for l in &mut levels {
-        l.qty = contract.coins(l.qty, l.price)?;
-    }
-    Ok(levels)
+/// Levels with sizes in contracts → the same levels in coins; inverse levels convert at
+/// their own price.
+fn in_coins(contract: &Contract, levels: &[TextLevel<'_>]) -> Result<Vec<Level>, ParseError> {
+    levels.iter().map(|l| Ok(Level { price: l.price, qty: contract.coins(l.qty, l.price)? })).collect()
 }
 
 /// Optional fields OKX may send as `""`.

@@ -11,17 +11,18 @@ const INSTRUMENTS_PATH: &str = "/api/v5/public/instruments?instType=SWAP";
 // for BTC-USDT-SWAP", "ctVal=100 USD for BTC-USD-SWAP"); IOST's ctVal is a test value. The spot
 // line is the docs' own example (abridged); the last is a swap pending listing ("" fields).
 const INSTRUMENTS: &str = r#"{"code":"0","msg":"","data":[
-  {"instId":"BTC-USDT-SWAP","instType":"SWAP","ctVal":"0.01","ctValCcy":"BTC","ctType":"linear","settleCcy":"USDT","state":"live"},
+  {"instId":"BTC-USDT-SWAP","instType":"SWAP","ctVal":"0.01","ctValCcy":"BTC","ctType":"linear","settleCcy":"USDT","tickSz":"0.1","state":"live"},
   {"instId":"BTC-USD-SWAP","instType":"SWAP","ctVal":"100","ctValCcy":"USD","ctType":"inverse","settleCcy":"BTC","state":"live"},
   {"instId":"IOST-USDT-SWAP","instType":"SWAP","ctVal":"1000","ctValCcy":"IOST","ctType":"linear","settleCcy":"USDT","state":"live"},
   {"instId":"BTC-USDT","instType":"SPOT","ctVal":"","ctValCcy":"","ctType":"","baseCcy":"BTC","quoteCcy":"USDT"},
   {"instId":"NEW-USDT-SWAP","instType":"SWAP","ctVal":"","ctValCcy":"","ctType":"","state":"preopen"}]}"#;
 
 // Docs: order-book-trading-market-data-ws-order-book-channel, "Push Data Example: Full Snapshot",
-// two levels per side, instId BTC-USDT there.
+// two levels per side, instId BTC-USDT there. The docs' checksum is of their full book; this one
+// is CRC32 of these levels, "8476.97:256:8476.98:415:8475.55:101:8477:7" (see `checksum_tests`).
 const BOOK: &str = r#"{"arg":{"channel":"books","instId":"BTC-USDT-SWAP"},"action":"snapshot","data":[{
   "asks":[["8476.98","415","0","13"],["8477","7","0","2"]],"bids":[["8476.97","256","0","12"],["8475.55","101","0","1"]],
-  "ts":"1597026383085","checksum":-855196043,"prevSeqId":-1,"seqId":123456}]}"#;
+  "ts":"1597026383085","checksum":2123921068,"prevSeqId":-1,"seqId":123456}]}"#;
 
 // Docs: order-book-trading-market-data-ws-trades-channel, "Push Data Example", instId BTC-USDT there.
 const TRADE: &str = r#"{"arg":{"channel":"trades","instId":"BTC-USDT-SWAP"},"data":[{"instId":"BTC-USDT-SWAP",
@@ -85,6 +86,7 @@ fn converts_contracts_to_coins_for_linear_and_inverse_swaps() {
             bids,
             asks,
             ts_ms: 1597026383085,
+            checksum_mismatch: false,
         })]
     };
     let liq = |symbol: &str, side, price, qty, notional_usd| {
@@ -320,8 +322,16 @@ fn loads_contract_sizes_from_the_instruments_list() {
     let mut out = Vec::new();
     assert_eq!(codec.parse_rest(INSTRUMENTS_PATH, INSTRUMENTS, &mut out), Ok(()));
     assert!(out.is_empty());
-    let linear = Contract { ct_val: 0.01, ct_val_ccy: "BTC".into(), ct_type: ContractType::Linear };
-    let inverse = Contract { ct_val: 100.0, ct_val_ccy: "USD".into(), ct_type: ContractType::Inverse };
+    let contract = |ct_val, ccy: &str, ct_type, tick_sz| Contract {
+        ct_val,
+        ct_val_ccy: ccy.into(),
+        ct_type,
+        inst_type: "SWAP".into(),
+        tick_sz,
+        state: "live".into(),
+    };
+    let linear = contract(0.01, "BTC", ContractType::Linear, Some(0.1));
+    let inverse = contract(100.0, "USD", ContractType::Inverse, None);
     assert_eq!(codec.contract("BTC-USDT-SWAP"), Some(&linear), "TC0: linear");
     assert_eq!(codec.contract("BTC-USD-SWAP"), Some(&inverse), "TC1: inverse");
     assert_eq!(codec.contract("BTC-USDT"), None, "TC2: spot line skipped");

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use crate::event::Level;
+use crate::wire_levels::TextLevel;
 
 /// Enough of any JSON frame to route it: pushes carry `arg`, answers carry `event`.
 ///
@@ -43,18 +43,22 @@ pub struct BooksMsg<'a> {
     pub data: Vec<BookData<'a>>,
 }
 
+/// Books recorded before OKX added `seqId`/`prevSeqId` (2022 and earlier) have neither: only
+/// the `checksum` checks them. Books after OKX deprecated the checksum carry `"checksum":0`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookData<'a> {
-    /// Sizes in contracts until the parser converts them.
-    #[serde(deserialize_with = "crate::wire_levels::with_extras")]
-    pub asks: Vec<Level>,
-    #[serde(deserialize_with = "crate::wire_levels::with_extras")]
-    pub bids: Vec<Level>,
+    /// Sizes in contracts until the parser converts them; the texts feed the checksum.
+    #[serde(borrow, deserialize_with = "crate::wire_levels::texts_with_extras")]
+    pub asks: Vec<TextLevel<'a>>,
+    #[serde(borrow, deserialize_with = "crate::wire_levels::texts_with_extras")]
+    pub bids: Vec<TextLevel<'a>>,
     pub ts: &'a str,
+    /// CRC32 of the top 25 levels as a signed 32-bit integer (see `super::checksum`).
+    pub checksum: Option<i64>,
     /// -1 on snapshots.
-    pub prev_seq_id: i64,
-    pub seq_id: u64,
+    pub prev_seq_id: Option<i64>,
+    pub seq_id: Option<u64>,
 }
 
 /// A book level `[price, size in contracts, "0" (deprecated), number of orders]`. Only the
@@ -173,7 +177,8 @@ pub struct FundingRateData<'a> {
 /// `GET /api/v5/public/instruments?instType=SWAP` (docs: public-data-rest-api-get-instruments;
 /// the docs' example is a spot line, so this swap entry takes its values from the `ctVal`
 /// description, "ctVal=0.01 BTC for BTC-USDT-SWAP"): `{"code":"0","msg":"","data":[{"instId":"BTC-USDT-SWAP","instType":"SWAP",
-/// "ctVal":"0.01","ctValCcy":"BTC","ctType":"linear","settleCcy":"USDT","state":"live"}]}`
+/// "ctVal":"0.01","ctValCcy":"BTC","ctType":"linear","settleCcy":"USDT","tickSz":"0.1","lotSz":"0.01","state":"live"}]}`.
+/// `instType=FUTURES` answers the same fields for dated futures (`BTC-USD-221230`).
 #[derive(Debug, Deserialize)]
 pub struct InstrumentsResponse<'a> {
     #[serde(borrow)]
@@ -190,9 +195,16 @@ pub struct InstrumentsResponse<'a> {
 pub struct Instrument<'a> {
     pub inst_id: &'a str,
     #[serde(default)]
+    pub inst_type: &'a str,
+    #[serde(default)]
     pub ct_val: &'a str,
     #[serde(default)]
     pub ct_val_ccy: &'a str,
     #[serde(default)]
     pub ct_type: &'a str,
+    #[serde(default)]
+    pub tick_sz: &'a str,
+    /// `live`, `suspend`, `preopen`, `expired`, ...
+    #[serde(default)]
+    pub state: &'a str,
 }
