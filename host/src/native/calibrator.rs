@@ -27,17 +27,6 @@ impl OwnCalls for cal::CalibratorEngine {
 fn on_minute(engine: &mut cal::CalibratorEngine, snapshot: &cal::MinuteSnapshot) -> Result<Option<cal::Calibration>, EngineError> {
     let Some(c) = engine.on_minute(snapshot)? else { return Ok(None) };
     // The adapter's log line, as the host's `log` import would emit it.
-    tracing::info!(
-        symbol = %engine.symbol(),
-        engine = "calibrator",
-        version = VERSION,
-        "plugin: calibration window closed at minute {}: entropy {:.4} (floor {:.4}), {}, {} exposed tiers, bias {:.5}",
-        c.minute,
-        c.entropy,
-        c.entropy_floor,
-        if c.updated { "weights updated" } else { "weights kept" },
-        c.exposed_tiers,
-        c.bias_pct
-    );
+    tracing::info!(symbol = %engine.symbol(), engine = "calibrator", version = VERSION, "plugin: {}", c.summary_line());
     Ok(Some(c))
 }

@@ -35,18 +35,7 @@ liqhost_kit::export_engine! {
             };
             let Some(c) = self.kit_mut().on_minute(&snapshot).map_err(err)? else { return Ok(None) };
             // The entropy logged is the one the floor was checked against.
-            log(
-                LogLevel::Info,
-                &format!(
-                    "calibration window closed at minute {}: entropy {:.4} (floor {:.4}), {}, {} exposed tiers, bias {:.5}",
-                    c.minute,
-                    c.entropy,
-                    c.entropy_floor,
-                    if c.updated { "weights updated" } else { "weights kept" },
-                    c.exposed_tiers,
-                    c.bias_pct
-                ),
-            );
+            log(LogLevel::Info, &c.summary_line());
             Ok(Some(wit::Calibration {
                 minute: c.minute,
                 weights: c.weights,

@@ -24,6 +24,21 @@ pub struct Calibration {
     pub buffer: Option<f64>,
 }
 
+impl Calibration {
+    /// The line both the component and the native engine log when a window closes.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "calibration window closed at minute {}: entropy {:.4} (floor {:.4}), {}, {} exposed tiers, bias {:.5}",
+            self.minute,
+            self.entropy,
+            self.entropy_floor,
+            if self.updated { "weights updated" } else { "weights kept" },
+            self.exposed_tiers,
+            self.bias_pct
+        )
+    }
+}
+
 /// Counters proving no event is dropped silently, and the current model (WIT `calibrator-stats`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CalibratorStats {
