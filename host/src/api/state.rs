@@ -28,7 +28,13 @@ pub struct ApiState {
     /// Request latencies per route, filled by the `metrics::track` layer.
     pub latency: Arc<crate::metrics::Latency>,
     /// The WebSocket push's admission, limits and counters.
-    pub ws: Arc<super::ws::WsState>,
+    pub ws: super::ws::WsShared,
+}
+
+impl axum::extract::FromRef<Arc<ApiState>> for super::ws::WsShared {
+    fn from_ref(state: &Arc<ApiState>) -> Self {
+        state.ws.clone()
+    }
 }
 
 /// What an answer body is: JSON, whole binary history records, or a PNG picture.

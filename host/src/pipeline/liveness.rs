@@ -17,13 +17,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::message::Msg;
-use super::task::PipelineHandle;
 
 /// The slack beyond the call deadline when the config gives none (`[plugins] health_slack_ms`).
 pub const DEFAULT_SLACK: Duration = Duration::from_secs(60);
 
 const NONE: i64 = i64::MIN;
-const MINUTE_MS: i64 = 60_000;
+pub(super) const MINUTE_MS: i64 = 60_000;
 
 /// Milliseconds on a monotonic clock (wall-clock jumps do not fake a stall).
 fn mono_ms() -> i64 {
@@ -141,7 +140,7 @@ impl Liveness {
         self.pending.fetch_sub(1, Ordering::AcqRel);
     }
 
-    fn read(&self, last_minute_ms: Option<i64>) -> Reading {
+    pub(super) fn read(&self, last_minute_ms: Option<i64>) -> Reading {
         let now = mono_ms();
         let some = |v: i64| (v != NONE).then_some(v);
         Reading {
@@ -154,19 +153,6 @@ impl Liveness {
             limit_ms: self.limit_ms.load(Ordering::Relaxed),
             bar_grace_ms: self.bar_grace_ms,
         }
-    }
-}
-
-impl PipelineHandle {
-    /// How the pipeline keeps up now, against its last published view's applied minutes.
-    pub fn liveness(&self) -> Reading {
-        let last_minute = self.view().market.recent_minutes.last().map(|m| m.bar.minute * MINUTE_MS);
-        self.liveness.read(last_minute)
-    }
-
-    /// Sets the limit of both rules (the service: call deadline + `[plugins] health_slack_ms`).
-    pub fn set_health_limit(&self, limit: Duration) {
-        self.liveness.set_limit(limit);
     }
 }
 

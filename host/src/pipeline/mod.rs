@@ -4,6 +4,7 @@
 //! - `message`: what can be asked of a pipeline.
 //! - `view`: the immutable snapshot a pipeline publishes after each batch.
 //! - `products`: the engines' published results (weights, frames, history).
+//! - `handle`: how the rest of the host talks to a pipeline (send, view, liveness; the book-frame bound).
 //! - `task`: the owning loop (events in order, swaps between batches).
 //! - `publish`: the view a pipeline publishes after each batch.
 //! - `market`: the market state's outputs folded in (minutes, depth frames, liquidations).
@@ -20,6 +21,7 @@
 mod convert;
 mod cycle;
 mod engines;
+mod handle;
 mod liveness;
 mod minute;
 mod persist;
@@ -41,5 +43,6 @@ pub use products::{CycleCounters, Products, WeightsSource, WeightsView};
 pub use duel::DuelView;
 pub use liveness::{PipelineStatus, Reading as LivenessReading, DEFAULT_SLACK as DEFAULT_HEALTH_SLACK};
 pub use scores::{ScoreFigures, ScoresView};
-pub use task::{spawn, PipelineHandle, PipelineSetup, MAX_QUEUED_DEPTH_FRAMES};
+pub use handle::{PipelineHandle, MAX_QUEUED_DEPTH_FRAMES};
+pub use task::{spawn, PipelineSetup};
 pub use view::{Counters, LiquidationRecord, MarketView, RecentLiquidations, SymbolView};

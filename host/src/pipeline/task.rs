@@ -1,8 +1,8 @@
 //! The loop that owns one symbol's slots: applies events in order, swaps between batches, publishes views.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 
@@ -10,6 +10,7 @@ use arc_swap::ArcSwap;
 
 use super::cycle::CycleState;
 use super::engines::Engines;
+use super::handle::{DepthQueue, PipelineHandle};
 use super::liveness::Liveness;
 use super::message::Msg;
 use super::products::WeightsSource;
@@ -23,72 +24,6 @@ const MAX_BATCH_MESSAGES: usize = 256;
 
 /// Closed minutes a view keeps (two hours).
 pub(super) const RECENT_MINUTES: usize = 120;
-
-/// Book frames (`Msg::Depth`) a pipeline's queue may hold; further ones are dropped (and
-/// counted) until it drains. A frame is a whole book, so the next one accepted supersedes
-/// the dropped ones. Market events (liquidations, trades, OI) and control messages are
-/// never dropped. Above what a replay's bounded lead can queue (`replay::lead`), so a replay
-/// never drops one; live, with a frame per venue every `depth_publish_ms`, hours of stall.
-pub const MAX_QUEUED_DEPTH_FRAMES: usize = 2048;
-
-/// How the rest of the host talks to a pipeline: send messages, read the published view.
-#[derive(Clone)]
-pub struct PipelineHandle {
-    pub symbol: String,
-    tx: Sender<Msg>,
-    view: Arc<ArcSwap<SymbolView>>,
-    published: tokio::sync::watch::Receiver<u64>,
-    stopping: Arc<std::sync::atomic::AtomicBool>,
-    depth: Arc<DepthQueue>,
-    pub(super) liveness: Arc<Liveness>,
-}
-
-/// Book frames in a pipeline's queue, and those dropped because too many were.
-#[derive(Default)]
-pub(super) struct DepthQueue {
-    queued: AtomicUsize,
-    dropped: AtomicU64,
-}
-
-impl PipelineHandle {
-    /// Queues a message; false if the pipeline has stopped. A book frame over
-    /// `MAX_QUEUED_DEPTH_FRAMES` queued is dropped and counted (still true: not an error).
-    pub fn send(&self, msg: Msg) -> bool {
-        let is_depth = matches!(msg, Msg::Depth { .. });
-        if is_depth {
-            if self.depth.queued.load(Ordering::Relaxed) >= MAX_QUEUED_DEPTH_FRAMES {
-                self.depth.dropped.fetch_add(1, Ordering::Relaxed);
-                return true;
-            }
-            self.depth.queued.fetch_add(1, Ordering::Relaxed);
-        }
-        self.liveness.on_send(&msg);
-        let sent = self.tx.send(msg).is_ok();
-        if is_depth && !sent {
-            self.depth.queued.fetch_sub(1, Ordering::Relaxed);
-        }
-        if !sent {
-            self.liveness.on_unsent();
-        }
-        sent
-    }
-
-    pub fn view(&self) -> Arc<SymbolView> {
-        self.view.load_full()
-    }
-
-    /// Asks the pipeline to stop soon: market data still queued is skipped (counted as
-    /// `dropped_at_shutdown`), so a backlog cannot hold up shutdown; follow with `Msg::Shutdown`.
-    pub fn request_stop(&self) {
-        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    /// Changes whenever a new view is published (the count of views so far): push
-    /// channels await it instead of polling. Never blocks the pipeline.
-    pub fn published(&self) -> tokio::sync::watch::Receiver<u64> {
-        self.published.clone()
-    }
-}
 
 pub(super) struct Pipeline {
     pub(super) symbol: String,

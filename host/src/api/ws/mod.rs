@@ -89,7 +89,6 @@ pub use protocol::Channel;
 pub use stats::WsStatsDto;
 
 use super::error::ApiError;
-use super::state::ApiState;
 use super::source::ViewSource;
 use crate::config::ApiConfig;
 use admission::Admission;
@@ -133,11 +132,15 @@ pub struct WsState {
 /// The push's own part of the API state. Each queue holds up to [`QUEUE_MESSAGES`] messages (a frame of 1000 buckets is ~8 KB of JSON), so
 /// with the default 128 connections push holds at most ~128 × 256 × 8 KB ≈ 260 MB even if
 /// every client stalls; dashboards and desktop clients need a handful.
+/// The push's state as the API state hands it to the push's handlers (`FromRef`).
+#[derive(Clone)]
+pub struct WsShared(pub Arc<WsState>);
+
 impl WsState {
     /// The push's state under `[api]`'s WebSocket bounds (served at `/ws` and `/ws/stats`; see `api::routes`).
-    pub fn new(source: Arc<dyn ViewSource>, config: &ApiConfig) -> Arc<WsState> {
+    pub fn new(source: Arc<dyn ViewSource>, config: &ApiConfig) -> WsShared {
         let stats = Arc::new(WsStats::default());
-        Arc::new(WsState { source, admission: Admission::new(config, stats.clone()), stats, limits: WsLimits::of(config) })
+        WsShared(Arc::new(WsState { source, admission: Admission::new(config, stats.clone()), stats, limits: WsLimits::of(config) }))
     }
 }
 
@@ -146,8 +149,7 @@ fn peer(parts: &Extensions) -> Option<IpAddr> {
     parts.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }
 
-pub(super) async fn upgrade(State(api): State<Arc<ApiState>>, headers: HeaderMap, extensions: Extensions, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
-    let st = api.ws.clone();
+pub(super) async fn upgrade(State(WsShared(st)): State<WsShared>, headers: HeaderMap, extensions: Extensions, ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>) -> Response {
     let Ok(ws) = ws else {
         return ApiError::BadRequest("/ws is a WebSocket endpoint: connect with a WebSocket client (see docs/api.md)".into()).into_response();
     };
@@ -165,7 +167,6 @@ pub(super) async fn upgrade(State(api): State<Arc<ApiState>>, headers: HeaderMap
 
 /// Counters of the WebSocket push: connections, subscriptions, messages sent and dropped.
 #[utoipa::path(get, path = "/ws/stats", tag = "host", responses((status = 200, description = "OK", body = WsStatsDto)))]
-pub async fn ws_stats(State(api): State<Arc<ApiState>>) -> Response {
-    let st = &api.ws;
+pub async fn ws_stats(State(WsShared(st)): State<WsShared>) -> Response {
     Json(st.stats.snapshot()).into_response()
 }
