@@ -62,6 +62,18 @@ pub fn short_symbol(venue_symbol: &str) -> Option<String> {
     (!base.is_empty() && base.chars().all(|c| c.is_ascii_alphanumeric())).then(|| base.to_string())
 }
 
+/// A dated future's own symbol, `BASE-YYMMDD`, from OKX's `BASE-QUOTE-YYMMDD` (e.g.
+/// `BTC-USD-221230` → `BTC-221230`): apart from the perpetual's, since it is another market
+/// with its own book and price. Only a permissive map (a replay) learns these.
+pub fn dated_future_symbol(venue_symbol: &str) -> Option<String> {
+    let upper = venue_symbol.to_ascii_uppercase();
+    let mut parts = upper.split('-');
+    let (base, quote, expiry) = (parts.next()?, parts.next()?, parts.next()?);
+    let plain = !base.is_empty() && base.chars().all(|c| c.is_ascii_alphanumeric());
+    let dated = expiry.len() == 6 && expiry.chars().all(|c| c.is_ascii_digit());
+    (parts.next().is_none() && plain && dated && ["USD", "USDT", "USDC"].contains(&quote)).then(|| format!("{base}-{expiry}"))
+}
+
 /// Maps venue symbols to short symbols, interning them so events share one allocation.
 /// A fixed map answers only for configured symbols; a permissive one (replays of foreign
 /// captures) learns every USD(T) perpetual it sees.
@@ -105,7 +117,7 @@ impl SymbolMap {
         if !self.permissive {
             return None;
         }
-        let short: Symbol = Arc::from(short_symbol(venue_symbol)?);
+        let short: Symbol = Arc::from(short_symbol(venue_symbol).or_else(|| dated_future_symbol(venue_symbol))?);
         self.known.insert(venue_symbol.to_string(), short.clone());
         Some(short)
     }
@@ -146,5 +158,11 @@ mod tests {
         assert_eq!(map.get("SOLUSDT"), None);
         let mut open = SymbolMap::permissive();
         assert_eq!(open.get("SOLUSDT").as_deref(), Some("SOL"));
+        assert_eq!(map.get("BTC-USD-221230"), None, "a fixed map follows no dated future");
+        assert_eq!(open.get("BTC-USD-221230").as_deref(), Some("BTC-221230"), "a replay learns it apart from the perpetual");
+        assert_eq!(open.get("btc-usdt-240329").as_deref(), Some("BTC-240329"));
+        for not_dated in ["BTC-USD-2212", "BTC-EUR-221230", "BTC-USD-221230-C", "-USD-221230", "BTC-USDT"] {
+            assert_eq!(dated_future_symbol(not_dated), None, "{not_dated}");
+        }
     }
 }

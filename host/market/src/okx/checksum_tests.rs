@@ -212,3 +212,19 @@ fn inverse_swaps_and_dated_futures_keep_their_sizes_whatever_answer_comes_next()
     assert_eq!(codec.contract("UNI-USD-SWAP").map(|c| c.ct_val), Some(20.0), "TC3");
     assert!(codec.contract("BTC-USD-221230").is_some(), "TC3");
 }
+
+#[test]
+fn a_dated_future_of_2022_syncs_as_a_market_of_its_own() {
+    // BTC-USD-221230: 100 USD a contract (the FUTURES answer), no sequence ids.
+    let inst = "BTC-USD-221230";
+    let snapshot = books(inst, "snapshot", BIDS, ASKS, okx_checksum(BIDS, ASKS), None);
+    let update = books(inst, "update", &[("100.10", "0")], &[("100.25", "4")], okx_checksum(BIDS_1, ASKS_1), None);
+    let mut s = session();
+    assert_eq!(feed(&mut s, &snapshot), [], "TC0");
+    assert_eq!(feed(&mut s, &update), [], "TC1");
+    assert!(s.books().get("BTC").is_none(), "TC2: not the perpetual's book");
+    let book = &s.books()["BTC-221230"];
+    assert!(book.is_synced() && book.counters.deltas == 1, "TC3: {:?}", book.counters);
+    assert_eq!(book.book().best_ask(), Some(Level { price: 100.2, qty: 1.0 * 100.0 / 100.2 }), "TC4: coins = contracts × ctVal / price");
+    assert_eq!(s.counters.parse_errors, 0);
+}
