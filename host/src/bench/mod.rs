@@ -18,3 +18,9 @@ pub mod plugins;
 pub mod replay;
 pub mod soak;
 mod stats;
+
+/// A free loopback port for a process the benchmark starts (bound, then released: a small
+/// race nobody else runs into here).
+pub(crate) fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}

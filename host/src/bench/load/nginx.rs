@@ -4,12 +4,14 @@
 //! scratch directory, so it needs no system setup and leaves nothing behind: no pid
 //! file, log or temp directory outside that directory.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+
+use crate::bench::free_port;
 
 /// Connections per worker: above the benchmark's 512 (plus wrk's reconnects) with room.
 const WORKER_CONNECTIONS: u32 = 4096;
@@ -72,11 +74,6 @@ http {{
 ",
         nofile = WORKER_CONNECTIONS * 2,
     )
-}
-
-/// A free loopback port (bound, then released for nginx: a small race nobody else runs into here).
-fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 impl Nginx {

@@ -15,6 +15,7 @@ use super::probe::{Probe, SymbolCounts};
 use super::report::SoakReport;
 use super::schedule::{self, Fault};
 use super::{SoakArgs, MAX_OPEN_FDS, MAX_RSS_BYTES};
+use crate::bench::free_port;
 use crate::config::Config;
 
 const SYMBOLS: [&str; 3] = ["BTC", "ETH", "SOL"];
@@ -101,10 +102,6 @@ impl RunStart {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 async fn ready(probe: &Probe, host: &mut HostProcess) -> anyhow::Result<()> {
