@@ -48,8 +48,7 @@ impl CalibratorEngine {
         self.sweep(snap);
         let opened = self.remember_levels(snap);
         self.open_share.add(opened[0] + opened[1]);
-        let enabled = self.enabled();
-        for book in start_book::fold(&mut self.start_book, &self.params, &self.ladder, &enabled, snap, opened) {
+        for book in start_book::fold(&mut self.start_book, &self.params, &self.ladder, snap, opened) {
             self.open_share.add(book.usd);
             for (tier, level, usd) in book.levels {
                 self.memory.add(book.side, tier, level, usd);

@@ -77,7 +77,7 @@ pub(super) struct Remembered {
 /// Folds one snapshot (and the notional it opened per side) into the start `book`, and
 /// at its `start_book_after_minutes`-th snapshot returns what the engine must remember;
 /// empty before that, after it, and when the book is switched off.
-pub(super) fn fold(book: &mut Option<StartBook>, params: &CalibratorParams, ladder: &Ladder, enabled: &[bool], snap: &MinuteSnapshot, opened: [f64; 2]) -> Vec<Remembered> {
+pub(super) fn fold(book: &mut Option<StartBook>, params: &CalibratorParams, ladder: &Ladder, snap: &MinuteSnapshot, opened: [f64; 2]) -> Vec<Remembered> {
     let spread = params.start_book_spread_pct / 100.0;
     if spread <= 0.0 {
         return Vec::new();
@@ -106,10 +106,7 @@ pub(super) fn fold(book: &mut Option<StartBook>, params: &CalibratorParams, ladd
             continue;
         }
         let mut levels = Vec::new();
-        for (i, &tier) in ladder.tiers.iter().enumerate() {
-            if !enabled[i] {
-                continue;
-            }
+        for &tier in ladder.tiers.iter().filter(|t| !ladder.disabled.contains(t)) {
             let alive: Vec<f64> = ENTRY_QUANTILES
                 .iter()
                 .map(|z| implied_level(side, book.src * math::exp(spread * z), tier, ladder.mmr))
