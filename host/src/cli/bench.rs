@@ -6,7 +6,7 @@ use std::process::ExitCode;
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
     /// What to measure: `plugins`, `replay`, `pipeline` (wasm vs native engines), `calibration`,
-    /// `load` (API vs nginx under wrk) or `soak` (hours of faults, kills and load on the host).
+    /// `load` (API vs nginx under wrk, then the WebSocket fan-out), `fanout` (that fan-out alone) or `soak` (hours of faults, kills and load on the host).
     pub what: String,
     /// Directory holding the built components (zone_manager.wasm, zone_manager_wide.wasm).
     #[arg(long, default_value = "target/wasm32-wasip2/plugin")]
@@ -88,6 +88,14 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             .map(|_| ExitCode::SUCCESS)
         }
         "load" => crate::bench::load::run(&args.plugins_dir, args.seed.unwrap_or(7), args.json.as_deref()).map(|_| ExitCode::SUCCESS),
+        "fanout" => {
+            let figures = crate::bench::load::fanout::run(&args.plugins_dir, args.seed.unwrap_or(7))?;
+            crate::bench::load::fanout::print(&figures);
+            if let Some(path) = args.json.as_deref() {
+                std::fs::write(path, serde_json::to_vec_pretty(&figures)?)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         "soak" => {
             let soak = crate::bench::soak::SoakArgs {
                 hours: args.hours.unwrap_or(12.0),
@@ -99,6 +107,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             let report = crate::bench::soak::run(&soak, args.json.as_deref())?;
             Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load, soak)"),
+        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load, fanout, soak)"),
     }
 }

@@ -30,7 +30,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct HostUnderTest {
     sim_rt: tokio::runtime::Runtime,
     sim: Option<liqhost_sim::SimHandle>,
-    service: Arc<Service>,
+    pub(super) service: Arc<Service>,
     api_rt: tokio::runtime::Runtime,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     served: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -42,12 +42,18 @@ pub struct HostUnderTest {
 
 impl HostUnderTest {
     pub fn start(plugins_dir: &Path, seed: u64) -> anyhow::Result<HostUnderTest> {
+        HostUnderTest::start_with(plugins_dir, seed, SPEED, 0)
+    }
+
+    /// [`HostUnderTest::start`] at `speed`, with room for `ws_clients` push connections
+    /// from this one address (0: the default WebSocket bounds).
+    pub fn start_with(plugins_dir: &Path, seed: u64, speed: f64, ws_clients: usize) -> anyhow::Result<HostUnderTest> {
         for c in COMPONENTS {
             let path = plugins_dir.join(format!("{c}.wasm"));
             anyhow::ensure!(path.exists(), "{} missing: build the engines first (scripts/test.sh does, or `cargo build --profile plugin --target wasm32-wasip2 --workspace --exclude liqhost --exclude liqhost-market --exclude liqhost-sim`)", path.display());
         }
         let sim_rt = tokio::runtime::Runtime::new()?;
-        let sim = sim_rt.block_on(liqhost_sim::start(liqhost_sim::SimConfig::standard(seed, SPEED))).context("starting the simulator")?;
+        let sim = sim_rt.block_on(liqhost_sim::start(liqhost_sim::SimConfig::standard(seed, speed))).context("starting the simulator")?;
         let scratch = tempfile::tempdir()?;
         let mut config = Config::default();
         config.plugins.dir = plugins_dir.to_path_buf();
@@ -57,6 +63,11 @@ impl HostUnderTest {
         config.symbols = SYMBOLS.iter().map(|s| (s.to_string(), SymbolConfig::for_symbol(s))).collect();
         config.feeds.use_simulator(&sim);
         config.feeds.oi_poll_ms = 300;
+        if ws_clients > 0 {
+            config.api.ws_max_connections = ws_clients + 16;
+            config.api.ws_max_per_address = 0;
+            config.api.max_connections = config.api.max_connections.max(ws_clients + 64);
+        }
         let service = Arc::new(Service::start(config, None)?);
         for s in SYMBOLS {
             let slots = service.view(s).map(|v| v.slots.len()).unwrap_or(0);
@@ -96,6 +107,16 @@ impl HostUnderTest {
                 Ok((content_type, body))
             })
             .collect()
+    }
+
+    /// Waits until `symbol` has published a frame of every kind (the push has something to follow).
+    pub fn wait_for_frames(&self, symbol: &str) -> anyhow::Result<()> {
+        let started = Instant::now();
+        while self.service.view(symbol).is_none_or(|v| v.products.latest.len() < 4) {
+            anyhow::ensure!(started.elapsed() < WARM_UP_TIMEOUT, "{symbol} published no frames of every kind in {WARM_UP_TIMEOUT:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(())
     }
 
     /// Returns once no symbol's pipeline made progress (minutes, frames, market clock) for `QUIET`.

@@ -5,13 +5,17 @@
 //! written as static files that Debian's nginx serves with the same content type, and
 //! wrk measures both servers on each endpoint at 64 and 512 connections, host then
 //! nginx, so both see the same machine. Target (issue 5): at 512 connections the host
-//! serves at least half of nginx's requests per second with p99 under 10 ms.
+//! serves at least half of nginx's requests per second with p99 under 10 ms. Then the
+//! WebSocket fan-out (`fanout`, also `liqhost bench fanout` alone): 2,000 clients on every
+//! frame of one symbol, p99 delivery lag under 250 ms.
 //!
 //! # Layout
 //! - `host`: the simulator, the service and its API on a loopback port.
 //! - `nginx`: nginx as a child process with its own configuration.
 //! - `wrk`: running wrk and reading its report.
+//! - `fanout`: thousands of push clients and their delivery lag.
 
+pub mod fanout;
 mod host;
 mod nginx;
 mod wrk;
@@ -173,7 +177,10 @@ pub fn run(plugins_dir: &Path, seed: u64, json_out: Option<&Path>) -> anyhow::Re
     );
     let delta = |k: &str| cache_after[k].as_u64().unwrap_or(0).saturating_sub(cache_before[k].as_u64().unwrap_or(0));
     println!("response cache during the runs: {} hits, {} misses", delta("hits"), delta("misses"));
-    let all_met = verdicts.iter().all(|v| v.ratio_met && v.p99_met);
+    println!("\nWebSocket fan-out: a fresh host at {}x, {} clients (a few minutes)", fanout::FANOUT_SPEED, fanout::CLIENTS);
+    let fan = fanout::run(plugins_dir, seed)?;
+    fanout::print(&fan);
+    let all_met = verdicts.iter().all(|v| v.ratio_met && v.p99_met) && fan.p99_met;
     if let Some(path) = json_out {
         let doc = json!({
             "machine": machine(), "wrk": wrk_version, "nginx": nginx_version,
@@ -181,6 +188,7 @@ pub fn run(plugins_dir: &Path, seed: u64, json_out: Option<&Path>) -> anyhow::Re
             "bodies": ENDPOINTS.iter().zip(&answers).map(|(p, (ct, b))| json!({"endpoint": p, "bytes": b.len(), "content_type": ct})).collect::<Vec<_>>(),
             "rows": rows, "targets": {"min_ratio": TARGET_RATIO, "max_p99_ms": TARGET_P99_MS, "verdicts": verdicts, "all_met": all_met},
             "cache": {"hits": delta("hits"), "misses": delta("misses")},
+            "ws_fanout": fan,
         });
         std::fs::write(path, serde_json::to_vec_pretty(&doc)?)?;
         println!("figures written to {}", path.display());
