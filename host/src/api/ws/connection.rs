@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::future::select_all;
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
@@ -68,8 +68,8 @@ impl Out {
         }
     }
 
-    fn try_queue(&mut self, text: String) -> bool {
-        match self.tx.try_send(Message::Text(text.into())) {
+    fn try_queue(&mut self, text: Utf8Bytes) -> bool {
+        match self.tx.try_send(Message::Text(text)) {
             Ok(()) => {
                 self.full_since = None;
                 true
@@ -84,7 +84,7 @@ impl Out {
 
     fn reply<T: Serialize>(&mut self, message: &T) {
         let text = serde_json::to_string(message).expect("protocol replies serialise");
-        if !self.send(text) {
+        if !self.send(text.into()) {
             self.dropped(1);
         }
     }
@@ -100,10 +100,10 @@ impl Outbox for Out {
         self.tx.capacity() > usize::from(self.unreported > 0)
     }
 
-    fn send(&mut self, text: String) -> bool {
+    fn send(&mut self, text: Utf8Bytes) -> bool {
         if self.unreported > 0 {
             let notice = serde_json::to_string(&Lagged { kind: "lagged", dropped: self.unreported }).expect("notice serialises");
-            if !self.try_queue(notice) {
+            if !self.try_queue(notice.into()) {
                 return false;
             }
             self.unreported = 0;
@@ -251,7 +251,7 @@ impl Connection {
         let out = &mut self.out;
         let mut dropped = 0;
         for sub in self.subs.iter_mut().filter(|s| s.symbol == symbol) {
-            dropped += pending(&view, sub.channel, &mut sub.cursor, out);
+            dropped += pending(&view, sub.channel, &mut sub.cursor, out, &self.state.texts);
         }
         out.dropped(dropped);
     }

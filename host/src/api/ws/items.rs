@@ -7,9 +7,11 @@
 
 use std::sync::Arc;
 
+use axum::extract::ws::Utf8Bytes;
 use serde::Serialize;
 
 use super::protocol::Channel;
+use super::texts::FrameTexts;
 use crate::api::dto::ZoneDto;
 use crate::pipeline::{CycleCounters, LiquidationRecord, Products, SymbolView, WeightsView};
 use crate::domain::{cal::CalibratorStats, Frame, Grid, Zone};
@@ -102,17 +104,17 @@ pub trait Outbox {
     /// costs no JSON work).
     fn has_room(&self) -> bool;
     /// Queues a message; false if it was not taken.
-    fn send(&mut self, text: String) -> bool;
+    fn send(&mut self, text: Utf8Bytes) -> bool;
 }
 
 /// Queues what `channel` has for the client after `cursor`, and moves the cursor past it.
 /// Returns how many items were dropped for want of room (the cursor moves past them all
 /// the same: a client that does not keep up skips frames, it does not hold them back).
-pub fn pending(view: &SymbolView, channel: Channel, cursor: &mut Cursor, outbox: &mut impl Outbox) -> u64 {
+pub fn pending(view: &SymbolView, channel: Channel, cursor: &mut Cursor, outbox: &mut impl Outbox, texts: &FrameTexts) -> u64 {
     let symbol = view.symbol.as_str();
     let ts = view.market.clock_ms as f64 / 1000.0;
     let mut dropped = 0;
-    let mut push = |make: &dyn Fn() -> Option<String>| {
+    let mut push = |make: &dyn Fn() -> Option<Utf8Bytes>| {
         if !outbox.has_room() {
             dropped += 1;
         } else if let Some(text) = make() {
@@ -126,7 +128,7 @@ pub fn pending(view: &SymbolView, channel: Channel, cursor: &mut Cursor, outbox:
             let kind = history_kind(channel).expect("a frame channel");
             for frame in new_frames(&view.products, kind, cursor) {
                 let item = FrameItem { kind: "frame", symbol, channel, ts: frame.ts, src: frame.src, grid: &frame.grid, long: &frame.long, short: &frame.short };
-                push(&|| to_text(&item));
+                push(&|| texts.get_or_make(symbol, channel, frame.ts, || to_text(&item)));
             }
         }
         Channel::Liquidations => {
@@ -138,7 +140,7 @@ pub fn pending(view: &SymbolView, channel: Channel, cursor: &mut Cursor, outbox:
             let events = &all[start..];
             if let Some(last) = events.last() {
                 *cursor = Cursor::Seq(last.seq);
-                push(&|| to_text(&LiquidationsItem { kind: "liquidations", symbol, channel, events }));
+                push(&|| to_text(&LiquidationsItem { kind: "liquidations", symbol, channel, events }).map(Utf8Bytes::from));
             } else if matches!(cursor, Cursor::Start) {
                 *cursor = Cursor::Seq(0);
             }
@@ -146,7 +148,7 @@ pub fn pending(view: &SymbolView, channel: Channel, cursor: &mut Cursor, outbox:
         Channel::Zones => {
             if !matches!(cursor, Cursor::Zones(sent) if *sent == view.zones) {
                 *cursor = Cursor::Zones(view.zones.clone());
-                push(&|| to_text(&ZonesItem { kind: "zones", symbol, channel, ts, zones: view.zones.iter().map(ZoneDto::from).collect() }));
+                push(&|| to_text(&ZonesItem { kind: "zones", symbol, channel, ts, zones: view.zones.iter().map(ZoneDto::from).collect() }).map(Utf8Bytes::from));
             }
         }
         Channel::Stats => {
@@ -164,7 +166,8 @@ pub fn pending(view: &SymbolView, channel: Channel, cursor: &mut Cursor, outbox:
                     pool_hit_rate: p.counters.hit_rate(),
                     weights: &p.weights,
                     calibrator: p.calibrator.as_ref(),
-                }));
+                })
+                .map(Utf8Bytes::from));
             }
         }
     }
@@ -223,16 +226,16 @@ mod tests {
             self.room > 0
         }
 
-        fn send(&mut self, text: String) -> bool {
+        fn send(&mut self, text: Utf8Bytes) -> bool {
             self.room -= 1;
-            self.sent.push(serde_json::from_str(&text).unwrap());
+            self.sent.push(serde_json::from_str(text.as_str()).unwrap());
             true
         }
     }
 
     fn sent_ts(view: &SymbolView, cursor: &mut Cursor) -> Vec<f64> {
         let mut q = Queue { room: usize::MAX, sent: Vec::new() };
-        pending(view, Channel::V2, cursor, &mut q);
+        pending(view, Channel::V2, cursor, &mut q, &FrameTexts::default());
         q.sent.iter().map(|v| v["ts"].as_f64().unwrap()).collect()
     }
 
@@ -249,7 +252,7 @@ mod tests {
     fn a_full_queue_skips_items_and_counts_them_without_serialising_more() {
         let mut cursor = Cursor::Frame(0.0);
         let mut q = Queue { room: 1, sent: Vec::new() };
-        let dropped = pending(&view(&[60.0, 120.0, 180.0]), Channel::V2, &mut cursor, &mut q);
+        let dropped = pending(&view(&[60.0, 120.0, 180.0]), Channel::V2, &mut cursor, &mut q, &FrameTexts::default());
         assert_eq!((dropped, q.sent.len()), (2, 1));
         assert!(matches!(cursor, Cursor::Frame(t) if t == 180.0));
     }
@@ -267,7 +270,7 @@ mod tests {
         };
         let seqs = |view: &SymbolView, cursor: &mut Cursor| {
             let mut q = Queue { room: usize::MAX, sent: Vec::new() };
-            pending(view, Channel::Liquidations, cursor, &mut q);
+            pending(view, Channel::Liquidations, cursor, &mut q, &FrameTexts::default());
             q.sent.iter().flat_map(|m| m["events"].as_array().unwrap().iter().map(|e| e["seq"].as_u64().unwrap())).collect::<Vec<_>>()
         };
         let mut cursor = Cursor::Start;
@@ -281,12 +284,12 @@ mod tests {
         let mut cursor = Cursor::Start;
         let mut q = Queue { room: usize::MAX, sent: Vec::new() };
         let mut v = view(&[]);
-        pending(&v, Channel::Stats, &mut cursor, &mut q);
-        pending(&v, Channel::Stats, &mut cursor, &mut q);
+        pending(&v, Channel::Stats, &mut cursor, &mut q, &FrameTexts::default());
+        pending(&v, Channel::Stats, &mut cursor, &mut q, &FrameTexts::default());
         let mut products = (*v.products).clone();
         products.counters.minutes += 1;
         v.products = Arc::new(products);
-        pending(&v, Channel::Stats, &mut cursor, &mut q);
+        pending(&v, Channel::Stats, &mut cursor, &mut q, &FrameTexts::default());
         assert_eq!(q.sent.len(), 2);
         assert_eq!(q.sent[1]["cycle"]["minutes"], 1);
     }
@@ -295,7 +298,7 @@ mod tests {
     fn frame_items_carry_grid_and_intensities() {
         let mut cursor = Cursor::Start;
         let mut q = Queue { room: usize::MAX, sent: Vec::new() };
-        pending(&view(&[60.0]), Channel::V2, &mut cursor, &mut q);
+        pending(&view(&[60.0]), Channel::V2, &mut cursor, &mut q, &FrameTexts::default());
         let v = &q.sent[0];
         assert_eq!(v["type"], "frame");
         assert_eq!(v["channel"], "v2");

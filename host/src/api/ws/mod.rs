@@ -67,12 +67,14 @@
 //! - `admission`: origin, per-address and global places.
 //! - `connection`: the per-connection loop and its writer.
 //! - `stats`: the counters.
+//! - `texts`: frame messages serialised once for every connection.
 
 mod admission;
 mod connection;
 mod items;
 mod protocol;
 mod stats;
+mod texts;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -93,6 +95,7 @@ use super::source::ViewSource;
 use crate::config::ApiConfig;
 use admission::Admission;
 use stats::WsStats;
+use texts::FrameTexts;
 
 /// Subscriptions one connection may hold: every channel of four symbols, and a bound on
 /// the work one client can ask for.
@@ -127,6 +130,7 @@ pub struct WsState {
     stats: Arc<WsStats>,
     admission: Arc<Admission>,
     limits: WsLimits,
+    texts: FrameTexts,
 }
 
 /// The push's own part of the API state. Each queue holds up to [`QUEUE_MESSAGES`] messages (a frame of 1000 buckets is ~8 KB of JSON), so
@@ -140,7 +144,7 @@ impl WsState {
     /// The push's state under `[api]`'s WebSocket bounds (served at `/ws` and `/ws/stats`; see `api::routes`).
     pub fn new(source: Arc<dyn ViewSource>, config: &ApiConfig) -> WsShared {
         let stats = Arc::new(WsStats::default());
-        WsShared(Arc::new(WsState { source, admission: Admission::new(config, stats.clone()), stats, limits: WsLimits::of(config) }))
+        WsShared(Arc::new(WsState { source, admission: Admission::new(config, stats.clone()), stats, limits: WsLimits::of(config), texts: FrameTexts::default() }))
     }
 }
 
