@@ -25,7 +25,7 @@ pub(crate) fn serve_until_signal(service: Arc<Service>, bind: &str) -> anyhow::R
 /// Serves the public API (and the admin API when it has a token) until a signal; both
 /// finish their in-flight requests, then the pipelines stop once.
 pub(crate) fn serve_with_admin(service: Arc<Service>, bind: &str, admin: Option<&crate::config::AdminConfig>) -> anyhow::Result<()> {
-    let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let rt = api::runtime().context("starting the async runtime")?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding the API to {bind}"))?;
         tracing::info!(addr = %listener.local_addr()?, "api listening");

@@ -23,6 +23,11 @@ pub fn app(service: Arc<Service>) -> Router {
 
 /// Serves until `shutdown` resolves with the `[api]` connection bounds; requests in
 /// flight get `shutdown_grace_ms` to finish, then the connections still open are dropped.
+/// The runtime the public API runs on (`liqhost run` and the load benchmark alike).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+}
+
 pub async fn serve(listener: TcpListener, service: Arc<Service>, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
     let limits = service.http_limits();
     http::serve_router(listener, app(service), limits, shutdown).await

@@ -38,6 +38,10 @@ use crate::api::symbol;
 /// client does not hold a connection place for long.
 pub const SLOW_CLOSE_AFTER: Duration = Duration::from_secs(30);
 
+/// Most queued messages written before one flush (a burst after subscribing to everything
+/// still goes out in pieces of bounded size).
+const WRITE_BATCH: usize = 16;
+
 /// How long a closing connection's writer may take to send what is queued (and the close).
 const DRAIN_ON_CLOSE: Duration = Duration::from_secs(2);
 
@@ -179,12 +183,25 @@ pub async fn run(socket: WebSocket, state: Arc<WsState>) {
 }
 
 /// Writes queued messages at the client's pace; ends when the queue closes or the socket fails.
+/// What is queued together goes out together: a minute's frames (v1, v2, v3, order book)
+/// are fed to the socket and flushed once, one write instead of one per frame.
 async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Receiver<Message>, stats: Arc<WsStats>) {
     while let Some(message) = rx.recv().await {
-        if sink.send(message).await.is_err() {
+        let mut batch = 1;
+        if sink.feed(message).await.is_err() {
             return;
         }
-        stats.add(Counter::Sent, 1);
+        while batch < WRITE_BATCH {
+            let Ok(next) = rx.try_recv() else { break };
+            if sink.feed(next).await.is_err() {
+                return;
+            }
+            batch += 1;
+        }
+        if sink.flush().await.is_err() {
+            return;
+        }
+        stats.add(Counter::Sent, batch as u64);
     }
     let _ = sink.close().await;
 }

@@ -73,7 +73,7 @@ impl HostUnderTest {
             let slots = service.view(s).map(|v| v.slots.len()).unwrap_or(0);
             anyhow::ensure!(slots == COMPONENTS.len(), "{s}: {slots} of the four engines loaded from {}", plugins_dir.display());
         }
-        let api_rt = tokio::runtime::Runtime::new()?;
+        let api_rt = api::runtime()?;
         let workers = api_rt.metrics().num_workers();
         let listener = api_rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
         let addr = listener.local_addr()?;

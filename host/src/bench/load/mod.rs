@@ -4,8 +4,10 @@
 //! market is paused, the answers of `/liq_heatmap_v2` and `/orderbook_heatmap` are
 //! written as static files that Debian's nginx serves with the same content type, and
 //! wrk measures both servers on each endpoint at 64 and 512 connections, host then
-//! nginx, so both see the same machine. Target (issue 5): at 512 connections the host
-//! serves at least half of nginx's requests per second with p99 under 10 ms. Then the
+//! nginx, so both see the same machine. Target: at 512 connections the host serves at
+//! least nginx's requests per second, with a p99 no higher than nginx's. (The first
+//! round's p99 under 10 ms is retired: with 512 connections each waiting for its answer
+//! the mean latency is 512 / throughput, over 10 ms for nginx too.) Then the
 //! WebSocket fan-out (`fanout`, also `liqhost bench fanout` alone): 2,000 clients on every
 //! frame of one symbol, p99 delivery lag under 250 ms.
 //!
@@ -36,9 +38,8 @@ const WRK_THREADS: u32 = 2;
 const MEASURE_S: u32 = 10;
 /// A short run before each measurement: connections opened, caches and page cache warm.
 const PRIME_S: u32 = 1;
-/// The target at the highest connection count.
-const TARGET_RATIO: f64 = 0.5;
-const TARGET_P99_MS: f64 = 10.0;
+/// The target at the highest connection count: at least nginx's throughput (and at most its p99).
+const TARGET_RATIO: f64 = 1.0;
 /// Descriptors wanted: 512 connections on each side of loopback, nginx, the host's own.
 const WANTED_NOFILE: libc::rlim_t = 65_536;
 const MIN_NOFILE: libc::rlim_t = 2_048;
@@ -59,6 +60,7 @@ pub struct Verdict {
     pub connections: u32,
     pub ratio: f64,
     pub host_p99_ms: f64,
+    pub nginx_p99_ms: f64,
     pub ratio_met: bool,
     pub p99_met: bool,
 }
@@ -90,8 +92,9 @@ fn verdicts(rows: &[Row]) -> Vec<Verdict> {
             connections: r.connections,
             ratio: r.ratio,
             host_p99_ms: r.host.p99_ms,
+            nginx_p99_ms: r.nginx.p99_ms,
             ratio_met: r.ratio >= TARGET_RATIO,
-            p99_met: r.host.p99_ms < TARGET_P99_MS,
+            p99_met: r.host.p99_ms <= r.nginx.p99_ms,
         })
         .collect()
 }
@@ -163,18 +166,10 @@ pub fn run(plugins_dir: &Path, seed: u64, json_out: Option<&Path>) -> anyhow::Re
 
     print_table(&rows);
     let verdicts = verdicts(&rows);
-    println!("\ntargets at {} connections: host >= {TARGET_RATIO} x nginx's requests/s, host p99 < {TARGET_P99_MS} ms", CONNECTIONS[CONNECTIONS.len() - 1]);
+    println!("\ntargets at {} connections: host >= {TARGET_RATIO} x nginx's requests/s, host p99 <= nginx's p99", CONNECTIONS[CONNECTIONS.len() - 1]);
     for v in &verdicts {
-        println!("  {:<20} ratio {:.2}: {:<8} p99 {:.2} ms: {}", v.endpoint, v.ratio, met(v.ratio_met), v.host_p99_ms, met(v.p99_met));
+        println!("  {:<20} ratio {:.2}: {:<8} p99 {:.2} ms vs nginx {:.2} ms: {}", v.endpoint, v.ratio, met(v.ratio_met), v.host_p99_ms, v.nginx_p99_ms, met(v.p99_met));
     }
-    // A closed-loop client (each connection waits for its answer) has a mean latency of
-    // connections / throughput, so the p99 target implies a throughput floor.
-    let top = CONNECTIONS[CONNECTIONS.len() - 1];
-    let nginx_best = rows.iter().filter(|r| r.connections == top).map(|r| r.nginx.requests_per_s).fold(0.0, f64::max);
-    println!(
-        "  note: with {top} connections the mean latency is {top} / requests-per-second, so p99 < {TARGET_P99_MS} ms needs well over {:.0} rps; nginx reached {nginx_best:.0} here",
-        f64::from(top) * 1000.0 / TARGET_P99_MS
-    );
     let delta = |k: &str| cache_after[k].as_u64().unwrap_or(0).saturating_sub(cache_before[k].as_u64().unwrap_or(0));
     println!("response cache during the runs: {} hits, {} misses", delta("hits"), delta("misses"));
     println!("\nWebSocket fan-out: a fresh host at {}x, {} clients (a few minutes)", fanout::FANOUT_SPEED, fanout::CLIENTS);
@@ -186,7 +181,7 @@ pub fn run(plugins_dir: &Path, seed: u64, json_out: Option<&Path>) -> anyhow::Re
             "machine": machine(), "wrk": wrk_version, "nginx": nginx_version,
             "wrk_threads": WRK_THREADS, "seconds": MEASURE_S, "host_runtime_threads": workers, "nginx_workers": workers,
             "bodies": ENDPOINTS.iter().zip(&answers).map(|(p, (ct, b))| json!({"endpoint": p, "bytes": b.len(), "content_type": ct})).collect::<Vec<_>>(),
-            "rows": rows, "targets": {"min_ratio": TARGET_RATIO, "max_p99_ms": TARGET_P99_MS, "verdicts": verdicts, "all_met": all_met},
+            "rows": rows, "targets": {"min_ratio": TARGET_RATIO, "p99_at_most": "nginx's", "verdicts": verdicts, "all_met": all_met},
             "cache": {"hits": delta("hits"), "misses": delta("misses")},
             "ws_fanout": fan,
         });
