@@ -7,26 +7,11 @@ use std::time::Duration;
 use common::*;
 use liqhost::plugin::EngineKind;
 
-const CONFIG: &str = r#"
-[plugins]
-dir = "PLUGINS"
-debounce_ms = 50
-
-[storage]
-data_dir = "DATA"
-
-[symbols.BTC]
-
-[symbols.ETH]
-"#;
-
 #[test]
 fn applies_a_ladder_edit_to_that_symbol_only_without_reinstantiating() {
     let sandbox = Sandbox::new(&[("zone_manager", "zone_manager")]);
     let path = sandbox.dir.path().join("liqhost.toml");
-    let text = CONFIG
-        .replace("PLUGINS", sandbox.plugins().to_str().unwrap())
-        .replace("DATA", sandbox.dir.path().join("data").to_str().unwrap());
+    let text = sandbox.config_text(&["BTC", "ETH"]);
     std::fs::write(&path, &text).unwrap();
     let config = liqhost::config::Config::load(&path).unwrap();
     let (service, _) = start_host(config, Some(path.clone()));
@@ -73,13 +58,10 @@ fn applies_a_ladder_edit_to_that_symbol_only_without_reinstantiating() {
 fn a_slot_added_later_gets_its_symbols_ladder_and_its_own_engines_params() {
     let sandbox = Sandbox::new(&[("zone_manager", "zone_manager")]);
     let path = sandbox.dir.path().join("liqhost.toml");
-    let text = CONFIG
-        .replace("PLUGINS", sandbox.plugins().to_str().unwrap())
-        .replace("DATA", sandbox.dir.path().join("data").to_str().unwrap())
-        .replace(
-            "[symbols.BTC]\n",
-            "[symbols.BTC]\nladder = { tiers = [5, 20, 50], weights = [1.0, 2.0, 1.0] }\nparams.zone-manager = { max_zone_weight = 2.0 }\nparams.calibrator = { window_minutes = 5 }\n",
-        );
+    let text = sandbox.config_text(&["BTC", "ETH"]).replace(
+        "[symbols.BTC]\n",
+        "[symbols.BTC]\nladder = { tiers = [5, 20, 50], weights = [1.0, 2.0, 1.0] }\nparams.zone-manager = { max_zone_weight = 2.0 }\nparams.calibrator = { window_minutes = 5 }\n",
+    );
     std::fs::write(&path, &text).unwrap();
     let config = liqhost::config::Config::load(&path).unwrap();
     let (service, _) = start_host(config, Some(path));

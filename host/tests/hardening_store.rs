@@ -11,17 +11,6 @@ use liqhost::service::Service;
 use liqhost::store::lock::LOCK_FILE;
 use liqhost::store::{DataDirLock, LockError};
 
-const CONFIG: &str = r#"
-[plugins]
-dir = "PLUGINS"
-debounce_ms = 50
-
-[storage]
-data_dir = "DATA"
-
-[symbols.BTC]
-"#;
-
 /// A config edit naming a component outside the plugins dir (`../outside`) is refused as
 /// a whole: the running component and config stay, and later edits still apply.
 #[test]
@@ -30,7 +19,7 @@ fn a_config_edit_with_a_stem_outside_the_plugins_dir_is_refused_and_the_running_
     // A loadable component beside (not in) the plugins dir: a stem with a path would reach it.
     std::fs::write(sandbox.dir.path().join("outside.wasm"), wasm("sleepy")).unwrap();
     let path = sandbox.dir.path().join("liqhost.toml");
-    let text = CONFIG.replace("PLUGINS", sandbox.plugins().to_str().unwrap()).replace("DATA", sandbox.dir.path().join("data").to_str().unwrap());
+    let text = sandbox.config_text(&["BTC"]);
     std::fs::write(&path, &text).unwrap();
     let config = liqhost::config::Config::load(&path).unwrap();
     let (service, _) = start_host(config, Some(path.clone()));

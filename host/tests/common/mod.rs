@@ -57,6 +57,16 @@ impl Sandbox {
         self.plugins().join(format!("{stem}.wasm"))
     }
 
+    /// A config file's text over this sandbox, watched (debounce 50 ms), with a default
+    /// table for each of `symbols`: what config-reload tests write and then edit.
+    pub fn config_text(&self, symbols: &[&str]) -> String {
+        let mut text = format!("[plugins]\ndir = {:?}\ndebounce_ms = 50\n\n[storage]\ndata_dir = {:?}\n", self.plugins(), self.dir.path().join("data"));
+        for symbol in symbols {
+            text.push_str(&format!("\n[symbols.{symbol}]\n"));
+        }
+        text
+    }
+
     /// A config over this sandbox with `symbols` (symbol, zone-manager component stem).
     pub fn config(&self, symbols: &[(&str, &str)]) -> Config {
         let mut config = Config::default();
