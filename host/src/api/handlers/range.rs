@@ -50,14 +50,15 @@ pub fn parse(value: Option<&str>) -> Result<Option<&'static Range>, ApiError> {
 
 impl Range {
     /// The range's columns of `kind` from a symbol's directory, oldest first: the first
-    /// stored column of each `column_s` interval, within `span_s` of the newest.
+    /// stored column of each of the last `span_s / column_s` intervals of `column_s`
+    /// seconds, the newest stored column's interval the last of them.
     pub fn frames(&self, symbol_dir: &Path, kind: HistoryKind) -> Result<Vec<Arc<Frame>>, ApiError> {
-        let window = read_window(symbol_dir, self.tier, kind, f64::from(self.span_s)).map_err(|error| {
+        let window = read_window(symbol_dir, self.tier, kind, f64::from(self.span_s + self.column_s)).map_err(|error| {
             tracing::error!(%error, dir = %symbol_dir.display(), "reading the coarse history failed");
             ApiError::Internal
         })?;
         let columns = window.columns();
-        let chosen = pick(columns.iter().map(|c| c.ts), self.column_s);
+        let chosen = pick(columns.iter().map(|c| c.ts), self.column_s, self.span_s);
         Ok(chosen.into_iter().filter_map(|i| segment::decode(columns[i].payload).ok()).map(|r| Arc::new(crate::pipeline::frame_of(&r))).collect())
     }
 
@@ -67,18 +68,20 @@ impl Range {
     }
 }
 
-/// Indices of the first time in each `column_s` interval (times ascending), the newest
-/// `MAX_COLUMNS` at most.
-pub fn pick(times: impl Iterator<Item = f64>, column_s: u32) -> Vec<usize> {
+/// Indices of the first time in each `column_s` interval (times ascending), of the last
+/// `span_s / column_s` intervals up to the newest time's, and the newest `MAX_COLUMNS` at most.
+pub fn pick(times: impl Iterator<Item = f64>, column_s: u32, span_s: u32) -> Vec<usize> {
+    let interval = |ts: f64| (ts / f64::from(column_s)).floor() as i64;
     let mut last = None;
     let mut out = Vec::new();
     for (i, ts) in times.enumerate() {
-        let interval = (ts / f64::from(column_s)).floor() as i64;
-        if last.is_none_or(|l| interval > l) {
-            out.push(i);
-            last = Some(interval);
+        if last.is_none_or(|l| interval(ts) > l) {
+            out.push((i, interval(ts)));
+            last = Some(interval(ts));
         }
     }
+    let first = last.unwrap_or(0) - i64::from(span_s / column_s) + 1;
+    let mut out: Vec<usize> = out.into_iter().filter(|(_, iv)| *iv >= first).map(|(i, _)| i).collect();
     let extra = out.len().saturating_sub(MAX_COLUMNS);
     out.drain(..extra);
     out
@@ -93,7 +96,7 @@ mod tests {
         for r in &RANGES {
             assert_eq!(r.column_s % r.tier.resolution_s, 0, "{}", r.name);
             assert!(r.tier.retention_s >= r.span_s, "{}: its tier keeps {} s", r.name, r.tier.retention_s);
-            let most = (r.span_s / r.column_s) as usize + 1;
+            let most = (r.span_s / r.column_s) as usize;
             assert!((600..=MAX_COLUMNS).contains(&most), "{}: {most} columns", r.name);
         }
         assert_eq!(parse(Some("7d")).unwrap().map(|r| (r.tier.name, r.column_s)), Some(("5m", 900)));
@@ -107,9 +110,11 @@ mod tests {
     #[test]
     fn picks_the_first_column_of_each_interval_and_at_most_the_bound() {
         let five_minutes: Vec<f64> = (0..12).map(|i| 30.0 + 300.0 * f64::from(i)).collect();
-        assert_eq!(pick(five_minutes.iter().copied(), 900), vec![0, 3, 6, 9]);
-        assert_eq!(pick([10.0, 20.0, 70.0].into_iter(), 60), vec![0, 2]);
-        let many = pick((0..2500).map(f64::from), 1);
+        assert_eq!(pick(five_minutes.iter().copied(), 900, 3600), vec![0, 3, 6, 9]);
+        assert_eq!(pick(five_minutes.iter().copied(), 900, 1800), vec![6, 9], "the last two quarters of an hour");
+        assert_eq!(pick([10.0, 20.0, 70.0].into_iter(), 60, 600), vec![0, 2]);
+        assert!(pick(std::iter::empty(), 60, 600).is_empty());
+        let many = pick((0..2500).map(f64::from), 1, 5000);
         assert_eq!((many.len(), many[0], many[MAX_COLUMNS - 1]), (MAX_COLUMNS, 1500, 2499), "the newest columns kept");
     }
 }
