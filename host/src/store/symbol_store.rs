@@ -265,6 +265,22 @@ mod tests {
     }
 
     #[test]
+    fn frames_only_in_a_ring_become_coarse_columns_at_open() {
+        let data = tempfile::tempdir().unwrap();
+        // A ring written without the coarse history (a data dir of an earlier build).
+        let (mut ring, _) = Ring::open(&data.path().join("BTC/v1.ring"), 10).unwrap();
+        for m in 0..10 {
+            ring.append(&record(1_767_225_600.0 + 60.0 * f64::from(m))).unwrap();
+        }
+        drop(ring);
+        let (_, restored) = SymbolStore::open(data.path(), "BTC", &[5], &[], 10);
+        assert!(restored.problems.is_empty(), "{:?}", restored.problems);
+        let (_, opened) = CoarseHistory::open(&data.path().join("BTC"));
+        let columns = |tier| opened.columns[&(HistoryKind::V1, tier)];
+        assert_eq!((columns("1m"), columns("5m"), columns("1h")), (10, 2, 1));
+    }
+
+    #[test]
     fn a_lowered_ring_capacity_keeps_the_newest_frames() {
         let data = tempfile::tempdir().unwrap();
         let (mut store, _) = SymbolStore::open(data.path(), "BTC", &[5], &[], 5);
