@@ -1,8 +1,8 @@
 // liqhost dashboard: loads history from the JSON API, then follows the WebSocket push.
 // A range other than "live" shows that range of the stored history (read from disk by the
-// API, reloaded every minute) instead of following the push. Plain JS, no build step. DOM signals for tests: body[data-frames] counts V2 frames
-// drawn from live (WebSocket) data, body[data-ready] is set once the heatmap canvas has
-// been drawn from live data.
+// API, reloaded every minute) instead of following the push. Plain JS, no build step.
+// DOM signals for tests: body[data-frames] counts V2 frames drawn from live (WebSocket)
+// data, body[data-ready] is set once the heatmap canvas has been drawn from live data.
 "use strict";
 
 const MAX_FRAMES = 720;          // columns of live history kept per canvas (12 h of V2 minutes)

@@ -72,7 +72,7 @@ impl Window {
     }
 
     /// The frames of `kind`, oldest first: from the published view, or a range from the
-    /// symbol's coarse history on disk. None yet: a 503 naming `what` and when it comes.
+    /// symbol's coarse history on disk. None yet: a 503 saying `when` they are made.
     pub fn frames(&self, st: &ApiState, view: &SymbolView, kind: HistoryKind, when: &str) -> Result<Vec<Arc<Frame>>, ApiError> {
         let symbol = &view.symbol;
         let frames = match self {
