@@ -73,6 +73,13 @@ const CASES: &[(&str, &str, &[u16], Option<&str>)] = &[
     ("TC55: no order book yet", "/orderbook_heatmap?symbol=ETH&format=bin", &[503], None),
     ("TC56: open interest warming up", "/oi?symbol=eth", &[503], None),
     ("TC57: window off the stored grid", "/orderbook_heatmap_history?symbol=SOL&price_min=1000&price_max=1050", &[404], None),
+    // History ranges: one of 12h 24h 3d 7d 30d 90d 180d 1y, never with minutes or stride.
+    ("TC58: range unknown", "/liq_heatmap_v2_history?range=2y", &[400], Some("range")),
+    ("TC59: range upper case", "/orderbook_heatmap_history?range=7D", &[400], Some("range")),
+    ("TC60: range empty", "/liq_heatmap_history?range=", &[400], Some("range")),
+    ("TC61: range with minutes", "/liq_heatmap_v2_history?range=7d&minutes=60", &[400], None),
+    ("TC62: range with stride", "/orderbook_heatmap_history?range=30d&stride=2&format=bin", &[400], None),
+    ("TC63: range on a host without a data dir", "/liq_heatmap_history?range=12h", &[404], None),
 ];
 
 #[tokio::test]

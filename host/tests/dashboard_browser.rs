@@ -214,6 +214,24 @@ fn the_dashboard_draws_live_heatmaps_and_the_png_endpoint_serves_pictures() {
         }
         assert_eq!(panels[2], json!(["BTC", "ETH"]));
 
+        // The range selector: a stored range replaces the live view, read with `range=`.
+        let options = cdp.eval("(() => { const r = document.getElementById('range'); r.value = '12h'; r.dispatchEvent(new Event('change')); return [...r.options].map(o => o.value); })()").await;
+        assert_eq!(options, json!(["live", "12h", "24h", "3d", "7d", "30d", "90d", "180d", "1y"]));
+        let switched = Instant::now();
+        let shown = loop {
+            let s = cdp.eval("[state.range, state.v2.length, state.ob.length, location.search]").await;
+            if s[1].as_u64() >= Some(3) && s[2].as_u64() >= Some(3) {
+                break s;
+            }
+            assert!(switched.elapsed() < Duration::from_secs(30), "the 12h range was not shown: {s}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert_eq!((&shown[0], shown[3].as_str()), (&json!("12h"), Some("?symbol=BTC&range=12h")), "{shown}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (lit_range, _) = cdp.canvas("heatmap").await;
+        println!("range 12h: {shown}, {lit_range} heatmap pixels lit");
+        assert!(lit_range > 5_000, "the stored range is drawn: {lit_range} pixels lit");
+
         let png = cdp.call("Page.captureScreenshot", json!({"format": "png"})).await;
         let bytes = base64_decode(png["data"].as_str().unwrap());
         assert!(bytes.starts_with(b"\x89PNG"), "a PNG screenshot");

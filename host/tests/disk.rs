@@ -1,4 +1,4 @@
-//! Disk bounds: a long accelerated run with tight rotation limits stays within them for logs, captures and rings.
+//! Disk bounds: a long accelerated run with tight rotation limits stays within them for logs, captures, rings and the coarse history.
 
 mod common;
 
@@ -88,5 +88,35 @@ fn logs_captures_and_rings_stay_within_their_bounds_during_a_long_run() {
             let ring = data.join(symbol).join(format!("{kind}.ring"));
             assert_eq!(std::fs::metadata(&ring).unwrap().len(), RING_CAPACITY * RECORD_BYTES, "{}", ring.display());
         }
+    }
+    coarse_history_within_its_bound(&data);
+}
+
+/// The coarse history: every minute of the run is a 1-minute column (the ring kept only 16),
+/// each tier within its segment count, each symbol within `max_bytes_per_symbol`.
+fn coarse_history_within_its_bound(data: &Path) {
+    use liqhost::store::coarse::{max_bytes_per_symbol, CoarseHistory};
+    use liqhost::store::tiers::TIERS;
+    use liqhost::store::HistoryKind;
+    for figures in liqhost::bench::history::measure(data, RING_CAPACITY as usize).unwrap() {
+        let dir = data.join(&figures.symbol);
+        let (_, opened) = CoarseHistory::open(&dir);
+        assert_eq!(opened.corrupt, 0, "{:?}", opened.problems);
+        let minutes = opened.columns[&(HistoryKind::V2, "1m")];
+        assert!((80..=TIERS[0].max_columns()).contains(&minutes), "{}: {minutes} one-minute V2 columns in a 90-minute run", figures.symbol);
+        let one_minute = liqhost::store::coarse::read_window(&dir, &TIERS[0], HistoryKind::V2, f64::MAX).unwrap();
+        let mut fives: Vec<i64> = one_minute.columns().iter().map(|c| TIERS[1].interval_of(c.ts)).collect();
+        fives.dedup();
+        assert_eq!(opened.columns[&(HistoryKind::V2, "5m")], fives.len(), "{}: a 5-minute column for each 5 minutes with a 1-minute one", figures.symbol);
+        for tier in &TIERS {
+            let files = std::fs::read_dir(dir.join("history").join(tier.name)).unwrap().count();
+            assert!(files <= HistoryKind::ALL.len() * tier.segments_kept(), "{}: {files} files", tier.name);
+        }
+        let bytes: u64 = figures.coarse.values().map(|(_, b)| b).sum();
+        assert!(bytes > 0 && bytes <= max_bytes_per_symbol(), "{}: {bytes} bytes", figures.symbol);
+        eprintln!(
+            "{}: coarse history {bytes} bytes now, bytes per column {:?}, a full year {} bytes (bound {})",
+            figures.symbol, figures.bytes_per_column, figures.coarse_full_bytes, figures.coarse_bound_bytes
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Where the API reads from: published per-symbol views (the running service, or fixed views in tests).
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::feeds::FeedStats;
@@ -23,6 +24,11 @@ pub trait ViewSource: Send + Sync + 'static {
     fn pipeline(&self, _symbol: &str) -> Option<PipelineHandle> {
         None
     }
+    /// The symbol's directory in the data dir, where history ranges are read from; None
+    /// when the host keeps no files.
+    fn history_dir(&self, _symbol: &str) -> Option<PathBuf> {
+        None
+    }
 }
 
 impl ViewSource for Service {
@@ -40,6 +46,10 @@ impl ViewSource for Service {
 
     fn pipeline(&self, symbol: &str) -> Option<PipelineHandle> {
         Service::pipeline(self, symbol).cloned()
+    }
+
+    fn history_dir(&self, symbol: &str) -> Option<PathBuf> {
+        Service::history_dir(self, symbol)
     }
 }
 

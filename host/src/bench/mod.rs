@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //! - `calibration`: model quality against the simulator's ground truth (proper scores, weights, zones).
+//! - `history`: history bytes on disk and in memory per symbol, carried to a full year.
 //! - `load`: API requests/s and p99 under wrk, against nginx serving the same bytes.
 //! - `pipeline`: whole-pipeline replay throughput, wasm engines vs the same engines linked natively.
 //! - `plugins`: call overhead, compile times, swap pause, file-change-to-serving time.
@@ -11,6 +12,7 @@
 //! - `stats`: small helpers (median, percentiles, the machine line).
 
 pub mod calibration;
+pub mod history;
 pub mod load;
 mod minute_stream;
 pub mod pipeline;

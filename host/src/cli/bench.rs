@@ -6,7 +6,9 @@ use std::process::ExitCode;
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
     /// What to measure: `plugins`, `replay`, `pipeline` (wasm vs native engines), `calibration`,
-    /// `load` (API vs nginx under wrk, then the WebSocket fan-out), `fanout` (that fan-out alone) or `soak` (hours of faults, kills and load on the host).
+    /// `load` (API vs nginx under wrk, then the WebSocket fan-out), `fanout` (that fan-out alone),
+    /// `soak` (hours of faults, kills and load on the host) or `history` (history bytes per
+    /// symbol on disk and in memory).
     pub what: String,
     /// Directory holding the built components (zone_manager.wasm, zone_manager_wide.wasm).
     #[arg(long, default_value = "target/wasm32-wasip2/plugin")]
@@ -14,7 +16,11 @@ pub struct BenchArgs {
     /// Also write the figures as JSON.
     #[arg(long)]
     pub json: Option<PathBuf>,
-    /// calibration, soak: simulated hours per run (default 6 for calibration, 12 for soak).
+    /// history: measure this data dir instead of a fresh demo run.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// calibration, soak, history: simulated hours per run (default 6 for calibration, 12 for
+    /// soak, 2 for history).
     #[arg(long)]
     pub hours: Option<f64>,
     /// calibration, soak: simulated time per real time (default 240 for calibration: a debug
@@ -107,6 +113,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             let report = crate::bench::soak::run(&soak, args.json.as_deref())?;
             Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load, fanout, soak)"),
+        "history" => crate::bench::history::run(args.data_dir.as_deref(), &args.plugins_dir, args.hours.unwrap_or(2.0), args.speed.unwrap_or(900.0), args.json.as_deref()).map(|_| ExitCode::SUCCESS),
+        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load, fanout, soak, history)"),
     }
 }

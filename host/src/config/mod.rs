@@ -81,7 +81,8 @@ pub struct StorageConfig {
     pub data_dir: PathBuf,
     /// Write rings, weights, engine states and snapshots under `data_dir` (and restore them at start).
     pub persist: bool,
-    /// Frames kept per symbol and kind (v1, v2, v3, orderbook), on disk and in memory.
+    /// Frames kept per symbol and kind (v1, v2, v3, orderbook) in the rings on disk; memory
+    /// holds those within 24 h of the newest. Longer history: the coarse history (`store::coarse`).
     pub ring_capacity: usize,
     /// Engine states are saved every this many minutes, at every swap and at shutdown.
     pub state_save_minutes: u32,

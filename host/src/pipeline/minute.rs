@@ -193,7 +193,7 @@ impl CycleState {
         if let Some(store) = &mut self.store {
             if let Err(error) = store.append(kind, &convert::record(&frame)) {
                 self.products.counters.persist_errors += 1;
-                tracing::error!(kind = kind.name(), %error, "appending to the history ring failed");
+                tracing::error!(kind = kind.name(), %error, "storing the frame (its ring or the coarse history) failed");
             }
         }
         let frame = Arc::new(frame);

@@ -39,7 +39,7 @@ pub use convert::frame as frame_of;
 pub use cycle::{grid_around, CycleConfig, CycleState};
 pub use weights::{normalised, NORMALISED_TOLERANCE};
 pub use message::{Msg, Reply};
-pub use products::{CycleCounters, Products, WeightsSource, WeightsView};
+pub use products::{CycleCounters, FrameHistory, Products, WeightsSource, WeightsView};
 pub use duel::DuelView;
 pub use liveness::{PipelineStatus, Reading as LivenessReading, DEFAULT_SLACK as DEFAULT_HEALTH_SLACK};
 pub use scores::{ScoreFigures, ScoresView};

@@ -78,19 +78,28 @@ pub struct Products {
     pub duel: Option<super::duel::DuelView>,
     /// The newest frame of each kind.
     pub latest: BTreeMap<HistoryKind, Arc<Frame>>,
-    /// Recent frames of each kind, oldest first (bounded by the ring capacity). Not in the
-    /// serialised form (`latest.json`, written every minute): the rings hold it on disk.
+    /// Recent frames of each kind, oldest first (bounded by the ring capacity and by
+    /// `FrameHistory::MAX_AGE_S`). Not in the serialised form (`latest.json`, written every
+    /// minute): the rings hold it on disk.
     #[serde(skip)]
     pub history: BTreeMap<HistoryKind, Arc<Vec<Arc<Frame>>>>,
 }
 
 /// Frame history in memory, bounded; published as shared vectors rebuilt on change.
+///
+/// It holds what the live views ask for: the newest `ring_capacity` frames, and of those
+/// only the ones within `MAX_AGE_S` of the newest. Longer histories are read from disk
+/// (the coarse history, `store::coarse`), so a larger ring does not grow memory.
 pub struct FrameHistory {
     capacity: usize,
     frames: BTreeMap<HistoryKind, VecDeque<Arc<Frame>>>,
 }
 
 impl FrameHistory {
+    /// The longest window a view of memory asks for: the picture's 1440 minutes (the
+    /// history endpoints' `minutes` go to 720).
+    pub const MAX_AGE_S: f64 = 1440.0 * 60.0;
+
     pub fn new(capacity: usize) -> Self {
         FrameHistory { capacity: capacity.max(1), frames: BTreeMap::new() }
     }
@@ -100,7 +109,11 @@ impl FrameHistory {
         if q.len() == self.capacity {
             q.pop_front();
         }
+        let start = frame.ts - Self::MAX_AGE_S;
         q.push_back(frame);
+        while q.front().is_some_and(|f| f.ts <= start) {
+            q.pop_front();
+        }
     }
 
     pub fn shared(&self, kind: HistoryKind) -> Arc<Vec<Arc<Frame>>> {
@@ -125,5 +138,16 @@ mod tests {
         }
         assert_eq!(h.shared(HistoryKind::V2).iter().map(|f| f.ts).collect::<Vec<_>>(), vec![2.0, 3.0]);
         assert!(h.shared(HistoryKind::V1).is_empty());
+    }
+
+    #[test]
+    fn history_keeps_only_what_the_longest_live_window_shows() {
+        let mut h = FrameHistory::new(5000);
+        for i in 0..4000 {
+            h.push(HistoryKind::Orderbook, frame(30.0 * f64::from(i)));
+        }
+        let kept = h.shared(HistoryKind::Orderbook);
+        assert_eq!(kept.len(), 2880, "a day of 30-second frames");
+        assert!(kept[0].ts > kept[kept.len() - 1].ts - FrameHistory::MAX_AGE_S);
     }
 }

@@ -46,6 +46,9 @@ pub(crate) struct Inner {
     pub(crate) config: Mutex<Config>,
     pub(crate) config_path: Option<PathBuf>,
     pub(crate) plugins_dir: PathBuf,
+    /// The data dir the pipelines write to (None when the host does not persist), as at
+    /// start: a config edit of it takes effect at the next start.
+    pub(crate) data_dir: Option<PathBuf>,
     /// Changed components refused (invalid, wrong world, quarantined): the running versions kept serving.
     pub(crate) refused: AtomicU64,
 }
@@ -70,6 +73,12 @@ impl Service {
     /// Every slot of every symbol, as last published.
     pub fn slots(&self) -> Vec<SlotStatus> {
         self.inner.pipelines.values().flat_map(|p| p.view().slots.clone()).collect()
+    }
+
+    /// `<data_dir>/<symbol>` of a configured symbol when the host persists (history ranges are read there).
+    pub fn history_dir(&self, symbol: &str) -> Option<PathBuf> {
+        let dir = self.inner.data_dir.as_ref()?;
+        self.inner.pipelines.contains_key(symbol).then(|| dir.join(symbol))
     }
 
     pub fn plugins_dir(&self) -> &std::path::Path {

@@ -107,7 +107,8 @@ impl Service {
         let plugins_dir = std::fs::canonicalize(&plugins_dir).unwrap_or(plugins_dir);
         let config_path = config_path.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
         let debounce = Duration::from_millis(config.plugins.debounce_ms);
-        let inner = Arc::new(Inner { runtime, pipelines, config: Mutex::new(config), config_path, plugins_dir, refused: Default::default() });
+        let data_dir = config.storage.persist.then(|| config.storage.data_dir.clone());
+        let inner = Arc::new(Inner { runtime, pipelines, config: Mutex::new(config), config_path, plugins_dir, data_dir, refused: Default::default() });
         let watcher = if watch { Some(start_watcher(&inner, debounce)?) } else { None };
         let feeds_config = inner.config.lock().expect("config lock").feeds.clone();
         let (feeds, feed_runtime) = if liqhost_market::Venue::ALL.iter().any(|v| feeds_config.venue(*v).enabled) {

@@ -1,4 +1,4 @@
-//! Durable storage: atomic file replacement, history rings of 4096-byte records, and each symbol's directory.
+//! Durable storage: atomic file replacement, history rings of 4096-byte records, the compressed coarse history, and each symbol's directory.
 //!
 //! # Layout
 //! - `atomic`: temp, write, fsync, rename, fsync dir; crash leftovers cleaned.
@@ -8,15 +8,21 @@
 //! - `engine_state`: an engine's saved state in a checksummed file.
 //! - `kept_aside`: files this build cannot use, renamed aside instead of overwritten.
 //! - `lock`: one host per data dir (an OS advisory lock).
-//! - `symbol_store`: one symbol's directory (rings, weights, states, latest snapshot).
+//! - `tiers`: the coarse history's resolutions (1 minute, 5 minutes, 1 hour) and bounds.
+//! - `segment`: a coarse-history file of compressed, checksummed columns.
+//! - `coarse`: a symbol's coarse history (writer, bounds, reading a window).
+//! - `symbol_store`: one symbol's directory (rings, coarse history, weights, states, latest snapshot).
 
 pub mod atomic;
+pub mod coarse;
 pub mod engine_state;
 pub mod kept_aside;
 pub mod lock;
 pub mod record;
 pub mod ring;
+pub mod segment;
 pub mod symbol_store;
+pub mod tiers;
 pub mod weights;
 
 pub use engine_state::{SavedState, StateHeader};

@@ -3,6 +3,7 @@
 //! ```text
 //! <data_dir>/<SYMBOL>/
 //!   v1.ring  v2.ring  v3.ring  orderbook.ring   bounded rings of 4096-byte records
+//!   history/<tier>/<kind>.<segment>.lqz         coarse history, compressed (`coarse`)
 //!   weights.json                                calibrated weights (versioned, migrated)
 //!   engines/<engine>.state                      engine state (checksummed), at swaps, periodically, at shutdown
 //!   latest.json                                 the last minute's products, for people and tools
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::atomic::{clean_temp_files, write_atomic};
+use super::coarse::CoarseHistory;
 use super::engine_state::{SavedState, StateHeader};
 use super::kept_aside::keep_aside;
 use super::record::HistoryRecord;
@@ -59,7 +61,7 @@ pub struct Restored {
     pub weights: Option<WeightsFile>,
     pub states: BTreeMap<EngineKind, SavedState>,
     pub history: BTreeMap<HistoryKind, Vec<HistoryRecord>>,
-    /// Corrupt records skipped in the rings.
+    /// Corrupt records skipped in the rings and the coarse history.
     pub corrupt_records: usize,
     /// Temp files of interrupted writes, removed.
     pub temp_files_removed: usize,
@@ -70,6 +72,7 @@ pub struct Restored {
 pub struct SymbolStore {
     dir: PathBuf,
     rings: BTreeMap<HistoryKind, Ring>,
+    coarse: CoarseHistory,
     /// Who wrote each state found at open: until a slot restores from it or it is kept
     /// aside, the file is the only copy.
     loaded_states: BTreeMap<EngineKind, StateHeader>,
@@ -118,6 +121,21 @@ impl SymbolStore {
                 Err(e) => problem(format!("{}.ring: {e}; this history is kept in memory only", kind.name())),
             }
         }
+        // The coarse history, then the rings' frames through it: the columns a previous run
+        // could not write (a power loss, a build without coarse history) are made again.
+        let (mut coarse, opened) = CoarseHistory::open(&dir);
+        restored.corrupt_records += opened.corrupt;
+        for p in opened.problems {
+            problem(p);
+        }
+        for (kind, records) in &restored.history {
+            for r in records {
+                if let Err(e) = coarse.append(*kind, r) {
+                    problem(format!("history/{}: {e}", kind.name()));
+                    break;
+                }
+            }
+        }
         let mut weights_protected = false;
         let weights_path = dir.join("weights.json");
         match WeightsFile::load(&weights_path, symbol, tiers, disabled) {
@@ -143,7 +161,7 @@ impl SymbolStore {
                 }
             }
         }
-        (SymbolStore { dir, rings, loaded_states, protected_states, weights_protected }, restored)
+        (SymbolStore { dir, rings, coarse, loaded_states, protected_states, weights_protected }, restored)
     }
 
     /// Who wrote the state of `kind` found at open, if there was one that read well.
@@ -165,12 +183,18 @@ impl SymbolStore {
         dir.join("engines").join(format!("{}.state", kind.name()))
     }
 
-    /// Appends to a history ring (durable before it returns).
+    /// Appends to a history ring (durable before it returns) and to the coarse history.
     pub fn append(&mut self, kind: HistoryKind, record: &HistoryRecord) -> std::io::Result<()> {
-        match self.rings.get_mut(&kind) {
-            Some(ring) => ring.append(record),
-            None => Ok(()),
+        let coarse = self.coarse.append(kind, record);
+        if let Some(ring) = self.rings.get_mut(&kind) {
+            ring.append(record)?;
         }
+        coarse
+    }
+
+    /// The symbol's directory (the API reads the coarse history from it).
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     pub fn save_weights(&self, weights: &WeightsFile) -> std::io::Result<()> {
@@ -238,6 +262,22 @@ mod tests {
         assert!(restored.history[&HistoryKind::V1].is_empty());
         assert_eq!(restored.weights, Some(w));
         assert_eq!(restored.states[&EngineKind::Calibrator], s);
+    }
+
+    #[test]
+    fn frames_only_in_a_ring_become_coarse_columns_at_open() {
+        let data = tempfile::tempdir().unwrap();
+        // A ring written without the coarse history (a data dir of an earlier build).
+        let (mut ring, _) = Ring::open(&data.path().join("BTC/v1.ring"), 10).unwrap();
+        for m in 0..10 {
+            ring.append(&record(1_767_225_600.0 + 60.0 * f64::from(m))).unwrap();
+        }
+        drop(ring);
+        let (_, restored) = SymbolStore::open(data.path(), "BTC", &[5], &[], 10);
+        assert!(restored.problems.is_empty(), "{:?}", restored.problems);
+        let (_, opened) = CoarseHistory::open(&data.path().join("BTC"));
+        let columns = |tier| opened.columns[&(HistoryKind::V1, tier)];
+        assert_eq!((columns("1m"), columns("5m"), columns("1h")), (10, 2, 1));
     }
 
     #[test]

@@ -1,10 +1,13 @@
 // liqhost dashboard: loads history from the JSON API, then follows the WebSocket push.
-// Plain JS, no build step. DOM signals for tests: body[data-frames] counts V2 frames
-// drawn from live (WebSocket) data, body[data-ready] is set once the heatmap canvas has
-// been drawn from live data.
+// A range other than "live" shows that range of the stored history (read from disk by the
+// API, reloaded every minute) instead of following the push. Plain JS, no build step.
+// DOM signals for tests: body[data-frames] counts V2 frames drawn from live (WebSocket)
+// data, body[data-ready] is set once the heatmap canvas has been drawn from live data.
 "use strict";
 
-const MAX_FRAMES = 720;          // columns of history kept per canvas (12 h of V2 minutes)
+const MAX_FRAMES = 720;          // columns of live history kept per canvas (12 h of V2 minutes)
+const MAX_RANGE_COLUMNS = 1000;  // a range answer's bound (docs/api.md "History ranges")
+const RANGES = ["live", "12h", "24h", "3d", "7d", "30d", "90d", "180d", "1y"];
 const HEATMAP_RANGE = 0.12;      // V2 canvas: ±12 % around the last price
 const ORDERBOOK_RANGE = 0.03;    // order-book canvas: ±3 % around the last mid
 const BG = [11, 15, 23];
@@ -12,7 +15,7 @@ const LONG = [57, 167, 255];     // long / bids: azure
 const SHORT = [255, 176, 32];    // short / asks: amber
 
 const $ = (id) => document.getElementById(id);
-const state = { symbol: null, v2: [], ob: [], zones: [], liquidations: [], live: 0, ws: null, generation: 0, drawPending: false, liveDrawn: false };
+const state = { symbol: null, range: "live", v2: [], ob: [], zones: [], liquidations: [], live: 0, ws: null, generation: 0, drawPending: false, liveDrawn: false };
 
 async function getJSON(url) {
   const r = await fetch(url, { cache: "no-store" });
@@ -28,7 +31,8 @@ const fromPush = (m) => ({ ts: m.ts, src: m.src, price_min: m.grid.price_min, st
 function append(list, frame) {
   if (list.length && frame.ts <= list[list.length - 1].ts) return false;
   list.push(frame);
-  if (list.length > MAX_FRAMES) list.splice(0, list.length - MAX_FRAMES);
+  const cap = state.range === "live" ? MAX_FRAMES : MAX_RANGE_COLUMNS;
+  if (list.length > cap) list.splice(0, list.length - cap);
   return true;
 }
 
@@ -76,9 +80,10 @@ function drawHeatmap(canvas, frames, range, markers) {
   ctx.fillStyle = "rgba(215,221,232,0.8)";
   ctx.font = "11px system-ui, sans-serif";
   for (let i = 1; i < 5; i++) { const p = hi - (i * (hi - lo)) / 5; ctx.fillText(p.toFixed(p > 100 ? 0 : 2), 4, yOf(p) - 2); }
-  const t = (ts) => new Date(ts * 1000).toISOString().slice(11, 16);
+  const days = frames[n - 1].ts - frames[0].ts > 86400;
+  const t = (ts) => new Date(ts * 1000).toISOString().slice(days ? 5 : 11, 16).replace("T", " ");
   ctx.fillText(t(frames[0].ts), 4, H - 4);
-  ctx.fillText(t(frames[n - 1].ts), plotW - 40, H - 4);
+  ctx.fillText(t(frames[n - 1].ts), plotW - (days ? 76 : 40), H - 4);
 }
 
 function draw() {
@@ -135,6 +140,7 @@ function onPush(m) {
   if (m.symbol && m.symbol !== state.symbol) return;
   switch (m.type) {
     case "frame":
+      if (state.range !== "live") break;   // a stored range is reloaded, not pushed to
       if (m.channel === "v2" && append(state.v2, fromPush(m))) { state.live++; scheduleDraw(); }
       if (m.channel === "orderbook" && append(state.ob, fromPush(m))) scheduleDraw();
       break;
@@ -164,16 +170,18 @@ function subscribe(op, symbol) {
 
 async function loadHistory(generation) {
   const s = encodeURIComponent(state.symbol);
+  const live = state.range === "live";
+  const [v2Window, obWindow] = live ? ["minutes=720", "minutes=360"] : ["range=" + state.range, "range=" + state.range];
   const [v2, ob, zones] = await Promise.all([
-    getJSON(`/liq_heatmap_v2_history?symbol=${s}&minutes=720`).catch(() => null),
-    getJSON(`/orderbook_heatmap_history?symbol=${s}&minutes=360&range_pct=${ORDERBOOK_RANGE * 1.5}`).catch(() => null),
+    getJSON(`/liq_heatmap_v2_history?symbol=${s}&${v2Window}`).catch(() => null),
+    getJSON(`/orderbook_heatmap_history?symbol=${s}&${obWindow}&range_pct=${ORDERBOOK_RANGE * 1.5}`).catch(() => null),
     getJSON(`/liq_zones?symbol=${s}`).catch(() => null),
   ]);
   if (generation !== state.generation) return;   // the symbol changed meanwhile
   // History first, then whatever the push already delivered beyond it.
-  const merge = (history, live) => { const out = history.slice(-MAX_FRAMES); for (const f of live) append(out, f); return out; };
-  if (v2) state.v2 = merge(v2.frames.map(fromHistory), state.v2);
-  if (ob) state.ob = merge(ob.frames.map(fromOrderbook), state.ob);
+  const merge = (history, pushed) => { const out = live ? history.slice(-MAX_FRAMES) : history; if (live) for (const f of pushed) append(out, f); return out; };
+  if (v2 || !live) state.v2 = v2 ? merge(v2.frames.map(fromHistory), state.v2) : [];
+  if (ob || !live) state.ob = ob ? merge(ob.frames.map(fromOrderbook), state.ob) : [];
   if (zones && !state.zones.length) { state.zones = zones.zones; showZones(); }
   scheduleDraw();
 }
@@ -181,7 +189,7 @@ async function loadHistory(generation) {
 async function selectSymbol(symbol) {
   subscribe("unsubscribe", state.symbol);
   Object.assign(state, { symbol, v2: [], ob: [], zones: [], liquidations: [], generation: state.generation + 1 });
-  history.replaceState(null, "", "?symbol=" + encodeURIComponent(symbol));
+  history.replaceState(null, "", "?symbol=" + encodeURIComponent(symbol) + (state.range === "live" ? "" : "&range=" + state.range));
   showZones(); showLiquidations(); scheduleDraw();
   subscribe("subscribe", symbol);
   await Promise.all([loadHistory(state.generation), loadPlugins()]);
@@ -190,7 +198,13 @@ async function selectSymbol(symbol) {
 async function main() {
   const health = await getJSON("/health");
   const symbols = health.symbols.map((s) => s.symbol);
-  const wanted = (new URLSearchParams(location.search).get("symbol") || "BTC").toUpperCase();
+  const query = new URLSearchParams(location.search);
+  const wanted = (query.get("symbol") || "BTC").toUpperCase();
+  const ranges = $("range");
+  ranges.replaceChildren(...RANGES.map((r) => new Option(r, r)));
+  state.range = RANGES.includes(query.get("range")) ? query.get("range") : "live";
+  ranges.value = state.range;
+  ranges.onchange = () => { state.range = ranges.value; selectSymbol(state.symbol); };
   const select = $("symbol");
   select.replaceChildren(...symbols.map((s) => new Option(s, s)));
   select.value = symbols.includes(wanted) ? wanted : symbols[0];
@@ -198,6 +212,7 @@ async function main() {
   await selectSymbol(select.value);
   connect();
   setInterval(loadPlugins, 10000);
+  setInterval(() => { if (state.range !== "live") loadHistory(state.generation); }, 60000);
 }
 
 main().catch((e) => { $("status").textContent = "error: " + e.message; $("status").className = "down"; });

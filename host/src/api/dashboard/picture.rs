@@ -106,7 +106,7 @@ fn frames(history: &[Arc<Frame>], minutes: u32) -> Vec<Frame> {
     let all = history::select(history, minutes, 1);
     let stride = all.len().div_ceil(MAX_FRAMES).max(1) as u32;
     let chosen = if stride > 1 { history::select(history, minutes, stride) } else { all };
-    chosen.into_iter().cloned().collect()
+    chosen.into_iter().map(|f| (*f).clone()).collect()
 }
 
 #[cfg(test)]
@@ -123,6 +123,12 @@ mod tests {
         assert!(f.len() <= MAX_FRAMES && f.len() >= MAX_FRAMES / 2, "{}", f.len());
         assert_eq!(f.last().map(|f| f.ts), Some(90_000.0), "the newest frame is always drawn");
         assert_eq!(frames(&history, 5).len(), 10);
+    }
+
+    #[test]
+    fn memory_holds_the_longest_window_the_picture_and_the_history_endpoints_ask() {
+        let longest = MINUTES.1.max(crate::api::handlers::history::MINUTES.1);
+        assert_eq!(f64::from(longest) * 60.0, crate::pipeline::FrameHistory::MAX_AGE_S);
     }
 
     #[test]

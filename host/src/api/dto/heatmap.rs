@@ -167,6 +167,13 @@ pub struct HeatmapHistory {
     pub minutes: u32,
     /// Every `stride`-th frame, counted back from the newest (which is always included).
     pub stride: u32,
+    /// The range asked for (`12h` ... `1y`), null for a minutes window. With a range,
+    /// `minutes` is its span and `stride` how many columns of its resolution each answered
+    /// column stands for (docs/api.md "History ranges").
+    pub range: Option<String>,
+    /// With a range: seconds between its columns (each the first frame stored in its
+    /// interval); null for a minutes window.
+    pub column_seconds: Option<u32>,
     /// Number of `frames`.
     pub frames_count: u32,
     /// The frames, oldest first.

@@ -90,17 +90,16 @@ pub async fn liq_heatmap_v2_history(State(st): State<Arc<ApiState>>, RawQuery(ra
 async fn heatmap_history(st: Arc<ApiState>, raw: Option<String>, kind: HistoryKind) -> Result<Response, ApiError> {
     let q: HistoryQuery = params::parse(raw.as_deref())?;
     let symbol = st.symbol(q.symbol.as_deref())?;
-    let (minutes, stride) = history::window(q.minutes.as_deref(), q.stride.as_deref())?;
-    let key = format!("{}_history|{symbol}|{minutes}|{stride}", kind.name());
+    let window = history::window(q.minutes.as_deref(), q.stride.as_deref(), q.range.as_deref())?;
+    let key = format!("{}_history|{symbol}|{}", kind.name(), window.key());
     st.heavy(CacheClass::History, key, BodyKind::Json, move |st| {
         let view = st.view(&symbol)?;
-        let frames = view.products.history.get(&kind).map(|h| history::select(h, minutes, stride)).unwrap_or_default();
-        if frames.is_empty() {
-            return Err(ApiError::not_yet(format!("no {} frames for {symbol} yet: frames are rendered as minutes close", kind.name())));
-        }
-        let frames: Vec<HistoryFrame> = frames.into_iter().map(HistoryFrame::from).collect();
+        let frames = window.frames(st, &view, kind, "frames are rendered as minutes close")?;
+        let frames: Vec<HistoryFrame> = frames.iter().map(|f| HistoryFrame::from(f.as_ref())).collect();
+        let (minutes, stride) = window.minutes_and_stride();
         let kind = if kind == HistoryKind::V1 { FrameKind::V1 } else { FrameKind::V2 };
-        Ok(to_json(&HeatmapHistory { symbol: symbol.clone(), kind, minutes, stride, frames_count: frames.len() as u32, frames }))
+        let answer = HeatmapHistory { symbol: symbol.clone(), kind, minutes, stride, range: window.range(), column_seconds: window.column_seconds(), frames_count: frames.len() as u32, frames };
+        Ok(to_json(&answer))
     })
     .await
 }

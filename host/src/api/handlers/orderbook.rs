@@ -61,16 +61,12 @@ fn live<'a>(view: &'a SymbolView, symbol: &str, req: &GridRequest) -> Result<(&'
     }
 }
 
-/// The history's frames in the window on the requested grid; frames off the price window are left out.
-fn kept<'a>(view: &'a SymbolView, symbol: &str, minutes: u32, stride: u32, req: &GridRequest) -> Result<Vec<(&'a Frame, Rebucketed)>, ApiError> {
-    let frames = view.products.history.get(&HistoryKind::Orderbook).map(|h| history::select(h, minutes, stride)).unwrap_or_default();
-    if frames.is_empty() {
-        return Err(ApiError::not_yet(format!("no order-book frames for {symbol} yet: one is made every 30 s once books are synced")));
-    }
+/// The window's frames on the requested grid; frames off the price window are left out.
+fn kept<'a>(frames: &'a [Arc<Frame>], symbol: &str, req: &GridRequest) -> Result<Vec<(&'a Frame, Rebucketed)>, ApiError> {
     let mut out = Vec::with_capacity(frames.len());
     for f in frames {
         match rebucket(f, req) {
-            Ok(r) => out.push((f, r)),
+            Ok(r) => out.push((f.as_ref(), r)),
             Err(Miss::Bad(e)) => return Err(e),
             Err(Miss::Outside) => {}
         }
@@ -133,14 +129,15 @@ pub async fn orderbook_heatmap_history(State(st): State<Arc<ApiState>>, RawQuery
 async fn orderbook_history(st: Arc<ApiState>, raw: Option<String>) -> Result<Response, ApiError> {
     let q: OrderbookHistoryQuery = params::parse(raw.as_deref())?;
     let symbol = st.symbol(q.symbol.as_deref())?;
-    let (minutes, stride) = history::window(q.minutes.as_deref(), q.stride.as_deref())?;
+    let window = history::window(q.minutes.as_deref(), q.stride.as_deref(), q.range.as_deref())?;
     let req = grid_request(q.range_pct.as_deref(), q.step.as_deref(), q.price_min.as_deref(), q.price_max.as_deref())?;
     let format = params::format(q.format.as_deref())?;
     let (kind, prefix) = if format == Format::Bin { (BodyKind::Records, "orderbook_history_bin") } else { (BodyKind::Json, "orderbook_history") };
-    let key = format!("{prefix}|{symbol}|{minutes}|{stride}|{}", grid_key(&req));
+    let key = format!("{prefix}|{symbol}|{}|{}", window.key(), grid_key(&req));
     st.heavy(CacheClass::History, key, kind, move |st| {
         let view = st.view(&symbol)?;
-        let frames = kept(&view, &symbol, minutes, stride, &req)?;
+        let stored = window.frames(st, &view, HistoryKind::Orderbook, "one is made every 30 s once books are synced")?;
+        let frames = kept(&stored, &symbol, &req)?;
         if format == Format::Bin {
             return Ok(frames.iter().filter_map(|(f, r)| record(f, r)).collect::<Vec<_>>().concat());
         }
@@ -157,7 +154,9 @@ async fn orderbook_history(st: Arc<ApiState>, raw: Option<String>) -> Result<Res
                 asks: r.asks,
             })
             .collect();
-        Ok(to_json(&OrderbookHistory { symbol: symbol.clone(), minutes, stride, frames_count: frames.len() as u32, frames }))
+        let (minutes, stride) = window.minutes_and_stride();
+        let answer = OrderbookHistory { symbol: symbol.clone(), minutes, stride, range: window.range(), column_seconds: window.column_seconds(), frames_count: frames.len() as u32, frames };
+        Ok(to_json(&answer))
     })
     .await
 }

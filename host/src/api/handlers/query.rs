@@ -23,12 +23,17 @@ pub struct HistoryQuery {
     /// `BTC`, `btc`, `BTCUSDT` or `BTC-USDT-SWAP` (default BTC).
     #[param(value_type = Option<String>, example = "BTC")]
     pub symbol: Option<String>,
-    /// Minutes back from the newest frame (default 60).
+    /// Minutes back from the newest frame (default 60); not with range.
     #[param(value_type = Option<u32>, minimum = 5, maximum = 720)]
     pub minutes: Option<String>,
     /// Keep every stride-th frame, counted back from the newest (default 1).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 30)]
     pub stride: Option<String>,
+    /// A longer history read from disk: `12h`, `24h`, `3d`, `7d`, `30d`, `90d`, `180d` or
+    /// `1y`, at most 1000 columns, each the first frame stored in its interval (1 minute to
+    /// 12 hours apart, by range). Not with minutes or stride.
+    #[param(value_type = Option<String>, pattern = "^(12h|24h|3d|7d|30d|90d|180d|1y)$")]
+    pub range: Option<String>,
 }
 
 /// The V2 heatmap's pool filter.
@@ -116,12 +121,17 @@ pub struct OrderbookHistoryQuery {
     /// `BTC`, `btc`, `BTCUSDT` or `BTC-USDT-SWAP` (default BTC).
     #[param(value_type = Option<String>, example = "BTC")]
     pub symbol: Option<String>,
-    /// Minutes back from the newest frame (default 60).
+    /// Minutes back from the newest frame (default 60); not with range.
     #[param(value_type = Option<u32>, minimum = 5, maximum = 720)]
     pub minutes: Option<String>,
     /// Keep every stride-th frame, counted back from the newest (default 1).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 30)]
     pub stride: Option<String>,
+    /// A longer history read from disk: `12h`, `24h`, `3d`, `7d`, `30d`, `90d`, `180d` or
+    /// `1y`, at most 1000 columns, each the first frame stored in its interval (1 minute to
+    /// 12 hours apart, by range). Not with minutes or stride.
+    #[param(value_type = Option<String>, pattern = "^(12h|24h|3d|7d|30d|90d|180d|1y)$")]
+    pub range: Option<String>,
     /// Window of mid * (1 -/+ range_pct), in (0, 1]; price_min/price_max override its ends.
     #[param(value_type = Option<f64>, exclusive_minimum = 0.0, maximum = 1.0)]
     pub range_pct: Option<String>,
