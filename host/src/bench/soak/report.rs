@@ -65,7 +65,7 @@ impl SoakReport {
             self.ledger.len(),
             self.ledger.iter().all(RunLedger::holds)
         );
-        println!("  across kills: calibrated weights kept {} of {}, history kept {} of {}; {} state files parse", self.weights_kept, self.kills, self.history_kept, self.kills, self.files_checked);
+        println!("  across kills: calibrated weights kept {} of {}, history kept {} of {}; {} state, weights and coarse-history files read back", self.weights_kept, self.kills, self.history_kept, self.kills, self.files_checked);
         println!("  host: max RSS {:.0} MiB (bound {:.0}), max open descriptors {} (bound {})", self.max_rss_bytes as f64 / 1048576.0, super::MAX_RSS_BYTES as f64 / 1048576.0, self.max_open_fds, super::MAX_OPEN_FDS);
         println!(
             "  API load: {} requests: {} 2xx, {} 4xx, {} 503, {} other 5xx; {} refused while the host was down",
