@@ -82,12 +82,14 @@ struct Market {
     asks: BTreeMap<i64, i64>,
     last_u: u64,
     trade_id: u64,
+    /// The best bid at the start, which the touch leans back towards.
+    anchor: i64,
 }
 
 impl Market {
     fn new(spec: &'static Spec, rng: &mut Rng) -> Market {
         let touch = (spec.mid * 10f64.powi(spec.price_decimals as i32)) as i64 / spec.tick * spec.tick;
-        let mut m = Market { spec, bids: BTreeMap::new(), asks: BTreeMap::new(), last_u: 1_000_000 + rng.range(0, 1_000_000) as u64, trade_id: 1 };
+        let mut m = Market { spec, bids: BTreeMap::new(), asks: BTreeMap::new(), last_u: 1_000_000 + rng.range(0, 1_000_000) as u64, trade_id: 1, anchor: touch };
         // About one grid price in five is empty, as in a real book away from the touch.
         let mut p = touch;
         while m.bids.len() < BOOK_LEVELS {
@@ -125,9 +127,11 @@ impl Market {
         let (mut b, mut a) = (BTreeMap::new(), BTreeMap::new());
         let tick = self.spec.tick;
         if rng.chance(0.08) {
-            // The touch moves: one side's best levels are eaten, the other side follows.
+            // The touch moves: one side's best levels are eaten, the other side follows. It
+            // leans back towards where it started, so the price wanders but stays on scale.
             let eaten = rng.range(1, 3);
-            let up = rng.chance(0.5);
+            let drift = (self.best_bid() - self.anchor) as f64 / (200 * tick) as f64;
+            let up = rng.chance((0.5 - drift).clamp(0.3, 0.7));
             for _ in 0..eaten {
                 if up && self.asks.len() > 1 {
                     a.insert(self.best_ask(), 0);
@@ -138,17 +142,17 @@ impl Market {
                 }
             }
             for _ in 0..eaten {
-                let size = self.size(rng);
-                if up && self.best_bid() + tick < self.best_ask() {
-                    let p = self.best_bid() + tick;
-                    self.bids.insert(p, size);
-                    b.insert(p, size);
-                } else if !up && self.best_ask() - tick > self.best_bid() {
-                    let p = self.best_ask() - tick;
-                    self.asks.insert(p, size);
-                    a.insert(p, size);
+                if up {
+                    self.improve(rng, false, &mut b);
+                } else {
+                    self.improve(rng, true, &mut a);
                 }
             }
+        }
+        // A spread wider than a tick fills in again soon.
+        if self.best_ask() - self.best_bid() > tick && rng.chance(0.5) {
+            let ask = rng.chance(0.5);
+            self.improve(rng, ask, if ask { &mut a } else { &mut b });
         }
         let (nb, na) = (rng.range(3, 15) as usize, rng.range(3, 15) as usize);
         while b.len() < nb {
@@ -160,26 +164,38 @@ impl Market {
         (b, a)
     }
 
+    /// A new best level one tick inside the spread, if there is room.
+    fn improve(&mut self, rng: &mut Rng, ask: bool, changes: &mut BTreeMap<i64, i64>) {
+        let tick = self.spec.tick;
+        if self.best_bid() + tick >= self.best_ask() {
+            return;
+        }
+        let size = self.size(rng);
+        let price = if ask { self.best_ask() - tick } else { self.best_bid() + tick };
+        let side = if ask { &mut self.asks } else { &mut self.bids };
+        side.insert(price, size);
+        changes.insert(price, size);
+    }
+
     /// One level of one side: mostly within 40 ticks of the touch, one in five anywhere in
-    /// (or a little past) the book; an existing level changes size or goes, a new one comes.
+    /// (or a little past) the book; an existing level changes size or goes (the touch only
+    /// changes size: it moves in `step`), a new one comes.
     fn change(&mut self, rng: &mut Rng, ask: bool, changes: &mut BTreeMap<i64, i64>) {
         let far = rng.chance(0.2);
-        let distance = if far { rng.range(0, BOOK_LEVELS as i64 * 5 / 4) } else { (rng.unit().powi(3) * 40.0) as i64 };
+        let distance = if far { rng.range(0, BOOK_LEVELS as i64 * 5 / 4) } else { (rng.unit().powi(2) * 40.0) as i64 };
         let (touch, tick) = if ask { (self.best_ask(), self.spec.tick) } else { (self.best_bid(), -self.spec.tick) };
         let price = touch + distance * tick;
+        if price <= 0 {
+            return;
+        }
         let size = self.size(rng);
         let side = if ask { &mut self.asks } else { &mut self.bids };
         // Deletes outweigh inserts when the side is above its size, and the other way round.
         let surplus = side.len() as f64 - BOOK_LEVELS as f64;
         let p_delete = (0.3 + surplus / 100.0).clamp(0.05, 0.9);
-        let new = if side.contains_key(&price) {
-            if side.len() > 1 && rng.chance(p_delete) {
-                side.remove(&price);
-                0
-            } else {
-                side.insert(price, size);
-                size
-            }
+        let new = if distance > 0 && side.contains_key(&price) && rng.chance(p_delete) {
+            side.remove(&price);
+            0
         } else {
             side.insert(price, size);
             size
@@ -329,21 +345,28 @@ mod tests {
     }
 
     #[test]
-    fn diffs_keep_the_book_deep_uncrossed_and_mostly_near_the_touch() {
+    fn diffs_keep_the_book_deep_uncrossed_on_scale_and_mostly_near_the_touch() {
         let mut rng = Rng(7);
-        let mut m = Market::new(&SPECS[0], &mut rng);
-        let (mut near, mut total) = (0, 0);
-        for _ in 0..5_000 {
-            let (b, a) = m.step(&mut rng);
-            assert!((3..=18).contains(&b.len()) && (3..=18).contains(&a.len()), "{} {}", b.len(), a.len());
-            assert!(m.best_bid() < m.best_ask());
-            for p in b.keys() {
-                near += usize::from(m.best_bid() - p <= 40);
-                total += 1;
+        for spec in &SPECS {
+            let mut m = Market::new(spec, &mut rng);
+            let start = m.best_bid();
+            let (mut near, mut total) = (0, 0);
+            // 40,000 diffs: over an hour of one symbol's stream.
+            for _ in 0..40_000 {
+                let (b, a) = m.step(&mut rng);
+                assert!((3..=15).contains(&b.len()) && (3..=15).contains(&a.len()), "{} {}", b.len(), a.len());
+                assert!(m.best_bid() < m.best_ask());
+                for p in b.keys() {
+                    near += usize::from(m.best_bid() - p <= 40 * spec.tick);
+                    total += 1;
+                }
             }
+            let (bids, asks) = (m.bids.len(), m.asks.len());
+            assert!((900..=1_100).contains(&bids) && (900..=1_100).contains(&asks), "{}: {bids} {asks}", spec.symbol);
+            assert!(near * 10 > total * 7, "{}: {near} of {total} near the touch", spec.symbol);
+            assert!((m.best_bid() - start).abs() < start / 20, "{}: {start} -> {}", spec.symbol, m.best_bid());
+            assert!(*m.bids.keys().next().unwrap() > 0, "{}", spec.symbol);
         }
-        assert!((900..=1_100).contains(&m.bids.len()) && (900..=1_100).contains(&m.asks.len()), "{} {}", m.bids.len(), m.asks.len());
-        assert!(near * 10 > total * 7, "{near} of {total} near the touch");
     }
 
     #[test]
