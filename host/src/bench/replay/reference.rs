@@ -63,6 +63,7 @@ impl Reference {
             return;
         }
         let Some(venue) = venue_of(r) else { return };
+        self.messages += u64::from(r.kind == RecordKind::Recv);
         let Ok(v) = serde_json::from_str::<Value>(r.data) else {
             self.errors += 1;
             return;
@@ -75,7 +76,6 @@ impl Reference {
             }
             return;
         }
-        self.messages += 1;
         match venue {
             Venue::Binance => self.binance(&v["data"]),
             Venue::Bybit => self.bybit(&v),
@@ -193,7 +193,7 @@ mod tests {
         for (conn, data) in &frames {
             r.record(RecordView { ts: 0.0, conn, kind: RecordKind::Recv, url: None, data });
         }
-        assert_eq!((r.messages, r.errors, r.book_updates, r.trades, r.minutes_closed), (5, 1, 3, 3, 1));
+        assert_eq!((r.messages, r.errors, r.book_updates, r.trades, r.minutes_closed), (6, 1, 3, 3, 1));
         // Binance: 99.5 bid, 100.5 and 101.0 asks; Bybit: one each side.
         assert_eq!(r.levels(), 5);
         assert_eq!(r.open_volume(), 1.0 + 3.0);
