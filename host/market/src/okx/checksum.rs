@@ -81,41 +81,11 @@ struct Side {
 }
 
 impl Side {
-    /// Where `key` is or would go: steps of 1, 2, 4... from the touch (where most changes
-    /// land) until a lower key, then a binary search within the last step.
-    fn position(&self, key: u64) -> Result<usize, usize> {
-        let levels = &self.levels;
-        let n = levels.len();
-        let (mut lo, mut hi, mut step) = (0, n, 1);
-        while step <= hi {
-            let probe = hi - step;
-            if levels[probe].0 < key {
-                lo = probe + 1;
-                break;
-            }
-            hi = probe;
-            step *= 2;
-        }
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if levels[mid].0 < key {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if lo < n && levels[lo].0 == key {
-            Ok(lo)
-        } else {
-            Err(lo)
-        }
-    }
-
     /// Sets one level; returns whether the top 25 may have changed (the change was within
     /// 25 levels of the touch).
     fn set(&mut self, key: u64, l: &TextLevel<'_>) -> bool {
         let n = self.levels.len();
-        let at = self.position(key);
+        let at = self.levels.binary_search_by(|(k, _)| k.cmp(&key));
         let (Ok(i) | Err(i)) = at;
         match at {
             Ok(i) if l.qty == 0.0 => {

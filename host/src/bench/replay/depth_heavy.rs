@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use liqhost_kit::scores::SplitMix64;
 use liqhost_market::capture::{CaptureRecord, CaptureWriter, RecordKind};
 
 /// Diffs in the standard depth-heavy capture (all symbols together).
@@ -42,16 +43,16 @@ const SPECS: [Spec; 4] = [
     Spec { symbol: "XRPUSDT", mid: 0.6, price_decimals: 4, tick: 1, qty_decimals: 1 },
 ];
 
-/// SplitMix64: small, fast and the same on every platform, so a seed gives the same bytes.
-struct Rng(u64);
+/// SplitMix64, so a seed gives the same bytes on every platform and rand version.
+struct Rng(SplitMix64);
 
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(SplitMix64(seed))
+    }
+
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next()
     }
 
     /// Uniform in `lo..=hi`.
@@ -294,7 +295,7 @@ pub struct Generated {
 
 /// Writes a depth-heavy capture of about `diffs` diffs (four symbols in turn) into `dir`.
 pub fn generate(dir: &Path, seed: u64, diffs: usize) -> anyhow::Result<Generated> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut markets: Vec<Market> = SPECS.iter().map(|s| Market::new(s, &mut rng)).collect();
     let mut writer = CaptureWriter::create(dir, "capture", 256 << 20)?;
     let mut done = Generated::default();
@@ -346,7 +347,7 @@ mod tests {
 
     #[test]
     fn diffs_keep_the_book_deep_uncrossed_on_scale_and_mostly_near_the_touch() {
-        let mut rng = Rng(7);
+        let mut rng = Rng::new(7);
         for spec in &SPECS {
             let mut m = Market::new(spec, &mut rng);
             let start = m.best_bid();
