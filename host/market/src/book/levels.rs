@@ -16,6 +16,25 @@ fn usable(price: f64) -> bool {
 /// Levels next to the touch looked at before a binary search.
 const NEAR: usize = 16;
 
+/// The first of `levels`, sorted from the farthest to the touch, that is not `farther` than
+/// the one looked for. Most changes land within a few levels of the touch: the last [`NEAR`]
+/// levels are counted first (independent compares, no branch per level); past them, a
+/// binary search over the deque's one or two contiguous runs, whose steps compile without
+/// branches. (A branchy search stepping out from the touch measured no faster than the
+/// tree this replaced: mispredictions.)
+pub(crate) fn partition_near_touch<T>(levels: &VecDeque<T>, farther: impl Fn(&T) -> bool) -> usize {
+    let (front, back) = levels.as_slices();
+    let last_run = if back.is_empty() { front } else { back };
+    let near = &last_run[last_run.len().saturating_sub(NEAR)..];
+    // The levels not farther than the one looked for end the deque.
+    let not_farther = near.iter().filter(|l| !farther(l)).count();
+    if not_farther < near.len() || near.len() == levels.len() {
+        levels.len() - not_farther
+    } else {
+        levels.partition_point(farther)
+    }
+}
+
 /// One side's levels sorted from the farthest to the touch (bids ascending, asks descending
 /// when `ASK`). Diffs land mostly near the touch, and a deque's insert or removal moves the
 /// entries on its shorter side: few at either end. The farthest level leaves from the front
@@ -35,23 +54,10 @@ impl<const ASK: bool> Side<ASK> {
         }
     }
 
-    /// Where `price` is (`Ok`) or would go (`Err`). Most changes land within a few levels of
-    /// the touch: the last [`NEAR`] levels are counted first (independent compares, no
-    /// branch per level); past them, a binary search over the deque's one or two contiguous
-    /// runs, whose steps compile without branches. (A branchy search stepping out from the
-    /// touch measured no faster than the tree this replaced: mispredictions.)
+    /// Where `price` is (`Ok`) or would go (`Err`).
     fn position(&self, price: f64) -> Result<usize, usize> {
         let levels = &self.levels;
-        let (front, back) = levels.as_slices();
-        let last_run = if back.is_empty() { front } else { back };
-        let near = &last_run[last_run.len().saturating_sub(NEAR)..];
-        // Sorted from the farthest, so the levels not farther than `price` end the deque.
-        let not_farther = near.iter().filter(|l| !Self::farther(l.price, price)).count();
-        let at = if not_farther < near.len() || near.len() == levels.len() {
-            levels.len() - not_farther
-        } else {
-            levels.partition_point(|l| Self::farther(l.price, price))
-        };
+        let at = partition_near_touch(levels, |l| Self::farther(l.price, price));
         if at < levels.len() && levels[at].price == price {
             Ok(at)
         } else {

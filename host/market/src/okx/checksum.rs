@@ -10,6 +10,7 @@
 
 use std::collections::VecDeque;
 
+use crate::book::partition_near_touch;
 use crate::wire_levels::TextLevel;
 
 use super::wire::BookData;
@@ -85,7 +86,8 @@ impl Side {
     /// 25 levels of the touch).
     fn set(&mut self, key: u64, l: &TextLevel<'_>) -> bool {
         let n = self.levels.len();
-        let at = self.levels.binary_search_by(|(k, _)| k.cmp(&key));
+        let i = partition_near_touch(&self.levels, |(k, _)| *k < key);
+        let at = if self.levels.get(i).is_some_and(|(k, _)| *k == key) { Ok(i) } else { Err(i) };
         let (Ok(i) | Err(i)) = at;
         match at {
             Ok(i) if l.qty == 0.0 => {
