@@ -52,7 +52,7 @@ impl Rng {
     }
 
     fn next(&mut self) -> u64 {
-        self.0.next()
+        self.0.next_u64()
     }
 
     /// Uniform in `lo..=hi`.
