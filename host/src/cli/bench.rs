@@ -28,7 +28,11 @@ pub struct BenchArgs {
     /// 120 for soak, whose host also serves a heavy API load).
     #[arg(long)]
     pub speed: Option<f64>,
-    /// calibration, load, soak: the market's seed (calibration without `--seed` or `--seeds`: the
+    /// replay: replay a depth-heavy Binance capture generated from `--seed` (default 1)
+    /// instead of a simulator recording (into `--capture DIR` when given, and kept).
+    #[arg(long)]
+    pub depth_heavy: bool,
+    /// calibration, load, soak: the market's seed; replay --depth-heavy: the capture's seed (calibration without `--seed` or `--seeds`: the
     /// pre-registered evaluation seeds, docs/model-quality.md).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -65,7 +69,11 @@ pub struct BenchArgs {
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     match args.what.as_str() {
         "plugins" => crate::bench::plugins::run(&args.plugins_dir, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
-        "replay" => crate::bench::replay::run(args.capture.as_deref(), args.json.as_deref()).map(|_| ExitCode::SUCCESS),
+        "replay" => {
+            use crate::bench::replay::Source;
+            let source = if args.depth_heavy { Source::DepthHeavy { seed: args.seed.unwrap_or(1) } } else { Source::Simulator };
+            crate::bench::replay::run(args.capture.as_deref(), source, args.json.as_deref()).map(|_| ExitCode::SUCCESS)
+        }
         "pipeline" => crate::bench::pipeline::run(&args.plugins_dir, args.json.as_deref()).map(|_| ExitCode::SUCCESS),
         "calibration" => {
             let (hours, speed) = (args.hours.unwrap_or(6.0), args.speed.unwrap_or(240.0));

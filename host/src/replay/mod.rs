@@ -29,7 +29,8 @@ use serde::Serialize;
 pub use merge::{capture_files, Merged};
 pub use pipelines::{FeedCounts, PipelineFeed};
 pub use sessions::{CaptureSessions, Fed};
-use read_ahead::{thread_cpu_seconds, ReadAhead};
+pub use read_ahead::thread_cpu_seconds;
+use read_ahead::ReadAhead;
 pub use tob::TopOfBookCheck;
 
 /// Exchange time between two depth hand-offs from a venue's books to the market state.

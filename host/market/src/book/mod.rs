@@ -7,5 +7,6 @@
 mod levels;
 mod sync;
 
+pub(crate) use levels::partition_near_touch;
 pub use levels::OrderBook;
 pub use sync::{Applied, BookCounters, SyncedBook};

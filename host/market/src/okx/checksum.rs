@@ -1,4 +1,4 @@
-//! OKX's book checksum: each followed book kept as the venue's texts, its top 25 levels' CRC32 checked against every push.
+//! OKX's book checksum: each followed book kept as the venue's texts, its top 25 levels' CRC32 checked against every push (rebuilt only when a change reaches them).
 //!
 //! The rule (OKX API v5, WebSocket order book channel, "Checksum"): the string is the top 25
 //! bids and asks interleaved, `bidPx:bidSz:askPx:askSz:...`, a side with fewer levels leaving
@@ -10,6 +10,7 @@
 
 use std::collections::VecDeque;
 
+use crate::book::partition_near_touch;
 use crate::wire_levels::TextLevel;
 
 use super::wire::BookData;
@@ -46,8 +47,8 @@ impl Text {
         Text::Inline { len: len as u8, buf }
     }
 
-    /// Appends the text to `out`. An inline one is copied whole and cut back: a copy of a
-    /// fixed size compiles to a few moves, a copy of a variable one to a call.
+    /// Appends the text and a `:` to `out`. An inline one is copied whole and cut back: a
+    /// copy of a fixed size compiles to a few moves, a copy of a variable one to a call.
     fn append_to(&self, out: &mut Vec<u8>) {
         match self {
             Text::Inline { len, buf } => {
@@ -57,6 +58,7 @@ impl Text {
             }
             Text::Heap(b) => out.extend_from_slice(b),
         }
+        out.push(b':');
     }
 }
 
@@ -80,18 +82,24 @@ struct Side {
 }
 
 impl Side {
-    fn set(&mut self, key: u64, l: &TextLevel<'_>) {
-        let at = self.levels.binary_search_by(|(k, _)| k.cmp(&key));
+    /// Sets one level; returns whether the top 25 may have changed (the change was within
+    /// 25 levels of the touch).
+    fn set(&mut self, key: u64, l: &TextLevel<'_>) -> bool {
+        let n = self.levels.len();
+        let i = partition_near_touch(&self.levels, |(k, _)| *k < key);
+        let at = if self.levels.get(i).is_some_and(|(k, _)| *k == key) { Ok(i) } else { Err(i) };
+        let (Ok(i) | Err(i)) = at;
         match at {
             Ok(i) if l.qty == 0.0 => {
                 self.levels.remove(i);
             }
             // A new level past the far end of a full side would be dropped at once.
-            Err(0) if self.levels.len() >= MAX_LEVELS => {}
+            Err(0) if n >= MAX_LEVELS => return false,
             Ok(i) => self.levels[i].1 = Text::new(l.price_text, l.qty_text),
-            Err(_) if l.qty == 0.0 => {}
+            Err(_) if l.qty == 0.0 => return false,
             Err(i) => self.levels.insert(i, (key, Text::new(l.price_text, l.qty_text))),
         }
+        i + LEVELS >= n
     }
 
     /// From the touch outwards.
@@ -99,11 +107,10 @@ impl Side {
         self.levels.iter().rev().take(LEVELS).map(|(_, t)| t)
     }
 
-    /// Drops the levels farthest from the touch beyond `MAX_LEVELS`.
+    /// Drops the levels farthest from the touch beyond `MAX_LEVELS` (never the top 25).
     fn trim(&mut self) {
-        while self.levels.len() > MAX_LEVELS {
-            self.levels.pop_front();
-        }
+        let excess = self.levels.len().saturating_sub(MAX_LEVELS);
+        self.levels.drain(..excess);
     }
 }
 
@@ -121,6 +128,9 @@ pub struct TextBook {
     counter: u64,
     /// The checksum string, reused.
     scratch: Vec<u8>,
+    /// The checksum of the top 25 levels as they are, until a change reaches them: an
+    /// update deeper in the book is checked without rebuilding the string.
+    top_checksum: Option<i32>,
 }
 
 impl TextBook {
@@ -145,6 +155,7 @@ impl TextBook {
     fn snapshot(&mut self, d: &BookData<'_>, checksum: Option<i64>) -> bool {
         self.bids.levels.clear();
         self.asks.levels.clear();
+        self.top_checksum = None;
         self.seq = d.seq_id;
         self.live = checksum.is_some();
         if !self.live {
@@ -185,7 +196,9 @@ impl TextBook {
                 let usable = l.price.is_finite() && l.price > 0.0 && l.qty.is_finite() && l.qty >= 0.0;
                 if usable {
                     let bits = l.price.to_bits();
-                    side.set(if asks { !bits } else { bits }, l);
+                    if side.set(if asks { !bits } else { bits }, l) {
+                        self.top_checksum = None;
+                    }
                 }
             }
             side.trim();
@@ -205,6 +218,16 @@ impl TextBook {
 
     /// The CRC32 of the book's checksum string, as OKX sends it.
     pub fn checksum(&mut self) -> i32 {
+        if let Some(crc) = self.top_checksum {
+            return crc;
+        }
+        let crc = self.checksum_of_top();
+        self.top_checksum = Some(crc);
+        crc
+    }
+
+    /// The checksum string built afresh from the top 25 levels, and its CRC32.
+    fn checksum_of_top(&mut self) -> i32 {
         let s = &mut self.scratch;
         s.clear();
         let (mut bids, mut asks) = (self.bids.top(), self.asks.top());
@@ -214,12 +237,69 @@ impl TextBook {
                 break;
             }
             for text in [bid, ask].into_iter().flatten() {
-                if !s.is_empty() {
-                    s.push(b':');
-                }
                 text.append_to(s);
             }
         }
+        // Every text was followed by a `:`; the string has none at its end.
+        s.pop();
         crc32fast::hash(s) as i32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(price, size)` texts of one push, sizes "0" to delete.
+    fn push<'a>(bids: &'a [(String, String)], asks: &'a [(String, String)]) -> BookData<'a> {
+        let levels = |side: &'a [(String, String)]| -> Vec<TextLevel<'a>> {
+            side.iter().map(|(p, q)| TextLevel { price: p.parse().unwrap(), qty: q.parse().unwrap(), price_text: p, qty_text: q }).collect()
+        };
+        BookData { asks: levels(asks), bids: levels(bids), ts: "0", checksum: None, prev_seq_id: None, seq_id: None }
+    }
+
+    #[test]
+    fn the_kept_checksum_always_equals_one_built_afresh() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut book = TextBook::default();
+        let side = |next: &mut dyn FnMut(u64) -> u64, touch: i64, dir: i64| -> Vec<(String, String)> {
+            (0..1 + next(8))
+                .map(|_| {
+                    // Half near the touch, half anywhere in 300 levels (beyond the top 25).
+                    let distance = if next(2) == 0 { next(30) } else { next(300) } as i64;
+                    let size = if next(3) == 0 { "0".to_string() } else { format!("{}.{}", next(50), next(10)) };
+                    (format!("{}.{}", (touch + dir * distance) / 10, (touch + dir * distance) % 10), size)
+                })
+                .collect()
+        };
+        let (mut fresh_builds, mut kept) = (0, 0);
+        for step in 0..20_000 {
+            let (b, a) = (side(&mut next, 10_000, -1), side(&mut next, 10_001, 1));
+            if step % 5_000 == 0 {
+                book.snapshot(&push(&b, &a), None);
+            } else {
+                book.apply(&push(&b, &a));
+            }
+            kept += usize::from(book.top_checksum.is_some());
+            let fresh = book.checksum_of_top();
+            fresh_builds += 1;
+            assert_eq!(book.checksum(), fresh, "step {step}");
+        }
+        // The kept value served some pushes: those deep in the book only.
+        assert!(kept > 0 && kept < fresh_builds, "{kept} of {fresh_builds}");
+        let level = |price: &str, size: &str| vec![(price.to_string(), size.to_string())];
+        let deep = book.bids.levels.front().map(|(k, _)| f64::from_bits(*k)).unwrap();
+        book.checksum();
+        // TC0: a change 25 or more levels from the touch keeps it; TC1: one at the touch drops it
+        book.apply(&push(&level(&format!("{deep}"), "1.5"), &[]));
+        assert!(book.top_checksum.is_some(), "TC0");
+        book.apply(&push(&[], &level("1000.1", "7.7")));
+        assert!(book.top_checksum.is_none(), "TC1");
     }
 }

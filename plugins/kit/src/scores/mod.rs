@@ -41,6 +41,6 @@ pub use identifiable::{gap_closure, identifiable_tv, IDENTIFIABLE_MIN_LIQUIDATIO
 pub use log_score::{LogScoreParams, LogScorer};
 pub use prediction::{trivial_prediction, Prediction, TRIVIAL_SCALE_PCT, TRIVIAL_SIDE_USD};
 pub use skill::{
-    bootstrap_mean, bootstrap_skill, pooled_skill, share_positive, skill, Interval, PairedScores,
+    bootstrap_mean, bootstrap_skill, pooled_skill, share_positive, skill, Interval, PairedScores, SplitMix64,
 };
 pub use totals::ScoreTotals;

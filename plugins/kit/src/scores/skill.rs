@@ -90,11 +90,12 @@ fn interval(estimate: f64, mut stats: Vec<f64>) -> Option<Interval> {
 }
 
 /// splitmix64 (Steele, Lea, Flood 2014): a few lines, full 64-bit period, good enough for
-/// resampling indices, and the same stream on every target for a given seed.
-struct SplitMix64(u64);
+/// resampling indices, and the same stream on every target for a given seed (the host's
+/// seeded benchmark captures use it for that too).
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -104,7 +105,7 @@ impl SplitMix64 {
 
     /// A uniform index in 0..n (multiply-high: no modulo bias worth speaking of for small n).
     fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next()) * n as u128) >> 64) as usize
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 }
 

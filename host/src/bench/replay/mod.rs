@@ -1,5 +1,11 @@
-//! Replay throughput: records the simulated venues into a capture, then replays it as fast as
-//! possible through parse + books + bars + frames, with a breakdown of where the time goes.
+//! Replay throughput: records the simulated venues (or generates a depth-heavy capture), then replays it as fast as possible through parse + books + bars + frames, against a plain reference, with a breakdown of where the time goes.
+//!
+//! # Layout
+//! - `depth_heavy`: a seeded depth-heavy Binance capture (1,000-level books, busy diffs).
+//! - `reference`: the plain serde_json + `BTreeMap` replay the ratio is taken against.
+
+pub mod depth_heavy;
+mod reference;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,7 +19,7 @@ use serde_json::json;
 use super::stats::machine;
 use crate::config::{Config, SymbolConfig};
 use crate::feeds::Recorder;
-use crate::replay::{replay, replay_records, rest_path, venue_of, Merged, ReplayOptions};
+use crate::replay::{replay, replay_records, rest_path, thread_cpu_seconds, venue_of, Merged, ReplayOptions};
 use crate::service::{Service, StartOptions};
 
 /// Records `seconds` of the simulator at `speed`, three symbols, into `dir`.
@@ -39,9 +45,18 @@ fn record_sim_into(dir: &Path, capture_dir: &Path, seconds: f64, speed: f64) -> 
     Ok(recorder.finish())
 }
 
-/// `capture`: replay this directory if it holds capture files, else record into it and keep
-/// it; `None` records into a temporary directory removed at the end.
-pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()> {
+/// What to replay when the capture directory holds none yet.
+#[derive(Clone, Copy, Debug)]
+pub enum Source {
+    /// Record the simulator (three symbols on three venues, 20 s at 300x).
+    Simulator,
+    /// Generate the depth-heavy Binance capture from this seed.
+    DepthHeavy { seed: u64 },
+}
+
+/// `capture`: replay this directory if it holds capture files, else make one there (from
+/// `source`) and keep it; `None` makes it in a temporary directory removed at the end.
+pub fn run(capture: Option<&Path>, source: Source, json_out: Option<&Path>) -> anyhow::Result<()> {
     let scratch = std::env::temp_dir().join(format!("liqhost-bench-replay-{}", std::process::id()));
     println!("machine: {}", machine());
     let capture_dir = match capture {
@@ -52,7 +67,14 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
     let files = if existing.is_empty() {
         let _ = std::fs::remove_dir_all(&scratch);
         std::fs::create_dir_all(&scratch)?;
-        record_sim_into(&scratch, &capture_dir, 20.0, 300.0).context("recording the simulator")?
+        match source {
+            Source::Simulator => record_sim_into(&scratch, &capture_dir, 20.0, 300.0).context("recording the simulator")?,
+            Source::DepthHeavy { seed } => {
+                let g = depth_heavy::generate(&capture_dir, seed, depth_heavy::STANDARD_DIFFS).context("generating the depth-heavy capture")?;
+                println!("generated a depth-heavy capture (seed {seed}): {} diffs, {} trades, {} liquidations, {} snapshots", g.diffs, g.trades, g.liquidations, g.snapshots);
+                g.files
+            }
+        }
     } else {
         println!("replaying the kept capture {} ({} files)", capture_dir.display(), existing.len());
         existing
@@ -108,15 +130,24 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
     // Parse + books + bars + frames on one core, the capture already in memory: the rate the
     // target speaks of, with nothing else on the thread.
     // `frames` borrows the records, which are freed before the runs from the files.
+    // The plain reference runs in turn with it, so a drift in the machine's load touches both.
     let frame_count = frames.len();
-    let mut core_runs = Vec::new();
+    let (mut core_runs, mut reference_runs) = (Vec::new(), Vec::new());
+    let mut reference = reference::Reference::default();
     for _ in 0..5 {
         let s = replay_records(in_memory.iter().map(Ok::<_, capture::CaptureError>), ReplayOptions::default(), |_, _| {});
         core_runs.push(s.msgs_per_cpu_sec);
+        let started = thread_cpu_seconds();
+        reference = reference::Reference::default();
+        for r in &in_memory {
+            reference.record(r.view());
+        }
+        reference_runs.push(reference.messages as f64 / (thread_cpu_seconds() - started).max(1e-9));
     }
     drop(in_memory);
     core_runs.sort_by(f64::total_cmp);
-    let core_median = core_runs[2];
+    reference_runs.sort_by(f64::total_cmp);
+    let (core_median, reference_median) = (core_runs[2], reference_runs[2]);
 
     // End to end from the files: the capture read and decompressed on a second thread.
     let mut runs = Vec::new();
@@ -143,6 +174,18 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
         core_runs.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", ")
     );
     println!(
+        "plain reference (serde_json::Value + BTreeMap books + minute bars, {} messages, {} book updates, {} trades, {} levels at the end): median of 5 {reference_median:.0} messages per CPU second (runs {}); ratio {:.2}x",
+        reference.messages,
+        reference.book_updates,
+        reference.trades,
+        reference.levels(),
+        reference_runs.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
+        core_median / reference_median
+    );
+    if reference.messages != summary.messages {
+        println!("note: the reference read {} messages, the replay {}", reference.messages, summary.messages);
+    }
+    println!(
         "replay --speed max from the files: median of 3 {median:.0} messages/s wall; its parse + books + bars thread {median_per_cpu:.0} messages per CPU second ({main_cpu:.3} CPU s), the capture reading thread {reader_cpu:.3} CPU s"
     );
     let core_s = summary.messages as f64 / core_median;
@@ -162,6 +205,9 @@ pub fn run(capture: Option<&Path>, json_out: Option<&Path>) -> anyhow::Result<()
         "book_delta_share": depth_share,
         "core_msgs_per_cpu_sec_runs": core_runs,
         "core_msgs_per_cpu_sec_median": core_median,
+        "reference_msgs_per_cpu_sec_runs": reference_runs,
+        "reference_msgs_per_cpu_sec_median": reference_median,
+        "ratio_to_reference": core_median / reference_median,
         "replay_msgs_per_sec_runs": runs.iter().map(|r| r.0).collect::<Vec<_>>(),
         "replay_msgs_per_sec_median": median,
         "replay_main_msgs_per_cpu_sec": median_per_cpu,
