@@ -20,9 +20,6 @@ use super::{Published, SimLiquidation, SimTrade, StepOutput, SymbolState, Symbol
 use crate::config::{SimConfig, SimSymbol};
 use crate::truth::TruthLiquidation;
 
-/// Open positions per symbol at the OI target: enough for a smooth liquidation map, few
-/// enough to step hundreds of times a second.
-const TARGET_POSITIONS: f64 = 3000.0;
 /// Random streams per symbol: `index * STREAMS_PER_SYMBOL + k`, k = 0 prices and traders,
 /// 1-3 books, 4 the traders' optional features, 5-6 mixes (`mix`), 7 slippage.
 const STREAMS_PER_SYMBOL: u64 = 16;
@@ -105,7 +102,7 @@ fn new_symbol(config: &SimConfig, index: u64, s: &SimSymbol) -> SymbolState {
         stops: s.stops.clone(),
         venue_shares: VENUE_SHARES,
         lot_coins,
-        target_count: TARGET_POSITIONS,
+        target_count: s.positions,
         oi_target_usd: s.oi_target_usd,
         lifetime: LifetimeSteps::new(&s.lifetime, config.tick_ms),
         start_spread: s.start_spread_daily_vol,
