@@ -39,7 +39,7 @@ impl ViewSource for Service {
     }
 
     fn pipeline(&self, symbol: &str) -> Option<PipelineHandle> {
-        Service::pipeline(self, symbol).cloned()
+        Service::pipeline(self, symbol)
     }
 }
 
