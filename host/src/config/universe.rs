@@ -28,8 +28,8 @@ pub struct UniverseConfig {
     pub include: Vec<String>,
     /// Never followed, even when listed.
     pub exclude: Vec<String>,
-    /// At most this many symbols (0: no limit): the included ones first, then the ones listed
-    /// on the most venues, then by name.
+    /// At most this many symbols besides the included ones (0: no limit): the ones listed on
+    /// the most venues first, then by name.
     pub max_symbols: usize,
     /// How often the venues' instruments lists are read (listings and delistings are
     /// picked up at this pace).
@@ -60,20 +60,12 @@ impl UniverseConfig {
     /// The symbols to run given what is listed: short symbol → venues listing it (trading
     /// and followable). Listed names that are not plain (cannot name a data dir) are skipped.
     pub fn select(&self, listed: &BTreeMap<String, usize>) -> BTreeSet<String> {
-        let mut candidates: Vec<(&String, usize)> = listed
-            .iter()
-            .filter(|(name, _)| names::is_plain_name(name) && !self.exclude.contains(name))
-            .map(|(name, venues)| (name, *venues))
-            .collect();
-        // Included first, then more venues first, then by name (the map's order, kept by a stable sort).
-        candidates.sort_by_key(|(name, venues)| (!self.include.contains(name), std::cmp::Reverse(*venues)));
+        let plain = listed.iter().filter(|(name, _)| names::is_plain_name(name) && !self.exclude.contains(name));
+        let (included, mut others): (Vec<_>, Vec<_>) = plain.partition(|(name, _)| self.include.contains(name));
+        // More venues first, then by name (the map's order, kept by a stable sort).
+        others.sort_by_key(|(_, venues)| std::cmp::Reverse(**venues));
         let limit = if self.max_symbols == 0 { usize::MAX } else { self.max_symbols };
-        candidates
-            .iter()
-            .enumerate()
-            .filter(|(rank, (name, _))| *rank < limit || self.include.contains(name))
-            .map(|(_, (name, _))| (*name).clone())
-            .collect()
+        included.into_iter().chain(others.into_iter().take(limit)).map(|(name, _)| name.clone()).collect()
     }
 }
 
