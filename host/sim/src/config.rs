@@ -24,6 +24,9 @@ pub struct SimConfig {
     pub faults: FaultConfig,
     /// Price levels per side in every venue's book (default 50).
     pub book_depth: usize,
+    /// Simulated time at the start (unix ms); `None`: 2026-01-01T00:00:00Z, so that runs
+    /// with one seed are identical. A run at real time against the wall clock starts now.
+    pub start_ms: Option<i64>,
 }
 
 impl Default for SimConfig {
@@ -35,6 +38,7 @@ impl Default for SimConfig {
             symbols: ["BTC", "ETH", "SOL"].iter().map(|s| SimSymbol::standard(s)).collect(),
             faults: FaultConfig::default(),
             book_depth: 50,
+            start_ms: None,
         }
     }
 }

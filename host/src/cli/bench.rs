@@ -6,7 +6,8 @@ use std::process::ExitCode;
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
     /// What to measure: `plugins`, `replay`, `pipeline` (wasm vs native engines), `calibration`,
-    /// `load` (API vs nginx under wrk) or `soak` (hours of faults, kills and load on the host).
+    /// `load` (API vs nginx under wrk), `soak` (hours of faults, kills and load on the host) or
+    /// `scale` (the host on hundreds of symbols: CPU, memory and delays per symbol).
     pub what: String,
     /// Directory holding the built components (zone_manager.wasm, zone_manager_wide.wasm).
     #[arg(long, default_value = "target/wasm32-wasip2/plugin")]
@@ -43,7 +44,11 @@ pub struct BenchArgs {
     /// before/after runs; calibration keeps the simulator's truth beside it).
     #[arg(long)]
     pub capture: Option<PathBuf>,
-    /// calibration: symbols, comma-separated.
+    /// scale: real minutes measured once every symbol runs (default 5).
+    #[arg(long)]
+    pub minutes: Option<f64>,
+    /// calibration: symbols, comma-separated. scale: how many simulated symbols (BTC, ETH,
+    /// SOL and generated ones) the host follows, e.g. `--symbols 300` (default 300).
     #[arg(long, default_value = "BTC,ETH,SOL", value_delimiter = ',')]
     pub symbols: Vec<String>,
     /// calibration: a calibrator parameter for the calibrated host, `key=value` (a TOML
@@ -99,6 +104,24 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             let report = crate::bench::soak::run(&soak, args.json.as_deref())?;
             Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load, soak)"),
+        "scale" => {
+            let scale = crate::bench::scale::ScaleArgs {
+                symbols: scale_symbols(&args.symbols)?,
+                minutes: args.minutes.unwrap_or(5.0),
+                seed: args.seed.unwrap_or(7),
+                plugins_dir: args.plugins_dir.clone(),
+                host_binary: std::env::current_exe()?,
+            };
+            crate::bench::scale::run(&scale, args.json.as_deref()).map(|_| ExitCode::SUCCESS)
+        }
+        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load, soak, scale)"),
+    }
+}
+
+/// `--symbols N` for `scale` (the calibration default, a list of names, means 300).
+fn scale_symbols(symbols: &[String]) -> anyhow::Result<usize> {
+    match symbols {
+        [n] => n.trim().parse().map_err(|_| anyhow::anyhow!("scale: --symbols takes a count, e.g. --symbols 300")),
+        _ => Ok(300),
     }
 }

@@ -47,5 +47,5 @@ pub use liveness::{PipelineStatus, Reading as LivenessReading, DEFAULT_SLACK as 
 pub use scores::{ScoreFigures, ScoresView};
 pub use handle::{PipelineHandle, MAX_QUEUED_DEPTH_FRAMES};
 pub use task::{spawn, PipelineSetup};
-pub use timing::{Delays, DELAY_BUCKETS_MS};
+pub use timing::{wall_ms, Delays, DELAY_BUCKETS_MS};
 pub use view::{Counters, LiquidationRecord, MarketView, RecentLiquidations, SymbolView};

@@ -46,7 +46,11 @@ pub struct Market {
 impl Market {
     pub fn new(config: &SimConfig) -> Self {
         let symbols = config.symbols.iter().enumerate().map(|(i, s)| new_symbol(config, i as u64, s)).collect();
-        Market { clock: SimClock::new(config.tick_ms), symbols, liquidations: VecDeque::new(), depth: config.book_depth }
+        let clock = match config.start_ms {
+            Some(start) => SimClock::starting_at(config.tick_ms, start),
+            None => SimClock::new(config.tick_ms),
+        };
+        Market { clock, symbols, liquidations: VecDeque::new(), depth: config.book_depth }
     }
 
     pub fn symbol_index(&self, symbol: &str) -> Option<usize> {
