@@ -73,7 +73,12 @@ impl Config {
     /// A symbol's settings: its `[symbols.X]` table, or the defaults for a symbol followed
     /// because a venue lists it (`symbols = "all"`).
     pub fn symbol_config(&self, symbol: &str) -> SymbolConfig {
-        self.symbols.get(symbol).cloned().unwrap_or_else(|| SymbolConfig::for_symbol(symbol))
+        self.listed_symbol_config(symbol, None)
+    }
+
+    /// `symbol_config` for a symbol whose tick size the venues give (`SymbolConfig::for_listed`).
+    pub fn listed_symbol_config(&self, symbol: &str, tick: Option<f64>) -> SymbolConfig {
+        self.symbols.get(symbol).cloned().unwrap_or_else(|| SymbolConfig::for_listed(symbol, tick))
     }
 }
 

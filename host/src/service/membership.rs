@@ -17,8 +17,14 @@ impl Inner {
     pub(crate) fn desired(&self, config: &Config) -> Option<BTreeSet<String>> {
         match config.universe.symbols {
             UniverseMode::Configured => Some(config.symbols.keys().cloned().collect()),
-            UniverseMode::All => self.listed.lock().expect("listed lock").as_ref().map(|listed| config.universe.select(listed)),
+            UniverseMode::All => self.listed.lock().expect("listed lock").as_ref().map(|listed| config.universe.select(&listed.venues)),
         }
+    }
+
+    /// A symbol's settings under `config`: its table, or the defaults for its tick size.
+    pub(crate) fn symbol_config(&self, config: &Config, symbol: &str) -> crate::config::SymbolConfig {
+        let tick = self.listed.lock().expect("listed lock").as_ref().and_then(|l| l.ticks.get(symbol).copied());
+        config.listed_symbol_config(symbol, tick)
     }
 
     /// Runs exactly `desired`: starts the symbols not running, retires the ones not in it,
@@ -40,7 +46,7 @@ impl Inner {
         let mut loaded = Loaded::new();
         let mut started = BTreeMap::new();
         for symbol in to_start {
-            match spawn_symbol(&self.runtime, &config, symbol, &mut loaded) {
+            match spawn_symbol(&self.runtime, &config, symbol, &self.symbol_config(&config, symbol), &mut loaded) {
                 Ok((handle, join)) => {
                     self.joins.lock().expect("joins lock").push(join);
                     started.insert(symbol.clone(), handle);

@@ -54,8 +54,8 @@ pub(crate) struct Inner {
     /// Where feeds (re)start; `None` when no venue is enabled.
     pub(crate) feed_runtime: Option<tokio::runtime::Handle>,
     pub(crate) recorder: Option<Arc<crate::feeds::Recorder>>,
-    /// The venues' last listings (short symbol → venues listing it), for `symbols = "all"`.
-    pub(crate) listed: Mutex<Option<BTreeMap<String, usize>>>,
+    /// The venues' last listings, for `symbols = "all"`.
+    pub(crate) listed: Mutex<Option<universe::Listings>>,
     /// Set at shutdown (under `membership`): no symbol is started after it.
     pub(crate) stopping: std::sync::atomic::AtomicBool,
     /// Held while the running set changes (`membership`), and by the shutdown.

@@ -44,7 +44,7 @@ impl Inner {
             let config = self.config.lock().expect("config lock");
             self.running()
                 .keys()
-                .map(|symbol| (symbol.clone(), config.symbol_config(symbol)))
+                .map(|symbol| (symbol.clone(), self.symbol_config(&config, symbol)))
                 .flat_map(|(symbol, sym)| {
                     EngineKind::ALL.into_iter().filter(move |k| sym.component_stem(*k) == stem).map(move |k| (symbol.clone(), k))
                 })
@@ -84,7 +84,8 @@ impl Inner {
             }
             None => {
                 // The slot starts with this symbol's config for this engine (its ladder, its params).
-                let config = self.config.lock().expect("config lock").symbol_config(symbol).engine_config(kind);
+                let config = self.config.lock().expect("config lock").clone();
+                let config = self.symbol_config(&config, symbol).engine_config(kind);
                 pipeline.send(Msg::AddSlot { kind, component, config });
             }
         }
@@ -108,11 +109,11 @@ impl Inner {
 }
 
 /// Reconfigures the running symbols whose settings changed (a symbol without a table has
-/// the defaults on both sides). Symbols added or removed are `reconcile`'s.
+/// the defaults for its tick on both sides). Symbols added or removed are `reconcile`'s.
 fn apply_config_diff(inner: &Inner, old: &Config, new: &Config) {
     let running: Vec<(String, crate::pipeline::PipelineHandle)> = inner.running().iter().map(|(s, p)| (s.clone(), p.clone())).collect();
     for (symbol, pipeline) in running {
-        let (old_sym, new_sym) = (old.symbol_config(&symbol), new.symbol_config(&symbol));
+        let (old_sym, new_sym) = (inner.symbol_config(old, &symbol), inner.symbol_config(new, &symbol));
         for kind in EngineKind::ALL {
             let (old_cfg, new_cfg) = (old_sym.engine_config(kind), new_sym.engine_config(kind));
             if old_cfg != new_cfg {

@@ -51,7 +51,7 @@ impl Service {
             UniverseMode::All => Vec::new(),
         };
         for symbol in first {
-            let (handle, join) = spawn_symbol(&runtime, &config, &symbol, &mut loaded)?;
+            let (handle, join) = spawn_symbol(&runtime, &config, &symbol, &config.symbol_config(&symbol), &mut loaded)?;
             pipelines.insert(symbol, handle);
             joins.push(join);
         }
@@ -103,14 +103,14 @@ impl Service {
 /// Components loaded so far, by engine and file stem: symbols that share a file share its load.
 pub(crate) type Loaded = HashMap<(EngineKind, String), Arc<LoadedComponent>>;
 
-/// Starts one symbol's pipeline with its slots, from its saved data when it has some.
+/// Starts one symbol's pipeline with its settings `sym` and its slots, from its saved data when it has some.
 pub(crate) fn spawn_symbol(
     runtime: &Arc<Runtime>,
     config: &Config,
     symbol: &str,
+    sym: &crate::config::SymbolConfig,
     loaded: &mut Loaded,
 ) -> anyhow::Result<(crate::pipeline::PipelineHandle, std::thread::JoinHandle<()>)> {
-    let sym = &config.symbol_config(symbol);
     let plugins_dir = &config.plugins.dir;
     let ladder = sym.ladder();
     let (store, mut restored) = if config.storage.persist {

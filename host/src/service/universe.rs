@@ -5,7 +5,7 @@
 //! never retires a symbol. The answers are recorded with the feeds' frames when the host
 //! records, so a replay has them too.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +19,17 @@ use crate::feeds::rest::RestClient;
 /// Bybit pages of one list followed at most (1000 entries a page).
 const MAX_PAGES: usize = 20;
 
+/// What the venues list, as last read.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Listings {
+    /// Short symbol → how many venues list it.
+    pub venues: BTreeMap<String, usize>,
+    /// Short symbol → its tick size (the finest a venue gives), for the default price step.
+    pub ticks: BTreeMap<String, f64>,
+}
+
 pub(crate) async fn run(inner: Arc<Inner>) {
-    let mut lists: BTreeMap<Venue, BTreeSet<String>> = BTreeMap::new();
+    let mut lists: BTreeMap<Venue, BTreeMap<String, Option<f64>>> = BTreeMap::new();
     loop {
         let (feeds, poll) = {
             let config = inner.config.lock().expect("config lock");
@@ -30,14 +39,14 @@ pub(crate) async fn run(inner: Arc<Inner>) {
             let rest = RestClient::new(&feeds.venue(venue).rest_url, Duration::from_millis(feeds.rest_timeout_ms));
             match read_venue(venue, &rest, inner.recorder.as_deref()).await {
                 Ok(listed) => {
-                    let followed: BTreeSet<String> = listed.iter().filter(|l| l.followable()).map(|l| l.base.to_ascii_uppercase()).collect();
+                    let followed = listed.iter().filter(|l| l.followable()).map(|l| (l.base.to_ascii_uppercase(), l.tick_size)).collect();
                     lists.insert(venue, followed);
                 }
                 Err(error) => tracing::warn!(%venue, %error, "instruments list not read; keeping the last one"),
             }
         }
         if !lists.is_empty() {
-            *inner.listed.lock().expect("listed lock") = Some(venues_per_symbol(&lists));
+            *inner.listed.lock().expect("listed lock") = Some(listings(&lists));
             let shared = inner.clone();
             let apply = tokio::task::spawn_blocking(move || {
                 let config = shared.config.lock().expect("config lock").clone();
@@ -56,13 +65,17 @@ pub(crate) async fn run(inner: Arc<Inner>) {
     }
 }
 
-/// Short symbol → how many venues list it.
-fn venues_per_symbol(lists: &BTreeMap<Venue, BTreeSet<String>>) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for symbol in lists.values().flatten() {
-        *counts.entry(symbol.clone()).or_insert(0) += 1;
+/// Every venue's followable symbols (with their ticks) → the listings.
+fn listings(lists: &BTreeMap<Venue, BTreeMap<String, Option<f64>>>) -> Listings {
+    let mut out = Listings::default();
+    for (symbol, tick) in lists.values().flatten() {
+        *out.venues.entry(symbol.clone()).or_insert(0) += 1;
+        if let Some(t) = tick.filter(|t| *t > 0.0) {
+            let finest = out.ticks.entry(symbol.clone()).or_insert(t);
+            *finest = finest.min(t);
+        }
     }
-    counts
+    out
 }
 
 /// Every instruments answer of one venue (all pages); an error if any fails.
@@ -90,9 +103,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_the_venues_listing_each_symbol() {
-        let set = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-        let lists = BTreeMap::from([(Venue::Binance, set(&["BTC", "PEPE"])), (Venue::Okx, set(&["BTC"]))]);
-        assert_eq!(venues_per_symbol(&lists), BTreeMap::from([("BTC".to_string(), 2), ("PEPE".to_string(), 1)]));
+    fn counts_the_venues_listing_each_symbol_and_keeps_the_finest_tick() {
+        let list = |entries: &[(&str, Option<f64>)]| entries.iter().map(|(s, t)| (s.to_string(), *t)).collect::<BTreeMap<_, _>>();
+        let lists = BTreeMap::from([
+            (Venue::Binance, list(&[("BTC", Some(0.1)), ("PEPE", None)])),
+            (Venue::Okx, list(&[("BTC", Some(0.01))])),
+        ]);
+        let l = listings(&lists);
+        assert_eq!(l.venues, BTreeMap::from([("BTC".to_string(), 2), ("PEPE".to_string(), 1)]));
+        assert_eq!(l.ticks, BTreeMap::from([("BTC".to_string(), 0.01)]));
     }
 }
