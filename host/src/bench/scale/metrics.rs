@@ -7,6 +7,18 @@ pub fn running_symbols(text: &str) -> usize {
     text.lines().filter(|l| l.starts_with("liqhost_pipeline_minutes_total{")).count()
 }
 
+/// A per-venue counter (`liqhost_feed_messages_total`, ...): venue → value.
+pub fn per_venue(text: &str, name: &str) -> std::collections::BTreeMap<String, f64> {
+    let prefix = format!("{name}{{venue=\"");
+    text.lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix(&prefix)?;
+            let (venue, value) = rest.split_once("\"}")?;
+            Some((venue.to_string(), value.trim().parse().ok()?))
+        })
+        .collect()
+}
+
 /// A histogram of the exposition back into per-bucket counts (it is cumulative there).
 pub fn histogram(text: &str, name: &str) -> Delays {
     let bucket = format!("{name}_bucket{{le=\"");
@@ -63,5 +75,7 @@ mod tests {
         assert_eq!(read, delays);
         assert_eq!(difference(&read, &read).count(), 0);
         assert_eq!(histogram(&text, "liqhost_frame_delay_seconds").count(), 0);
+        let feeds = "liqhost_feed_messages_total{venue=\"binance\"} 12\nliqhost_feed_messages_total{venue=\"okx\"} 3\n";
+        assert_eq!(per_venue(feeds, "liqhost_feed_messages_total").into_iter().collect::<Vec<_>>(), [("binance".into(), 12.0), ("okx".into(), 3.0)]);
     }
 }

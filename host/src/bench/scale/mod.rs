@@ -58,6 +58,9 @@ pub struct ScaleReport {
     pub frames: u64,
     pub frame_delay_p50_ms: Option<u64>,
     pub frame_delay_p99_ms: Option<u64>,
+    /// Frames each venue's stream delivered per second over the window, and its parse errors.
+    pub feed_messages_per_s: std::collections::BTreeMap<String, f64>,
+    pub feed_parse_errors: std::collections::BTreeMap<String, f64>,
 }
 
 pub fn run(args: &ScaleArgs, json: Option<&Path>) -> anyhow::Result<ScaleReport> {
@@ -134,6 +137,11 @@ async fn measure(args: &ScaleArgs, root: &Path) -> anyhow::Result<ScaleReport> {
         metrics::difference(&b, &a)
     };
     let (minute, frames) = (window_of("liqhost_minute_cycle_delay_seconds"), window_of("liqhost_frame_delay_seconds"));
+    let feed_window = |name: &str| -> std::collections::BTreeMap<String, f64> {
+        let first = metrics::per_venue(&before, name);
+        metrics::per_venue(&after, name).into_iter().map(|(venue, n)| (venue.clone(), n - first.get(&venue).copied().unwrap_or(0.0))).collect()
+    };
+    let feed_messages_per_s = feed_window("liqhost_feed_messages_total").into_iter().map(|(v, n)| (v, n / wall)).collect();
     Ok(ScaleReport {
         symbols: args.symbols,
         measured_s: wall,
@@ -150,6 +158,8 @@ async fn measure(args: &ScaleArgs, root: &Path) -> anyhow::Result<ScaleReport> {
         frames: frames.count(),
         frame_delay_p50_ms: frames.quantile_bound_ms(0.5),
         frame_delay_p99_ms: frames.quantile_bound_ms(0.99),
+        feed_messages_per_s,
+        feed_parse_errors: feed_window("liqhost_feed_parse_errors_total"),
     })
 }
 
@@ -273,4 +283,6 @@ fn print(r: &ScaleReport) {
         verdict(r.minute_delay_p99_ms.is_some_and(|p| p <= TARGET_MINUTE_P99_MS))
     );
     println!("  feed-to-frame delay    p50 {} ms, p99 {} ms over {} frames", ms(r.frame_delay_p50_ms), ms(r.frame_delay_p99_ms), r.frames);
+    let feeds: Vec<String> = r.feed_messages_per_s.iter().map(|(v, n)| format!("{v} {n:.0}/s ({} parse errors)", r.feed_parse_errors.get(v).copied().unwrap_or(0.0))).collect();
+    println!("  feed frames            {}", feeds.join(", "));
 }
