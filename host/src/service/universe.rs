@@ -16,6 +16,9 @@ use liqhost_market::Venue;
 use super::Inner;
 use crate::feeds::rest::RestClient;
 
+/// How soon a first read that failed on every venue is tried again.
+const FIRST_READ_RETRY: Duration = Duration::from_secs(10);
+
 /// Bybit pages of one list followed at most (1000 entries a page).
 const MAX_PAGES: usize = 20;
 
@@ -61,7 +64,8 @@ pub(crate) async fn run(inner: Arc<Inner>) {
         if inner.stopping.load(Ordering::SeqCst) {
             return;
         }
-        tokio::time::sleep(poll).await;
+        // Until a first list is read, asked again soon: the host runs no symbol before it.
+        tokio::time::sleep(if lists.is_empty() { poll.min(FIRST_READ_RETRY) } else { poll }).await;
     }
 }
 
