@@ -7,14 +7,20 @@ use std::time::Duration;
 use common::*;
 use liqhost::plugin::EngineKind;
 
-#[test]
-fn applies_a_ladder_edit_to_that_symbol_only_without_reinstantiating() {
+/// A host on BTC and ETH's default tables written to a file it watches: the sandbox, the file, its text, the host.
+fn start_from_file() -> (Sandbox, std::path::PathBuf, String, std::sync::Arc<liqhost::service::Service>) {
     let sandbox = Sandbox::new(&[("zone_manager", "zone_manager")]);
     let path = sandbox.dir.path().join("liqhost.toml");
     let text = sandbox.config_text(&["BTC", "ETH"]);
     std::fs::write(&path, &text).unwrap();
     let config = liqhost::config::Config::load(&path).unwrap();
     let (service, _) = start_host(config, Some(path.clone()));
+    (sandbox, path, text, service)
+}
+
+#[test]
+fn applies_a_ladder_edit_to_that_symbol_only_without_reinstantiating() {
+    let (_sandbox, path, text, service) = start_from_file();
     let (btc, eth) = (service.pipeline("BTC").unwrap().clone(), service.pipeline("ETH").unwrap().clone());
     send_minutes(&btc, (1..=50).map(|s| minute(s, 60_000.0)));
     send_minutes(&eth, (1..=50).map(|s| minute(s, 3_000.0)));
@@ -107,4 +113,21 @@ fn wait_for_stats(pipeline: &liqhost::pipeline::PipelineHandle, done: impl Fn(&l
         false
     });
     last.expect("stats read")
+}
+
+/// A symbol added to the config starts at once with its engines; one removed is retired,
+/// its data dir kept, through the same path as the venues' listings.
+#[test]
+fn a_symbol_added_or_removed_in_the_config_starts_or_retires_live() {
+    let (sandbox, path, text, service) = start_from_file();
+    assert_eq!(service.symbols(), ["BTC", "ETH"]);
+
+    std::fs::write(&path, text.replace("[symbols.ETH]\n", "[symbols.SOL]\n")).unwrap();
+    wait_until("SOL to start and ETH to be retired", Duration::from_secs(10), || service.symbols() == ["BTC", "SOL"]);
+    let sol = service.pipeline("SOL").unwrap();
+    assert!(sol.view().slot(EngineKind::ZoneManager).is_some(), "the new symbol runs its engines");
+    send_minutes(&sol, (1..=3).map(|s| minute(s, 150.0)));
+    wait_for_events(&sol, 3);
+    assert!(sandbox.dir.path().join("data/ETH/engines").is_dir(), "the retired symbol's data dir is kept");
+    service.shutdown();
 }

@@ -9,6 +9,7 @@
 //! - `error`: parse errors (counted and logged by feeds, never fatal).
 //! - `codec`: the trait every venue implements (endpoints, subscriptions, parsing).
 //! - `binance`, `bybit`, `okx`: one module per venue, each with the same files.
+//! - `listing`: which perpetuals each venue lists, from its instruments answer.
 //! - `book`: order books and their per-venue sequence rules.
 //! - `capture`: capture files (ours and cryptofeed's formats).
 //! - `route`: routing fields read by prefix (one parse per frame instead of two).
@@ -24,6 +25,7 @@ pub mod capture;
 pub mod codec;
 pub mod error;
 pub mod event;
+pub mod listing;
 pub mod okx;
 mod route;
 mod scan;

@@ -1,8 +1,10 @@
 //! What a simulation runs: symbols with their hidden leverage mix, speed, book depth, faults.
-//! `features` holds the optional market features' types, `check` their validation.
+//! `features` holds the optional market features' types, `check` their validation,
+//! `generated` the symbols of runs with hundreds of markets.
 
 mod check;
 mod features;
+mod generated;
 
 use liqhost_market::Venue;
 
@@ -22,6 +24,9 @@ pub struct SimConfig {
     pub faults: FaultConfig,
     /// Price levels per side in every venue's book (default 50).
     pub book_depth: usize,
+    /// Simulated time at the start (unix ms); `None`: 2026-01-01T00:00:00Z, so that runs
+    /// with one seed are identical. A run at real time against the wall clock starts now.
+    pub start_ms: Option<i64>,
 }
 
 impl Default for SimConfig {
@@ -33,6 +38,7 @@ impl Default for SimConfig {
             symbols: ["BTC", "ETH", "SOL"].iter().map(|s| SimSymbol::standard(s)).collect(),
             faults: FaultConfig::default(),
             book_depth: 50,
+            start_ms: None,
         }
     }
 }
@@ -41,6 +47,13 @@ impl SimConfig {
     /// The standard three symbols with a given seed and speed.
     pub fn standard(seed: u64, speed: f64) -> Self {
         SimConfig { seed, speed, ..SimConfig::default() }
+    }
+
+    /// BTC, ETH, SOL and generated symbols up to `n` in all (`SimSymbol::generated`).
+    pub fn many(seed: u64, speed: f64, n: usize) -> Self {
+        let mut symbols: Vec<SimSymbol> = ["BTC", "ETH", "SOL"].iter().take(n.max(1)).map(|s| SimSymbol::standard(s)).collect();
+        symbols.extend((symbols.len()..n).map(|i| SimSymbol::generated(seed, i)));
+        SimConfig { seed, speed, symbols, ..SimConfig::default() }
     }
 
     /// Rejects configurations the model cannot run (a typo must fail loudly, not spin).
@@ -74,6 +87,9 @@ impl SimConfig {
             let positive = |x: f64| x.is_finite() && x > 0.0;
             if !positive(s.start_price) || !positive(s.daily_vol) || !positive(s.oi_target_usd) {
                 return Err(format!("{}: start_price, daily_vol and oi_target_usd must be > 0", s.symbol));
+            }
+            if !(s.positions.is_finite() && s.positions >= 1.0) {
+                return Err(format!("{}: positions must be >= 1", s.symbol));
             }
             if !(0.0..0.5).contains(&s.mmr) {
                 return Err(format!("{}: mmr must be in [0, 0.5)", s.symbol));
@@ -125,6 +141,13 @@ pub struct SimSymbol {
     pub daily_vol: f64,
     /// Open interest (USD, all venues) the traders' opening rate steers towards.
     pub oi_target_usd: f64,
+    /// Open positions the traders keep at the OI target (3000): fewer make a symbol cheaper
+    /// to step, so hundreds fit on a small machine (`SimConfig::many`).
+    pub positions: f64,
+    /// Whether the venues list it from the start. An unlisted symbol steps like the others
+    /// but publishes nothing and shows as pending in the instruments answers until
+    /// `SimHandle::list`.
+    pub listed: bool,
 }
 
 impl SimSymbol {
@@ -170,6 +193,8 @@ impl SimSymbol {
             start_spread_daily_vol: 0.3,
             daily_vol,
             oi_target_usd,
+            positions: 3000.0,
+            listed: true,
         }
     }
 }

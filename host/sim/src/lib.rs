@@ -131,6 +131,26 @@ impl SimHandle {
         (bids.into_iter().map(level).collect(), asks.into_iter().map(level).collect())
     }
 
+    /// Lists `symbol` (a pending one, or a delisted one again): from the next step it
+    /// publishes, and the instruments answers show it trading. False for an unknown symbol.
+    pub fn list(&self, symbol: &str) -> bool {
+        self.set_listing(symbol, venues::listing::Listing::Trading)
+    }
+
+    /// Delists `symbol`: its streams stop from the next step, REST queries for it fail, and
+    /// the instruments answers show it closed (Binance, Bybit) or leave it out (OKX).
+    pub fn delist(&self, symbol: &str) -> bool {
+        self.set_listing(symbol, venues::listing::Listing::Delisted)
+    }
+
+    fn set_listing(&self, symbol: &str, listing: venues::listing::Listing) -> bool {
+        let Some(i) = self.shared.symbols().iter().position(|s| s.eq_ignore_ascii_case(symbol)) else { return false };
+        // Under the market's lock: no step is half published when the state changes.
+        let _market = self.shared.market();
+        self.shared.listings.set(i, listing);
+        true
+    }
+
     /// Replaces the faults every connection injects from now on (`FaultConfig::default()`
     /// stops injecting and ends stalls in progress).
     pub fn set_faults(&self, faults: FaultConfig) {

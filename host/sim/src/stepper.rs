@@ -49,7 +49,8 @@ pub async fn run(shared: Arc<Shared>, speed: f64, tick_ms: u64) {
         }
         for _ in 0..n {
             let out = m.step();
-            for (v, frames) in venues::publish(&out, &mut m).into_iter().enumerate() {
+            for (v, mut frames) in venues::publish(&out, &mut m).into_iter().enumerate() {
+                frames.retain(|f| shared.listings.trading(f.topic.symbol));
                 if !frames.is_empty() {
                     // No receivers is fine: nobody is connected to that venue.
                     let _ = shared.feeds[v].send(Batch::new(frames));

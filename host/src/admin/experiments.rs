@@ -113,7 +113,7 @@ pub async fn start(
         candidate_hash: component.hash.clone(),
     };
     let kind = target.kind;
-    ask_change(target.pipeline, |reply| Msg::StartShadow { kind, component, from_primary_state, reply }).await?.map_err(refusal)?;
+    ask_change(&target.pipeline, |reply| Msg::StartShadow { kind, component, from_primary_state, reply }).await?.map_err(refusal)?;
     tracing::info!(symbol = %target.symbol, engine = %kind, candidate = %experiment.candidate_version, from = %experiment.from, "admin: experiment started");
     st.experiments().insert((target.symbol.clone(), kind), experiment.clone());
     if kind == EngineKind::Calibrator {
@@ -133,7 +133,7 @@ pub async fn read(State(st): State<Arc<AdminState>>, Path((symbol, engine)): Pat
     let mut answers = Vec::new();
     for call in compare::reads(kind, &target.pipeline.view()) {
         let read = call.clone();
-        let answer = ask(target.pipeline, |reply| Msg::Read { kind, call: read, reply }).await?;
+        let answer = ask(&target.pipeline, |reply| Msg::Read { kind, call: read, reply }).await?;
         answers.push((call, answer));
     }
     let started = st.experiments().get(&(target.symbol.clone(), kind)).cloned();
@@ -157,7 +157,7 @@ pub async fn read(State(st): State<Arc<AdminState>>, Path((symbol, engine)): Pat
 pub async fn stop(State(st): State<Arc<AdminState>>, Path((symbol, engine)): Path<(String, String)>) -> Result<Json<Stopped>, AdminError> {
     let target = st.target(&symbol, &engine)?;
     let kind = target.kind;
-    ask_change(target.pipeline, |reply| Msg::StopShadow { kind, reply }).await?.map_err(refusal)?;
+    ask_change(&target.pipeline, |reply| Msg::StopShadow { kind, reply }).await?.map_err(refusal)?;
     st.experiments().remove(&(target.symbol.clone(), kind));
     tracing::info!(symbol = %target.symbol, engine = %kind, "admin: experiment stopped");
     Ok(Json(Stopped { symbol: target.symbol, engine: kind, stopped: true }))
@@ -168,7 +168,7 @@ pub async fn stop(State(st): State<Arc<AdminState>>, Path((symbol, engine)): Pat
 pub async fn promote(State(st): State<Arc<AdminState>>, Path((symbol, engine)): Path<(String, String)>) -> Result<Json<Promoted>, AdminError> {
     let target = st.target(&symbol, &engine)?;
     let kind = target.kind;
-    let record = ask_change(target.pipeline, |reply| Msg::Promote { kind, reply }).await?.map_err(refusal)?;
+    let record = ask_change(&target.pipeline, |reply| Msg::Promote { kind, reply }).await?.map_err(refusal)?;
     st.experiments().remove(&(target.symbol.clone(), kind));
     tracing::info!(symbol = %target.symbol, engine = %kind, to = %record.to_version, "admin: candidate promoted");
     Ok(Json(Promoted { symbol: target.symbol, engine: kind, promote: record }))

@@ -50,7 +50,7 @@ pub async fn swap(
     let body = read_body(&headers, body, st.max_upload_bytes).await?;
     let component = candidate(&st.service, target.kind, query.component, body).await?;
     let kind = target.kind;
-    let record = ask_change(target.pipeline, |reply| Msg::Swap { kind, component, origin: "admin".into(), reply: Some(reply) }).await?.map_err(refusal)?;
+    let record = ask_change(&target.pipeline, |reply| Msg::Swap { kind, component, origin: "admin".into(), reply: Some(reply) }).await?.map_err(refusal)?;
     tracing::info!(symbol = %target.symbol, engine = %kind, to = %record.to_version, "admin: slot swapped");
     Ok(Json(SwapAnswer { symbol: target.symbol, engine: kind, swap: record }))
 }
@@ -59,7 +59,7 @@ pub async fn swap(
 pub async fn rollback(State(st): State<Arc<AdminState>>, Path((symbol, engine)): Path<(String, String)>) -> Result<Json<SwapAnswer>, AdminError> {
     let target = st.target(&symbol, &engine)?;
     let kind = target.kind;
-    let record = ask_change(target.pipeline, |reply| Msg::Rollback { kind, reply }).await?.map_err(refusal)?;
+    let record = ask_change(&target.pipeline, |reply| Msg::Rollback { kind, reply }).await?.map_err(refusal)?;
     tracing::info!(symbol = %target.symbol, engine = %kind, to = %record.to_version, "admin: slot rolled back");
     Ok(Json(SwapAnswer { symbol: target.symbol, engine: kind, swap: record }))
 }

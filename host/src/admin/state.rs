@@ -47,16 +47,16 @@ pub struct Proposal {
 }
 
 /// The slot an admin path names.
-pub struct Target<'a> {
+pub struct Target {
     pub symbol: String,
     pub kind: EngineKind,
-    pub pipeline: &'a PipelineHandle,
+    pub pipeline: PipelineHandle,
 }
 
 impl AdminState {
     /// The configured symbol (`BTC`, `btc`, `BTCUSDT`) and engine (`calibrator`,
     /// `entry-inference` or `entry_inference`) of a path, and the slot's pipeline.
-    pub fn target(&self, symbol: &str, engine: &str) -> Result<Target<'_>, AdminError> {
+    pub fn target(&self, symbol: &str, engine: &str) -> Result<Target, AdminError> {
         let kind: EngineKind = engine
             .parse()
             .map_err(|_| AdminError::BadRequest("unknown engine; expected entry-inference, calibrator, zone-manager or heatmap".into()))?;

@@ -45,7 +45,7 @@ impl ViewSource for Service {
     }
 
     fn pipeline(&self, symbol: &str) -> Option<PipelineHandle> {
-        Service::pipeline(self, symbol).cloned()
+        Service::pipeline(self, symbol)
     }
 
     fn history_dir(&self, symbol: &str) -> Option<PathBuf> {

@@ -8,6 +8,7 @@
 //! - `plugins`: call overhead, compile times, swap pause, file-change-to-serving time.
 //! - `minute_stream`: the seeded synthetic minutes `plugins` feeds a zone manager.
 //! - `replay`: capture replay throughput (records the simulator first).
+//! - `scale`: the host on hundreds of simulated symbols at real time: CPU, memory and delays per symbol.
 //! - `soak`: hours of faults, bad components, kills and API load on the host process, then its checks.
 //! - `stats`: small helpers (median, percentiles, the machine line).
 
@@ -18,6 +19,7 @@ mod minute_stream;
 pub mod pipeline;
 pub mod plugins;
 pub mod replay;
+pub mod scale;
 pub mod soak;
 mod stats;
 

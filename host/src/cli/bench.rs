@@ -7,8 +7,9 @@ use std::process::ExitCode;
 pub struct BenchArgs {
     /// What to measure: `plugins`, `replay`, `pipeline` (wasm vs native engines), `calibration`,
     /// `load` (API vs nginx under wrk, then the WebSocket fan-out), `fanout` (that fan-out alone),
-    /// `soak` (hours of faults, kills and load on the host) or `history` (history bytes per
-    /// symbol on disk and in memory).
+    /// `soak` (hours of faults, kills and load on the host), `history` (history bytes per
+    /// symbol on disk and in memory) or `scale` (the host on hundreds of symbols: CPU, memory
+    /// and delays per symbol).
     pub what: String,
     /// Directory holding the built components (zone_manager.wasm, zone_manager_wide.wasm).
     #[arg(long, default_value = "target/wasm32-wasip2/plugin")]
@@ -53,7 +54,11 @@ pub struct BenchArgs {
     /// before/after runs; calibration keeps the simulator's truth beside it).
     #[arg(long)]
     pub capture: Option<PathBuf>,
-    /// calibration: symbols, comma-separated.
+    /// scale: real minutes measured once every symbol runs (default 5).
+    #[arg(long)]
+    pub minutes: Option<f64>,
+    /// calibration: symbols, comma-separated. scale: how many simulated symbols (BTC, ETH,
+    /// SOL and generated ones) the host follows, e.g. `--symbols 300` (default 300).
     #[arg(long, default_value = "BTC,ETH,SOL", value_delimiter = ',')]
     pub symbols: Vec<String>,
     /// calibration: a calibrator parameter for the calibrated host, `key=value` (a TOML
@@ -122,6 +127,24 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         "history" => crate::bench::history::run(args.data_dir.as_deref(), &args.plugins_dir, args.hours.unwrap_or(2.0), args.speed.unwrap_or(900.0), args.json.as_deref()).map(|_| ExitCode::SUCCESS),
-        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load, fanout, soak, history)"),
+        "scale" => {
+            let scale = crate::bench::scale::ScaleArgs {
+                symbols: scale_symbols(&args.symbols)?,
+                minutes: args.minutes.unwrap_or(5.0),
+                seed: args.seed.unwrap_or(7),
+                plugins_dir: args.plugins_dir.clone(),
+                host_binary: std::env::current_exe()?,
+            };
+            crate::bench::scale::run(&scale, args.json.as_deref()).map(|_| ExitCode::SUCCESS)
+        }
+        other => anyhow::bail!("unknown benchmark `{other}` (plugins, replay, pipeline, calibration, load, fanout, soak, history, scale)"),
+    }
+}
+
+/// `--symbols N` for `scale` (the calibration default, a list of names, means 300).
+fn scale_symbols(symbols: &[String]) -> anyhow::Result<usize> {
+    match symbols {
+        [n] => n.trim().parse().map_err(|_| anyhow::anyhow!("scale: --symbols takes a count, e.g. --symbols 300")),
+        _ => Ok(300),
     }
 }

@@ -8,6 +8,7 @@ mod feeds;
 mod ladder;
 pub mod names;
 mod symbol;
+mod universe;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ pub use api::ApiConfig;
 pub use feeds::{FeedsConfig, VenueConfig};
 pub use ladder::LadderConfig;
 pub use symbol::SymbolConfig;
+pub use universe::{UniverseConfig, UniverseMode};
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -30,6 +32,7 @@ pub struct Config {
     pub logging: LoggingConfig,
     pub capture: CaptureConfig,
     pub feeds: FeedsConfig,
+    pub universe: UniverseConfig,
     /// Per-symbol settings, keyed by short symbol (`BTC`).
     pub symbols: BTreeMap<String, SymbolConfig>,
 }
@@ -153,6 +156,7 @@ impl Default for Config {
             logging: LoggingConfig::default(),
             capture: CaptureConfig::default(),
             feeds: FeedsConfig::default(),
+            universe: UniverseConfig::default(),
             symbols,
         }
     }
@@ -197,6 +201,7 @@ impl Config {
     /// (`names`), so a config cannot point the host outside its data or plugins dir.
     fn normalise(&mut self) -> anyhow::Result<()> {
         self.api.normalise()?;
+        self.universe.normalise()?;
         let symbols = std::mem::take(&mut self.symbols);
         for (name, mut symbol) in symbols {
             let key = name.to_ascii_uppercase();

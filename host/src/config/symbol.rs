@@ -49,6 +49,14 @@ pub fn default_zone_unit_usd(symbol: &str) -> f64 {
     }
 }
 
+/// The nearest of 1, 2 and 5 times a power of ten at or below `x` (> 0).
+fn round_125(x: f64) -> f64 {
+    let power = 10f64.powf(x.log10().floor());
+    let mantissa = x / power;
+    let nice = if mantissa >= 5.0 - 1e-9 { 5.0 } else if mantissa >= 2.0 - 1e-9 { 2.0 } else { 1.0 };
+    nice * power
+}
+
 /// docs/spec.md: order-book frames span ±10 % around the mid.
 fn default_depth_range_pct() -> f64 {
     0.10
@@ -58,6 +66,19 @@ impl SymbolConfig {
     pub fn for_symbol(symbol: &str) -> Self {
         let mut s = SymbolConfig { step: None, ladder: None, zone_unit_usd: None, depth_range_pct: default_depth_range_pct(), engines: BTreeMap::new(), params: BTreeMap::new() };
         s.fill_defaults(symbol);
+        s
+    }
+
+    /// The defaults of a symbol followed because a venue lists it, without a table of its
+    /// own: BTC, ETH and SOL as always; another symbol's price step is a hundred ticks
+    /// (rounded to 1, 2 or 5 times a power of ten) rather than 1 USD, which is meaningless
+    /// for a coin worth a cent. Real ticks are 0.0002-0.01 % of the price, so the buckets are
+    /// 0.02-1 % wide.
+    pub fn for_listed(symbol: &str, tick: Option<f64>) -> Self {
+        let mut s = Self::for_symbol(symbol);
+        if let (false, Some(tick)) = (matches!(symbol, "BTC" | "ETH" | "SOL"), tick.filter(|t| t.is_finite() && *t > 0.0)) {
+            s.step = Some(round_125(tick * 100.0));
+        }
         s
     }
 
@@ -165,6 +186,16 @@ mod tests {
         assert_eq!(get("name"), ParamValue::Text("x".into()));
         assert_eq!(get("list"), ParamValue::Numbers(vec![1.0, 2.5]));
         assert_eq!(get("tier_weights"), ParamValue::Table(vec![("20".into(), 1.0), ("5".into(), 0.2)]));
+    }
+
+    #[test]
+    fn a_listed_symbol_steps_a_hundred_ticks() {
+        let step = |symbol: &str, tick: Option<f64>| SymbolConfig::for_listed(symbol, tick).step.unwrap();
+        assert!((step("DOGE", Some(0.00001)) - 0.001).abs() < 1e-15);
+        assert!((step("X007", Some(0.003)) - 0.2).abs() < 1e-12, "0.3 rounds down to 0.2");
+        assert!((step("X008", Some(0.07)) - 5.0).abs() < 1e-12);
+        assert_eq!(step("BTC", Some(0.1)), 20.0, "the built-in symbols keep their steps");
+        assert_eq!(step("NEW", None), 1.0, "no tick known: the plain default");
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod backoff;
 mod connection;
 mod poller;
 mod recorder;
-mod rest;
+pub(crate) mod rest;
 mod router;
 mod stats;
 
@@ -75,11 +75,14 @@ pub fn codec(venue: Venue, symbols: SymbolMap) -> Box<dyn VenueCodec> {
     }
 }
 
+/// Where to ask each venue's connection for a copy of a book.
+pub type BookRequests = BTreeMap<Venue, tokio::sync::mpsc::UnboundedSender<connection::BookRequest>>;
+
 /// The running feeds; dropping it does not stop them, `shutdown` does.
 pub struct Feeds {
     shutdown: watch::Sender<bool>,
     stats: BTreeMap<Venue, SharedStats>,
-    book_requests: BTreeMap<Venue, tokio::sync::mpsc::UnboundedSender<connection::BookRequest>>,
+    book_requests: BookRequests,
 }
 
 impl Feeds {
@@ -89,6 +92,29 @@ impl Feeds {
         pipelines: BTreeMap<String, PipelineHandle>,
         rt: &tokio::runtime::Handle,
         recorder: Option<Arc<Recorder>>,
+    ) -> Feeds {
+        Self::start_counting(config, pipelines, rt, recorder, BTreeMap::new())
+    }
+
+    /// Starts the feeds again for another set of pipelines (a listing, a delisting), going on
+    /// with these counters so that they only ever grow.
+    pub fn restart(
+        self,
+        config: &FeedsConfig,
+        pipelines: BTreeMap<String, PipelineHandle>,
+        rt: &tokio::runtime::Handle,
+        recorder: Option<Arc<Recorder>>,
+    ) -> Feeds {
+        self.shutdown();
+        Self::start_counting(config, pipelines, rt, recorder, self.stats)
+    }
+
+    fn start_counting(
+        config: &FeedsConfig,
+        pipelines: BTreeMap<String, PipelineHandle>,
+        rt: &tokio::runtime::Handle,
+        recorder: Option<Arc<Recorder>>,
+        mut counted: BTreeMap<Venue, SharedStats>,
     ) -> Feeds {
         let (shutdown, rx) = watch::channel(false);
         let settings = FeedSettings::from_config(config);
@@ -102,7 +128,7 @@ impl Feeds {
             if !v.enabled || symbols.is_empty() {
                 continue;
             }
-            let shared = SharedStats::new(venue);
+            let shared = counted.remove(&venue).unwrap_or_else(|| SharedStats::new(venue));
             stats.insert(venue, shared.clone());
             let map = || SymbolMap::fixed(names.iter().map(String::as_str));
             let rest = rest::RestClient::new(&v.rest_url, Duration::from_millis(config.rest_timeout_ms));
@@ -133,6 +159,10 @@ impl Feeds {
             rt.spawn(poller.run(rx.clone()));
             tracing::info!(venue = %venue, ws = %v.ws_url, rest = %v.rest_url, "feed started");
         }
+        // A venue without symbols now keeps its counters for when it has some again.
+        for (venue, shared) in counted {
+            stats.entry(venue).or_insert(shared);
+        }
         if let Some(r) = recorder {
             let mut stop = rx.clone();
             rt.spawn(async move {
@@ -151,8 +181,18 @@ impl Feeds {
     /// A copy of a venue's book of `symbol` as the feed holds it; `None` if the venue has
     /// no such book or its task is not reading right now (reconnecting).
     pub fn book(&self, venue: Venue, symbol: &str, timeout: Duration) -> Option<BookCopy> {
+        Self::ask_book(&self.book_requests, venue, symbol, timeout)
+    }
+
+    /// Where to ask for books, to ask without holding on to the feeds (they may restart).
+    pub fn book_requests(&self) -> BookRequests {
+        self.book_requests.clone()
+    }
+
+    /// `book` through requests taken earlier.
+    pub fn ask_book(requests: &BookRequests, venue: Venue, symbol: &str, timeout: Duration) -> Option<BookCopy> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        self.book_requests.get(&venue)?.send((symbol.to_string(), tx)).ok()?;
+        requests.get(&venue)?.send((symbol.to_string(), tx)).ok()?;
         let deadline = std::time::Instant::now() + timeout;
         let mut rx = rx;
         loop {

@@ -86,10 +86,30 @@ fn feeds(e: &mut Exposition, feeds: &[FeedStats]) {
 
 pub type ViewRef = std::sync::Arc<SymbolView>;
 
+/// One histogram summed over every symbol's pipeline: per-symbol series would be 16 lines
+/// a symbol, too many at hundreds of symbols.
+fn delays(e: &mut Exposition, name: &str, help: &str, views: &[ViewRef], get: fn(&SymbolView) -> &crate::pipeline::Delays) {
+    let mut all = crate::pipeline::Delays::default();
+    for v in views {
+        all.add(get(v));
+    }
+    e.family(name, Kind::Histogram, help);
+    let mut cumulative = 0;
+    for (bound, n) in crate::pipeline::DELAY_BUCKETS_MS.iter().zip(all.counts) {
+        cumulative += n;
+        e.sample(&format!("{name}_bucket"), &[("le", &(*bound as f64 / 1000.0).to_string())], cumulative as f64);
+    }
+    e.sample(&format!("{name}_bucket"), &[("le", "+Inf")], all.count() as f64);
+    e.sample(&format!("{name}_sum"), &[], all.sum_ms as f64 / 1000.0);
+    e.sample(&format!("{name}_count"), &[], all.count() as f64);
+}
+
 /// A family read from one item: name, help, getter.
 type Getter<T, V> = (&'static str, &'static str, fn(&T) -> V);
 
 fn pipelines(e: &mut Exposition, views: &[ViewRef]) {
+    delays(e, "liqhost_minute_cycle_delay_seconds", "Minute cycles' completion after their minute's end (wall clock minus exchange time; live feeds only), over every symbol.", views, |v| &v.market.minute_delays);
+    delays(e, "liqhost_frame_delay_seconds", "Depth frames' rendering after their due time (wall clock minus exchange time; live feeds only), over every symbol.", views, |v| &v.market.frame_delays);
     let families: [Getter<SymbolView, f64>; 9] = [
         ("liqhost_pipeline_minutes_total", "Closed minutes that ran through the engines.", |v| v.products.counters.minutes as f64),
         ("liqhost_pipeline_minutes_skipped_total", "Closed minutes skipped for want of a valid price.", |v| v.products.counters.minutes_skipped as f64),

@@ -25,10 +25,12 @@ impl Pipeline {
                     self.recent_minutes.push_back(close.clone());
                     minutes_changed = true;
                     self.cycle.run_minute(&mut self.engines, close);
+                    self.market_view.minute_delays.record_since((close.bar.minute + 1) * 60_000);
                 }
                 MarketOutput::Frame(frame) => {
                     self.market_view.frames += 1;
                     self.cycle.render_depth(&mut self.engines, frame);
+                    self.market_view.frame_delays.record_since(frame.ts_ms);
                     self.market_view.last_frame = Some(Arc::new(frame.clone()));
                 }
                 MarketOutput::Liquidation(l) => {

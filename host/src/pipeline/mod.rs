@@ -16,6 +16,7 @@
 //! - `weights`: weight vectors normalised over a ladder's enabled tiers.
 //! - `scores`: the served heatmap's proper scores, online, beside the trivial baseline.
 //! - `duel`: a calibrator experiment judged by the log score (twin entry-inferences).
+//! - `timing`: how late minute cycles and depth frames are against exchange time (live).
 //! - `convert`: market records to engine records and history records.
 
 mod convert;
@@ -33,6 +34,7 @@ mod products;
 mod publish;
 mod scores;
 mod task;
+mod timing;
 mod view;
 
 pub use convert::frame as frame_of;
@@ -45,4 +47,5 @@ pub use liveness::{PipelineStatus, Reading as LivenessReading, DEFAULT_SLACK as 
 pub use scores::{ScoreFigures, ScoresView};
 pub use handle::{PipelineHandle, MAX_QUEUED_DEPTH_FRAMES};
 pub use task::{spawn, PipelineSetup};
+pub use timing::{wall_ms, Delays, DELAY_BUCKETS_MS};
 pub use view::{Counters, LiquidationRecord, MarketView, RecentLiquidations, SymbolView};

@@ -64,6 +64,10 @@ pub struct MarketView {
     /// The last realized liquidations, oldest first, numbered (bounded; shared, rebuilt
     /// when one arrives): push channels send those above the last `seq` they sent.
     pub recent_liquidations: Arc<Vec<LiquidationRecord>>,
+    /// Each minute cycle's completion after its minute's end (wall clock − exchange time).
+    pub minute_delays: super::timing::Delays,
+    /// Each depth frame's rendering after its due time (wall clock − exchange time).
+    pub frame_delays: super::timing::Delays,
 }
 
 /// A realized liquidation with its place in the symbol's stream.

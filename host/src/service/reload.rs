@@ -1,5 +1,6 @@
 //! Live changes: a changed component file swaps the slots that use it; a config edit
-//! reconfigures only the engines whose settings changed.
+//! reconfigures only the engines whose settings changed, and starts or retires symbols
+//! added to or removed from it (`membership`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -41,9 +42,9 @@ impl Inner {
     fn component_changed(&self, stem: &str, origin: &str) {
         let users: Vec<(String, EngineKind)> = {
             let config = self.config.lock().expect("config lock");
-            config
-                .symbols
-                .iter()
+            self.running()
+                .keys()
+                .map(|symbol| (symbol.clone(), self.symbol_config(&config, symbol)))
                 .flat_map(|(symbol, sym)| {
                     EngineKind::ALL.into_iter().filter(move |k| sym.component_stem(*k) == stem).map(move |k| (symbol.clone(), k))
                 })
@@ -69,7 +70,7 @@ impl Inner {
 
     /// Sends a component to one symbol's slot: a swap if the slot runs, else a new slot.
     pub(crate) fn offer(&self, symbol: &str, kind: EngineKind, component: Arc<LoadedComponent>, origin: &str) {
-        let Some(pipeline) = self.pipelines.get(symbol) else { return };
+        let Some(pipeline) = self.running().get(symbol).cloned() else { return };
         if self.runtime.is_quarantined(&component.hash) {
             self.refused.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(%symbol, engine = %kind, hash = %component.short_hash(), "component is quarantined; change its bytes to retry");
@@ -83,13 +84,9 @@ impl Inner {
             }
             None => {
                 // The slot starts with this symbol's config for this engine (its ladder, its params).
-                let config = self.config.lock().expect("config lock").symbols.get(symbol).map(|c| c.engine_config(kind));
-                match config {
-                    Some(config) => {
-                        pipeline.send(Msg::AddSlot { kind, component, config });
-                    }
-                    None => tracing::warn!(%symbol, engine = %kind, "no config for this symbol; slot not added"),
-                }
+                let config = self.config.lock().expect("config lock").clone();
+                let config = self.symbol_config(&config, symbol).engine_config(kind);
+                pipeline.send(Msg::AddSlot { kind, component, config });
             }
         }
     }
@@ -105,16 +102,18 @@ impl Inner {
         };
         let old = std::mem::replace(&mut *self.config.lock().expect("config lock"), new.clone());
         apply_config_diff(self, &old, &new);
+        if let Some(desired) = self.desired(&new) {
+            self.reconcile(&desired);
+        }
     }
 }
 
+/// Reconfigures the running symbols whose settings changed (a symbol without a table has
+/// the defaults for its tick on both sides). Symbols added or removed are `reconcile`'s.
 fn apply_config_diff(inner: &Inner, old: &Config, new: &Config) {
-    for (symbol, new_sym) in &new.symbols {
-        let Some(old_sym) = old.symbols.get(symbol) else {
-            tracing::warn!(%symbol, "symbol added to config; it starts at the next restart");
-            continue;
-        };
-        let Some(pipeline) = inner.pipelines.get(symbol) else { continue };
+    let running: Vec<(String, crate::pipeline::PipelineHandle)> = inner.running().iter().map(|(s, p)| (s.clone(), p.clone())).collect();
+    for (symbol, pipeline) in running {
+        let (old_sym, new_sym) = (inner.symbol_config(old, &symbol), inner.symbol_config(new, &symbol));
         for kind in EngineKind::ALL {
             let (old_cfg, new_cfg) = (old_sym.engine_config(kind), new_sym.engine_config(kind));
             if old_cfg != new_cfg {
@@ -124,15 +123,12 @@ fn apply_config_diff(inner: &Inner, old: &Config, new: &Config) {
             let stem = new_sym.component_stem(kind);
             if stem != old_sym.component_stem(kind) {
                 match load_file(&inner.runtime, kind, &inner.plugins_dir, &stem) {
-                    Ok(component) => inner.offer(symbol, kind, component, "config"),
+                    Ok(component) => inner.offer(&symbol, kind, component, "config"),
                     Err(error) => {
                         tracing::error!(%symbol, engine = %kind, error = %format!("{error:#}"), "component named in config refused")
                     }
                 }
             }
         }
-    }
-    for symbol in old.symbols.keys().filter(|s| !new.symbols.contains_key(*s)) {
-        tracing::warn!(%symbol, "symbol removed from config; it stops at the next restart");
     }
 }

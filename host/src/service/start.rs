@@ -2,13 +2,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use anyhow::Context;
 
 use super::{Inner, Service};
-use crate::config::Config;
+use crate::config::{Config, UniverseMode};
 use crate::feeds::Feeds;
 use crate::pipeline::{self, CycleConfig, CycleState, PipelineSetup};
 use crate::store::{DataDirLock, SavedState, SymbolStore};
@@ -42,63 +42,17 @@ impl Service {
         let cache_dir = config.plugins.disk_cache.then(|| config.storage.data_dir.join("compiled"));
         let runtime = Runtime::new(limits, cache_dir)?;
         let plugins_dir = config.plugins.dir.clone();
-        let mut loaded: HashMap<(EngineKind, String), Arc<LoadedComponent>> = HashMap::new();
+        let mut loaded = Loaded::new();
         let mut pipelines = BTreeMap::new();
         let mut joins = Vec::new();
-        for (symbol, sym) in &config.symbols {
-            let ladder = sym.ladder();
-            let (store, mut restored) = if config.storage.persist {
-                let (store, restored) = SymbolStore::open(&config.storage.data_dir, symbol, &ladder.tiers, &ladder.disabled, config.storage.ring_capacity);
-                (Some(store), restored)
-            } else {
-                (None, Default::default())
-            };
-            let mut slots = BTreeMap::new();
-            let mut resumed = Vec::new();
-            for kind in EngineKind::ALL {
-                let stem = sym.component_stem(kind);
-                if !component_path(&plugins_dir, &stem).exists() {
-                    tracing::info!(%symbol, engine = %kind, component = %stem, "no component file yet; the slot starts when it appears");
-                    continue;
-                }
-                let component = match loaded.get(&(kind, stem.clone())) {
-                    Some(c) => c.clone(),
-                    None => match load_file(&runtime, kind, &plugins_dir, &stem) {
-                        Ok(c) => {
-                            loaded.insert((kind, stem.clone()), c.clone());
-                            c
-                        }
-                        Err(error) => {
-                            tracing::error!(%symbol, engine = %kind, error = %format!("{error:#}"), "component refused");
-                            continue;
-                        }
-                    },
-                };
-                let (slot, from_state) = start_slot(&runtime, component, symbol, sym.engine_config(kind), restored.states.remove(&kind), policy(&config))
-                    .with_context(|| format!("starting {symbol} {kind}"))?;
-                if from_state {
-                    resumed.push(kind);
-                }
-                slots.insert(kind, slot);
-            }
-            let (market, cycle_config) = CycleConfig::for_symbol(symbol, sym, &config.storage);
-            let buffer = sym.params.get(&EngineKind::EntryInference).and_then(|t| t.get("buffer")).and_then(|v| v.as_float());
-            let mut cycle = CycleState::new(cycle_config, store, buffer);
-            if let Some(w) = &restored.weights {
-                cycle.adopt_stored(w);
-            }
-            for (kind, records) in std::mem::take(&mut restored.history) {
-                cycle.adopt_history(kind, records.iter().map(crate::pipeline::frame_of));
-            }
-            if restored.temp_files_removed > 0 || !restored.problems.is_empty() {
-                tracing::warn!(%symbol, temp_files_removed = restored.temp_files_removed, problems = restored.problems.len(), "the data dir needed cleaning at start");
-            }
-            // A resumed entry-inference already runs with the stored weights; a fresh one gets them.
-            let push_weights = restored.weights.is_some() && !resumed.contains(&EngineKind::EntryInference);
-            let setup = PipelineSetup { market, cycle, stored_states: restored.states, push_weights };
-            let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy(&config), slots, setup)?;
-            handle.set_health_limit(Duration::from_millis(config.plugins.call_deadline_ms + config.plugins.health_slack_ms));
-            pipelines.insert(symbol.clone(), handle);
+        // With `symbols = "all"` the symbols start when the venues' lists are read (`universe`).
+        let first: Vec<String> = match config.universe.symbols {
+            UniverseMode::Configured => config.symbols.keys().cloned().collect(),
+            UniverseMode::All => Vec::new(),
+        };
+        for symbol in first {
+            let (handle, join) = spawn_symbol(&runtime, &config, &symbol, &config.symbol_config(&symbol), &mut loaded)?;
+            pipelines.insert(symbol, handle);
             joins.push(join);
         }
         let watch = config.plugins.watch;
@@ -107,24 +61,112 @@ impl Service {
         let plugins_dir = std::fs::canonicalize(&plugins_dir).unwrap_or(plugins_dir);
         let config_path = config_path.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
         let debounce = Duration::from_millis(config.plugins.debounce_ms);
-        let data_dir = config.storage.persist.then(|| config.storage.data_dir.clone());
-        let inner = Arc::new(Inner { runtime, pipelines, config: Mutex::new(config), config_path, plugins_dir, data_dir, refused: Default::default() });
-        let watcher = if watch { Some(start_watcher(&inner, debounce)?) } else { None };
-        let feeds_config = inner.config.lock().expect("config lock").feeds.clone();
-        let (feeds, feed_runtime) = if liqhost_market::Venue::ALL.iter().any(|v| feeds_config.venue(*v).enabled) {
+        let feeds_config = config.feeds.clone();
+        let all = config.universe.symbols == UniverseMode::All;
+        let feed_runtime = if liqhost_market::Venue::ALL.iter().any(|v| feeds_config.venue(*v).enabled) {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .thread_name("feeds")
                 .enable_all()
                 .build()
                 .context("starting the feeds' runtime")?;
-            let feeds = Feeds::start(&feeds_config, inner.pipelines.clone(), rt.handle(), options.recorder);
-            (Some(feeds), Some(rt))
+            Some(rt)
         } else {
-            (None, None)
+            None
         };
-        Ok(Service { inner, joins: Mutex::new(joins), _watcher: watcher, feeds, feed_runtime: Mutex::new(feed_runtime), shut_down: Default::default(), data_lock: Mutex::new(data_lock) })
+        let feeds = feed_runtime.as_ref().map(|rt| Feeds::start(&feeds_config, pipelines.clone(), rt.handle(), options.recorder.clone()));
+        let data_dir = config.storage.persist.then(|| config.storage.data_dir.clone());
+        let inner = Arc::new(Inner {
+            runtime,
+            pipelines: RwLock::new(pipelines),
+            joins: Mutex::new(joins),
+            feeds: Mutex::new(feeds),
+            feed_runtime: feed_runtime.as_ref().map(|rt| rt.handle().clone()),
+            recorder: options.recorder,
+            listed: Mutex::new(None),
+            stopping: Default::default(),
+            membership: Mutex::new(()),
+            config: Mutex::new(config),
+            config_path,
+            plugins_dir,
+            data_dir,
+            refused: Default::default(),
+        });
+        let watcher = if watch { Some(start_watcher(&inner, debounce)?) } else { None };
+        if let (true, Some(rt)) = (all, &feed_runtime) {
+            rt.spawn(super::universe::run(inner.clone()));
+        } else if all {
+            tracing::warn!("symbols = \"all\" but no venue is enabled: no symbol runs");
+        }
+        Ok(Service { inner, _watcher: watcher, feed_runtime: Mutex::new(feed_runtime), shut_down: Default::default(), data_lock: Mutex::new(data_lock) })
     }
+}
+
+/// Components loaded so far, by engine and file stem: symbols that share a file share its load.
+pub(crate) type Loaded = HashMap<(EngineKind, String), Arc<LoadedComponent>>;
+
+/// Starts one symbol's pipeline with its settings `sym` and its slots, from its saved data when it has some.
+pub(crate) fn spawn_symbol(
+    runtime: &Arc<Runtime>,
+    config: &Config,
+    symbol: &str,
+    sym: &crate::config::SymbolConfig,
+    loaded: &mut Loaded,
+) -> anyhow::Result<(crate::pipeline::PipelineHandle, std::thread::JoinHandle<()>)> {
+    let plugins_dir = &config.plugins.dir;
+    let ladder = sym.ladder();
+    let (store, mut restored) = if config.storage.persist {
+        let (store, restored) = SymbolStore::open(&config.storage.data_dir, symbol, &ladder.tiers, &ladder.disabled, config.storage.ring_capacity);
+        (Some(store), restored)
+    } else {
+        (None, Default::default())
+    };
+    let mut slots = BTreeMap::new();
+    let mut resumed = Vec::new();
+    for kind in EngineKind::ALL {
+        let stem = sym.component_stem(kind);
+        if !component_path(plugins_dir, &stem).exists() {
+            tracing::info!(%symbol, engine = %kind, component = %stem, "no component file yet; the slot starts when it appears");
+            continue;
+        }
+        let component = match loaded.get(&(kind, stem.clone())) {
+            Some(c) => c.clone(),
+            None => match load_file(runtime, kind, plugins_dir, &stem) {
+                Ok(c) => {
+                    loaded.insert((kind, stem.clone()), c.clone());
+                    c
+                }
+                Err(error) => {
+                    tracing::error!(%symbol, engine = %kind, error = %format!("{error:#}"), "component refused");
+                    continue;
+                }
+            },
+        };
+        let (slot, from_state) = start_slot(runtime, component, symbol, sym.engine_config(kind), restored.states.remove(&kind), policy(config))
+            .with_context(|| format!("starting {symbol} {kind}"))?;
+        if from_state {
+            resumed.push(kind);
+        }
+        slots.insert(kind, slot);
+    }
+    let (market, cycle_config) = CycleConfig::for_symbol(symbol, sym, &config.storage);
+    let buffer = sym.params.get(&EngineKind::EntryInference).and_then(|t| t.get("buffer")).and_then(|v| v.as_float());
+    let mut cycle = CycleState::new(cycle_config, store, buffer);
+    if let Some(w) = &restored.weights {
+        cycle.adopt_stored(w);
+    }
+    for (kind, records) in std::mem::take(&mut restored.history) {
+        cycle.adopt_history(kind, records.iter().map(crate::pipeline::frame_of));
+    }
+    if restored.temp_files_removed > 0 || !restored.problems.is_empty() {
+        tracing::warn!(%symbol, temp_files_removed = restored.temp_files_removed, problems = restored.problems.len(), "the data dir needed cleaning at start");
+    }
+    // A resumed entry-inference already runs with the stored weights; a fresh one gets them.
+    let push_weights = restored.weights.is_some() && !resumed.contains(&EngineKind::EntryInference);
+    let setup = PipelineSetup { market, cycle, stored_states: restored.states, push_weights };
+    let (handle, join) = pipeline::spawn(symbol, runtime.clone(), policy(config), slots, setup)?;
+    handle.set_health_limit(Duration::from_millis(config.plugins.call_deadline_ms + config.plugins.health_slack_ms));
+    Ok((handle, join))
 }
 
 /// Optional parts of a service.

@@ -13,7 +13,7 @@ mod parse;
 mod wire;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use endpoints::{BOOK_DEPTH, MAX_ARGS_PER_REQUEST};
 pub use instruments::Instrument;

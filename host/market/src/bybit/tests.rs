@@ -331,7 +331,7 @@ fn the_fast_trade_reader_agrees_with_serde_and_leaves_it_the_rest() {
 
 // Docs: v5/market/instrument, "Response Example" (abridged to the fields read and a few more),
 // and a second symbol in pre-launch with its filters not yet set.
-const INSTRUMENTS: &str = r#"{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+pub(crate) const INSTRUMENTS: &str = r#"{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
   {"symbol":"BTCUSDT","contractType":"LinearPerpetual","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT","priceScale":"2",
    "leverageFilter":{"minLeverage":"1","maxLeverage":"100.00","leverageStep":"0.01"},
    "priceFilter":{"minPrice":"0.10","maxPrice":"199999.80","tickSize":"0.10"},

@@ -17,7 +17,7 @@ mod wire;
 #[cfg(test)]
 mod checksum_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use contracts::{Contract, ContractType};
 pub use endpoints::BOOK_CHANNEL;

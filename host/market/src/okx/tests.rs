@@ -10,7 +10,7 @@ const INSTRUMENTS_PATH: &str = "/api/v5/public/instruments?instType=SWAP";
 // Field names and the BTC values from docs public-data-rest-api-get-instruments ("ctVal=0.01 BTC
 // for BTC-USDT-SWAP", "ctVal=100 USD for BTC-USD-SWAP"); IOST's ctVal is a test value. The spot
 // line is the docs' own example (abridged); the last is a swap pending listing ("" fields).
-const INSTRUMENTS: &str = r#"{"code":"0","msg":"","data":[
+pub(crate) const INSTRUMENTS: &str = r#"{"code":"0","msg":"","data":[
   {"instId":"BTC-USDT-SWAP","instType":"SWAP","ctVal":"0.01","ctValCcy":"BTC","ctType":"linear","settleCcy":"USDT","tickSz":"0.1","state":"live"},
   {"instId":"BTC-USD-SWAP","instType":"SWAP","ctVal":"100","ctValCcy":"USD","ctType":"inverse","settleCcy":"BTC","state":"live"},
   {"instId":"IOST-USDT-SWAP","instType":"SWAP","ctVal":"1000","ctValCcy":"IOST","ctType":"linear","settleCcy":"USDT","state":"live"},

@@ -13,11 +13,18 @@ const MIN_WAKE: Duration = Duration::from_millis(10);
 pub struct SimClock {
     tick_ms: u64,
     steps: u64,
+    start_ms: i64,
 }
 
 impl SimClock {
     pub fn new(tick_ms: u64) -> Self {
-        SimClock { tick_ms, steps: 0 }
+        SimClock { tick_ms, steps: 0, start_ms: EPOCH_MS }
+    }
+
+    /// Starting at `start_ms` instead of the fixed epoch (a run at real time against the
+    /// wall clock, where exchange time and wall time must agree).
+    pub fn starting_at(tick_ms: u64, start_ms: i64) -> Self {
+        SimClock { tick_ms, steps: 0, start_ms }
     }
 
     pub fn advance(&mut self) {
@@ -33,7 +40,7 @@ impl SimClock {
     }
 
     pub fn now_ms(&self) -> i64 {
-        EPOCH_MS + self.elapsed_ms() as i64
+        self.start_ms + self.elapsed_ms() as i64
     }
 
     pub fn elapsed_ms(&self) -> u64 {

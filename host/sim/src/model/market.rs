@@ -20,9 +20,6 @@ use super::{Published, SimLiquidation, SimTrade, StepOutput, SymbolState, Symbol
 use crate::config::{SimConfig, SimSymbol};
 use crate::truth::TruthLiquidation;
 
-/// Open positions per symbol at the OI target: enough for a smooth liquidation map, few
-/// enough to step hundreds of times a second.
-const TARGET_POSITIONS: f64 = 3000.0;
 /// Random streams per symbol: `index * STREAMS_PER_SYMBOL + k`, k = 0 prices and traders,
 /// 1-3 books, 4 the traders' optional features, 5-6 mixes (`mix`), 7 slippage.
 const STREAMS_PER_SYMBOL: u64 = 16;
@@ -49,7 +46,11 @@ pub struct Market {
 impl Market {
     pub fn new(config: &SimConfig) -> Self {
         let symbols = config.symbols.iter().enumerate().map(|(i, s)| new_symbol(config, i as u64, s)).collect();
-        Market { clock: SimClock::new(config.tick_ms), symbols, liquidations: VecDeque::new(), depth: config.book_depth }
+        let clock = match config.start_ms {
+            Some(start) => SimClock::starting_at(config.tick_ms, start),
+            None => SimClock::new(config.tick_ms),
+        };
+        Market { clock, symbols, liquidations: VecDeque::new(), depth: config.book_depth }
     }
 
     pub fn symbol_index(&self, symbol: &str) -> Option<usize> {
@@ -105,7 +106,7 @@ fn new_symbol(config: &SimConfig, index: u64, s: &SimSymbol) -> SymbolState {
         stops: s.stops.clone(),
         venue_shares: VENUE_SHARES,
         lot_coins,
-        target_count: TARGET_POSITIONS,
+        target_count: s.positions,
         oi_target_usd: s.oi_target_usd,
         lifetime: LifetimeSteps::new(&s.lifetime, config.tick_ms),
         start_spread: s.start_spread_daily_vol,

@@ -1,11 +1,12 @@
 //! The simulated venues. Each is a directory of the same shape: `mod.rs` with `publish`
 //! (one model step → its messages) and `routes`, `session.rs` (one WebSocket client's
 //! subscriptions) and `rest.rs` (the polled endpoints). `server` holds the shared state and the session loop; `faults` the
-//! per-connection fault injection; `text` the JSON number formatting they share.
+//! per-connection fault injection; `listing` which symbols are listed; `text` the JSON number formatting they share.
 
 pub mod binance;
 pub mod bybit;
 pub mod faults;
+pub mod listing;
 pub mod okx;
 pub mod server;
 pub mod text;

@@ -23,6 +23,7 @@ use tokio::time::{sleep_until, Instant};
 use tracing::{debug, warn};
 
 use super::faults::{FaultInjector, Outgoing, Timed, Wire};
+use super::listing::Listings;
 use super::{Batch, Frame};
 use crate::config::FaultConfig;
 use crate::model::spec::venue_index;
@@ -48,12 +49,15 @@ pub struct Shared {
     pub feeds: [broadcast::Sender<Batch>; 3],
     pub shutdown: watch::Receiver<bool>,
     symbols: Vec<String>,
+    /// Changed by `SimHandle::list` and `delist` while the venues run.
+    pub listings: Listings,
     next_conn: AtomicU64,
 }
 
 impl Shared {
     pub fn new(market: Market, faults: FaultConfig, shutdown: watch::Receiver<bool>) -> Self {
         let symbols = market.symbols.iter().map(|s| s.name().to_string()).collect();
+        let listings = Listings::new(market.symbols.iter().map(|s| s.config.listed));
         Shared {
             sim_time_ms: AtomicI64::new(market.clock.now_ms()),
             market: Mutex::new(market),
@@ -63,6 +67,7 @@ impl Shared {
             feeds: [(); 3].map(|_| broadcast::channel(FEED_CAPACITY).0),
             shutdown,
             symbols,
+            listings,
             next_conn: AtomicU64::new(1),
         }
     }
@@ -93,9 +98,10 @@ impl Shared {
     }
 
     /// The symbol index of a venue symbol in that venue's naming, any case
-    /// (`btcusdt`, `BTC-USDT-SWAP`).
+    /// (`btcusdt`, `BTC-USDT-SWAP`), if it trades: a pending or delisted symbol is unknown
+    /// to the REST queries and subscriptions, as on the venues.
     pub fn symbol_index(&self, venue: Venue, venue_symbol: &str) -> Option<usize> {
-        self.symbols.iter().position(|s| venue.venue_symbol(s).eq_ignore_ascii_case(venue_symbol))
+        self.symbols.iter().position(|s| venue.venue_symbol(s).eq_ignore_ascii_case(venue_symbol)).filter(|i| self.listings.trading(*i))
     }
 
     fn count_sent(&self, venue: Venue, symbol: usize, n: u32) {

@@ -101,6 +101,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/fapi/v1/ping", get(|| async { json(StatusCode::OK, json!({})) }))
         .route("/fapi/v1/time", get(rest::time))
         .route("/fapi/v1/depth", get(rest::depth))
+        .route("/fapi/v1/exchangeInfo", get(rest::exchange_info))
         .route("/fapi/v1/openInterest", get(rest::open_interest))
         .route("/futures/data/topLongShortAccountRatio", get(|s, q| rest::ratio(s, q, rest::Ratio::TopAccounts)))
         .route("/futures/data/topLongShortPositionRatio", get(|s, q| rest::ratio(s, q, rest::Ratio::TopPositions)))

@@ -1,4 +1,4 @@
-//! Binance REST: depth snapshot, open interest, long/short ratios, server time.
+//! Binance REST: depth snapshot, open interest, long/short ratios, server time, exchange info.
 
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use liqhost_market::Venue;
 use serde_json::json;
 
 use super::{Params, V};
+use crate::venues::listing::Listing;
 use crate::venues::server::{json, json_text, Shared};
 use crate::venues::text::{float, levels};
 
@@ -98,5 +99,48 @@ pub(super) async fn ratio(State(shared): State<Arc<Shared>>, Query(q): Params, w
             "shortAccount": float(ls.short / total, 4),
             "timestamp": timestamp.to_string(),
         }]),
+    )
+}
+
+/// `GET /fapi/v1/exchangeInfo`: every symbol the venue has listed or announced, with its
+/// status (`PENDING_TRADING`, `TRADING`, `CLOSE` once delisted), tick (`PRICE_FILTER`) and
+/// lot (`LOT_SIZE`), in the documented shape.
+pub(super) async fn exchange_info(State(shared): State<Arc<Shared>>) -> Response {
+    let m = shared.market();
+    let symbols: Vec<serde_json::Value> = m
+        .symbols
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let status = match shared.listings.get(i) {
+                Listing::Pending => "PENDING_TRADING",
+                Listing::Trading => "TRADING",
+                Listing::Delisted => "CLOSE",
+            };
+            let spec = &s.inst.venues[V];
+            let step = spec.qty_text(1);
+            json!({
+                "symbol": Venue::Binance.venue_symbol(s.name()), "pair": Venue::Binance.venue_symbol(s.name()),
+                "contractType": "PERPETUAL", "deliveryDate": 4133404800000i64, "onboardDate": 1569398400000i64,
+                "status": status, "maintMarginPercent": "2.5000", "requiredMarginPercent": "5.0000",
+                "baseAsset": s.name(), "quoteAsset": "USDT", "marginAsset": "USDT",
+                "pricePrecision": s.inst.price_decimals, "quantityPrecision": spec.qty_decimals,
+                "baseAssetPrecision": 8, "quotePrecision": 8, "underlyingType": "COIN", "underlyingSubType": [],
+                "triggerProtect": "0.0500", "liquidationFee": "0.012500", "marketTakeBound": "0.05",
+                "filters": [
+                    {"filterType": "PRICE_FILTER", "minPrice": s.inst.price_text(1), "maxPrice": "4529764", "tickSize": s.inst.price_text(1)},
+                    {"filterType": "LOT_SIZE", "minQty": step, "maxQty": "1000", "stepSize": step},
+                    {"filterType": "MIN_NOTIONAL", "notional": "5"},
+                ],
+                "orderTypes": ["LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET"],
+                "timeInForce": ["GTC", "IOC", "FOK", "GTX"],
+            })
+        })
+        .collect();
+    let now = m.clock.now_ms();
+    drop(m);
+    json(
+        StatusCode::OK,
+        json!({"timezone": "UTC", "serverTime": now, "futuresType": "U_MARGINED", "rateLimits": [], "exchangeFilters": [], "assets": [], "symbols": symbols}),
     )
 }

@@ -157,5 +157,6 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/v5/public/linear", get(session::ws))
         .route("/v5/market/open-interest", get(rest::open_interest))
         .route("/v5/market/orderbook", get(rest::orderbook))
+        .route("/v5/market/instruments-info", get(rest::instruments))
         .route("/sim/truth", get(server::truth))
 }

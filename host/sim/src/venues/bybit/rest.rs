@@ -1,4 +1,4 @@
-//! Bybit REST: open interest and order book.
+//! Bybit REST: open interest, order book and instruments.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use liqhost_market::Venue;
 use serde_json::json;
 
 use super::V;
+use crate::venues::listing::Listing;
 use crate::venues::server::{json, json_text, Shared};
 use crate::venues::text::levels;
 
@@ -74,4 +75,43 @@ pub(super) async fn orderbook(State(shared): State<Arc<Shared>>, Query(q): Param
         p.cross_seq
     );
     json_text(StatusCode::OK, body)
+}
+
+/// `GET /v5/market/instruments-info?category=linear`: every listed or announced symbol with
+/// its status (`PreLaunch`, `Trading`, `Closed` once delisted), in one page (the venue pages
+/// at 500 by default; the simulator's lists are shorter or the client follows nothing).
+pub(super) async fn instruments(State(shared): State<Arc<Shared>>, Query(q): Params) -> Response {
+    let now = shared.now_ms();
+    if q.get("category").map(String::as_str) != Some("linear") {
+        return err(10001, "params error: category", now);
+    }
+    let m = shared.market();
+    let list: Vec<serde_json::Value> = m
+        .symbols
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let status = match shared.listings.get(i) {
+                Listing::Pending => "PreLaunch",
+                Listing::Trading => "Trading",
+                Listing::Delisted => "Closed",
+            };
+            let step = s.inst.venues[V].qty_text(1);
+            json!({
+                "symbol": Venue::Bybit.venue_symbol(s.name()), "contractType": "LinearPerpetual", "status": status,
+                "baseCoin": s.name(), "quoteCoin": "USDT", "launchTime": "1584230400000", "deliveryTime": "0",
+                "deliveryFeeRate": "", "priceScale": s.inst.price_decimals.to_string(),
+                "leverageFilter": {"minLeverage": "1", "maxLeverage": "100.00", "leverageStep": "0.01"},
+                "priceFilter": {"minPrice": s.inst.price_text(1), "maxPrice": "1999999.80", "tickSize": s.inst.price_text(1)},
+                "lotSizeFilter": {"maxOrderQty": "1000", "minOrderQty": step, "qtyStep": step, "postOnlyMaxOrderQty": "1000", "minNotionalValue": "5"},
+                "unifiedMarginTrade": true, "fundingInterval": 480, "settleCoin": "USDT", "copyTrading": "both",
+                "upperFundingRate": "0.00375", "lowerFundingRate": "-0.00375", "isPreListing": false,
+            })
+        })
+        .collect();
+    drop(m);
+    json(
+        StatusCode::OK,
+        json!({"retCode": 0, "retMsg": "OK", "result": {"category": "linear", "list": list, "nextPageCursor": ""}, "retExtInfo": {}, "time": now}),
+    )
 }
