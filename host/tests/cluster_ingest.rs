@@ -1,0 +1,116 @@
+//! Redundant ingest into a three-node NATS JetStream cluster: every event stored once, in each subject's order, through a node's SIGKILL.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::nats::{skip, NatsCluster};
+use liqhost::cluster::{self, samples::feed_like, EventPublisher, EventReader, PublishStats};
+use liqhost::config::ClusterConfig;
+use liqhost_market::MarketEvent;
+
+/// 100 rounds over 42 subjects (3 venues, 2 symbols, 7 kinds).
+const EVENTS: usize = 4200;
+/// Publishers pause this long every `PAUSE_EVERY` events, so a run spans a few seconds and
+/// a node can be killed while both are publishing.
+const PAUSE: Duration = Duration::from_millis(5);
+const PAUSE_EVERY: usize = 10;
+/// The reader gives up waiting for a next event after this (only an empty stream waits it out).
+const READ_WAIT: Duration = Duration::from_secs(10);
+
+fn config(urls: Vec<String>) -> ClusterConfig {
+    ClusterConfig { urls, stream: "EVENTS".into(), subject_prefix: "lq.ev".into(), max_in_flight: 64, ..Default::default() }
+}
+
+/// One ingest node: its own connection (to `url` first), publishing every event in order.
+async fn ingest(config: ClusterConfig, events: Arc<Vec<MarketEvent>>, progress: Arc<AtomicUsize>) -> (PublishStats, async_nats::Client) {
+    let client = cluster::connect(&config).await.unwrap();
+    let mut publisher = EventPublisher::new(async_nats::jetstream::new(client.clone()), &config);
+    for (i, event) in events.iter().enumerate() {
+        publisher.publish(event).await.unwrap();
+        progress.store(i + 1, Ordering::SeqCst);
+        if i % PAUSE_EVERY == 0 {
+            tokio::time::sleep(PAUSE).await;
+        }
+    }
+    publisher.flush().await.unwrap();
+    (publisher.stats(), client)
+}
+
+/// The stream holds exactly `events`, each once, each subject in the order published.
+async fn assert_stream_holds(url: String, events: &[MarketEvent]) {
+    let config = config(vec![url]);
+    let jetstream = async_nats::jetstream::new(cluster::connect(&config).await.unwrap());
+    let stored = EventReader::open(&jetstream, &config.stream, "lq.ev.>").await.unwrap().read_to_end(READ_WAIT).await.unwrap();
+    let ids: HashSet<&str> = stored.iter().map(|s| s.msg_id.as_deref().expect("every event has a message id")).collect();
+    assert_eq!(ids.len(), stored.len(), "an event is stored twice");
+    assert_eq!(stored.len(), events.len(), "events lost or duplicated");
+    let mut expected: HashMap<String, Vec<&MarketEvent>> = HashMap::new();
+    for event in events {
+        expected.entry(cluster::subject("lq.ev", event).unwrap()).or_default().push(event);
+    }
+    let mut got: HashMap<String, Vec<&MarketEvent>> = HashMap::new();
+    for s in &stored {
+        assert_eq!(s.msg_id.as_deref(), Some(cluster::msg_id(&s.event).as_str()));
+        got.entry(s.subject.clone()).or_default().push(&s.event);
+    }
+    assert_eq!(got.len(), expected.len());
+    for (subject, want) in &expected {
+        assert!(got[subject] == *want, "subject {subject}: the stream's events differ from the published ones, or their order does");
+    }
+}
+
+async fn run_two_publishers(cluster: &NatsCluster, progress: [Arc<AtomicUsize>; 2]) -> [tokio::task::JoinHandle<(PublishStats, async_nats::Client)>; 2] {
+    let events = Arc::new(feed_like(EVENTS));
+    let [a, b] = progress;
+    [
+        tokio::spawn(ingest(config(vec![cluster.url(0)]), events.clone(), a)),
+        tokio::spawn(ingest(config(vec![cluster.url(1)]), events, b)),
+    ]
+}
+
+async fn create_stream(cluster: &NatsCluster) -> usize {
+    let config = config(cluster.urls());
+    let client = cluster::connect(&config).await.unwrap();
+    cluster::ensure_stream(&client, &async_nats::jetstream::new(client.clone()), &config).await.unwrap()
+}
+
+fn assert_each_stored_once(a: PublishStats, b: PublishStats) {
+    assert_eq!(a.stored + b.stored, EVENTS as u64, "stores {a:?} {b:?}");
+    assert_eq!(a.stored + a.duplicates + b.stored + b.duplicates, 2 * EVENTS as u64, "every publish is answered once: {a:?} {b:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redundant_publishers_store_each_event_once_in_order() {
+    let Some(cluster) = NatsCluster::start(3).await else { return skip("redundant_publishers_store_each_event_once_in_order") };
+    assert_eq!(create_stream(&cluster).await, 3, "three servers: three copies");
+    let [a, b] = run_two_publishers(&cluster, Default::default()).await;
+    let ((a, _), (b, _)) = (a.await.unwrap(), b.await.unwrap());
+    assert_each_stored_once(a, b);
+    assert_stream_holds(cluster.url(2), &feed_like(EVENTS)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_killed_mid_publish_loses_and_duplicates_nothing() {
+    let Some(mut cluster) = NatsCluster::start(3).await else { return skip("a_node_killed_mid_publish_loses_and_duplicates_nothing") };
+    create_stream(&cluster).await;
+    let progress: [Arc<AtomicUsize>; 2] = Default::default();
+    let [a, b] = run_two_publishers(&cluster, progress.clone()).await;
+    while progress[0].load(Ordering::SeqCst) < EVENTS / 3 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    cluster.kill(0);
+    let at_kill = progress[0].load(Ordering::SeqCst);
+    assert!(at_kill < EVENTS, "publisher A was done before its node was killed: the test proves nothing");
+    let ((a, a_client), (b, _)) = (a.await.unwrap(), b.await.unwrap());
+    let killed_port = cluster.url(0).rsplit(':').next().unwrap().parse::<u16>().unwrap();
+    assert_ne!(a_client.server_info().port, killed_port, "publisher A finished on another node");
+    assert_each_stored_once(a, b);
+    cluster.restart(0).await;
+    // Read through the restarted node: it is back in the cluster and serves the stream.
+    assert_stream_holds(cluster.url(0), &feed_like(EVENTS)).await;
+    eprintln!("killed node 0 after {at_kill} of {EVENTS} events; publisher A {a:?}, B {b:?}");
+}
