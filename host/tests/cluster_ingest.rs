@@ -14,15 +14,12 @@ use liqhost_market::MarketEvent;
 
 /// 100 rounds over 42 subjects (3 venues, 2 symbols, 7 kinds).
 const EVENTS: usize = 4200;
-/// Publishers pause this long every `PAUSE_EVERY` events, so a run spans a few seconds and
-/// a node can be killed while both are publishing.
-const PAUSE: Duration = Duration::from_millis(5);
-const PAUSE_EVERY: usize = 10;
 /// The reader gives up waiting for a next event after this (only an empty stream waits it out).
 const READ_WAIT: Duration = Duration::from_secs(10);
 
 fn config(urls: Vec<String>) -> ClusterConfig {
-    ClusterConfig { urls, stream: "EVENTS".into(), subject_prefix: "lq.ev".into(), max_in_flight: 64, ..Default::default() }
+    // JetStream reserves `max_bytes` on each replica's disk when placing the stream: keep it small.
+    ClusterConfig { urls, stream: "EVENTS".into(), subject_prefix: "lq.ev".into(), max_in_flight: 64, max_bytes: 64 << 20, ..Default::default() }
 }
 
 /// One ingest node: its own connection (to `url` first), publishing every event in order.
@@ -32,9 +29,6 @@ async fn ingest(config: ClusterConfig, events: Arc<Vec<MarketEvent>>, progress: 
     for (i, event) in events.iter().enumerate() {
         publisher.publish(event).await.unwrap();
         progress.store(i + 1, Ordering::SeqCst);
-        if i % PAUSE_EVERY == 0 {
-            tokio::time::sleep(PAUSE).await;
-        }
     }
     publisher.flush().await.unwrap();
     (publisher.stats(), client)
@@ -99,8 +93,9 @@ async fn a_node_killed_mid_publish_loses_and_duplicates_nothing() {
     create_stream(&cluster).await;
     let progress: [Arc<AtomicUsize>; 2] = Default::default();
     let [a, b] = run_two_publishers(&cluster, progress.clone()).await;
+    // Polled often, so the kill lands while A is publishing (with publishes awaiting acks).
     while progress[0].load(Ordering::SeqCst) < EVENTS / 3 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::time::sleep(Duration::from_millis(1)).await;
     }
     cluster.kill(0);
     let at_kill = progress[0].load(Ordering::SeqCst);

@@ -8,9 +8,11 @@
 //! `max_in_flight` at once.
 
 use std::collections::VecDeque;
+use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::context::{Publish, PublishAckFuture, PublishError};
+use async_nats::jetstream::publish::PublishAck;
 use async_nats::jetstream::Context;
 use liqhost_market::MarketEvent;
 
@@ -19,8 +21,8 @@ use super::subject::{subject, BadSymbol};
 use super::wire;
 use crate::config::ClusterConfig;
 
-/// How long one publish waits for its ack before it is retried. A server that died holds
-/// its publishes this long; a live one acks in milliseconds.
+/// How long one publish waits for its ack, counted from its send, before it is retried. A
+/// server that died holds its publishes this long; a live one acks in milliseconds.
 const ACK_TIMEOUT: Duration = Duration::from_secs(2);
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
@@ -48,6 +50,7 @@ struct Pending {
     subject: String,
     id: String,
     payload: Vec<u8>,
+    sent_at: Instant,
     ack: Result<PublishAckFuture, PublishError>,
 }
 
@@ -89,8 +92,9 @@ impl EventPublisher {
         }
         let id = msg_id(event);
         let payload = wire::encode(event);
+        let sent_at = Instant::now();
         let ack = self.send(&subject, &id, &payload).await;
-        self.in_flight.push_back(Pending { subject, id, payload, ack });
+        self.in_flight.push_back(Pending { subject, id, payload, sent_at, ack });
         Ok(())
     }
 
@@ -118,8 +122,8 @@ impl EventPublisher {
         let mut backoff = FIRST_BACKOFF;
         let mut attempts = 1;
         let mut result = match pending.ack {
-            Ok(ack) => ack.await,
-            Err(e) => Err(e),
+            Ok(ack) => ack_by(ack, pending.sent_at + ACK_TIMEOUT).await,
+            Err(e) => Err(e.to_string()),
         };
         loop {
             match result {
@@ -137,7 +141,7 @@ impl EventPublisher {
                         id: pending.id,
                         attempts,
                         retry_for: self.retry_for,
-                        last_error: error.to_string(),
+                        last_error: error,
                     });
                 }
                 Err(error) => {
@@ -146,12 +150,22 @@ impl EventPublisher {
                     backoff = (backoff * 2).min(MAX_BACKOFF);
                     attempts += 1;
                     self.stats.retries += 1;
+                    let sent_at = Instant::now();
                     result = match self.send(&pending.subject, &pending.id, &pending.payload).await {
-                        Ok(ack) => ack.await,
-                        Err(e) => Err(e),
+                        Ok(ack) => ack_by(ack, sent_at + ACK_TIMEOUT).await,
+                        Err(e) => Err(e.to_string()),
                     };
                 }
             }
         }
+    }
+}
+
+/// Awaits an ack until `deadline`, counted from its send and not from now: the acks lost
+/// with a dead server then expire together, not one `ACK_TIMEOUT` after another.
+async fn ack_by(ack: PublishAckFuture, deadline: Instant) -> Result<PublishAck, String> {
+    match tokio::time::timeout_at(deadline.into(), ack.into_future()).await {
+        Ok(answer) => answer.map_err(|e| e.to_string()),
+        Err(_) => Err(format!("no ack within {ACK_TIMEOUT:?} of the send")),
     }
 }

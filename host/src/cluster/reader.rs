@@ -23,16 +23,19 @@ pub struct StoredEvent {
 /// An ordered consumer (ephemeral, no acks; the client restarts it after a gap) over `filter`.
 pub struct EventReader {
     messages: async_nats::jetstream::consumer::pull::Ordered,
+    /// The stream's last sequence when the reader was opened (as its leader reports it).
+    last_at_open: u64,
 }
 
 impl EventReader {
     /// Reads `filter` (e.g. `<prefix>.>` or `<prefix>.binance.BTC.>`) of `stream` from its first event.
     pub async fn open(jetstream: &Context, stream: &str, filter: &str) -> anyhow::Result<Self> {
-        let stream = jetstream.get_stream(stream).await.with_context(|| format!("opening stream {stream}"))?;
+        let mut stream = jetstream.get_stream(stream).await.with_context(|| format!("opening stream {stream}"))?;
+        let last_at_open = stream.info().await.context("reading the stream's state")?.state.last_sequence;
         let config = OrderedConfig { filter_subject: filter.to_string(), deliver_policy: DeliverPolicy::All, ..Default::default() };
         let consumer = stream.create_consumer(config).await.with_context(|| format!("creating a reader of {filter}"))?;
         let messages = consumer.messages().await.context("starting to read")?;
-        Ok(EventReader { messages })
+        Ok(EventReader { messages, last_at_open })
     }
 
     /// The next event and how many more the stream holds after it, or `None` when none
@@ -47,13 +50,20 @@ impl EventReader {
         Ok(Some((StoredEvent { sequence, subject: message.subject.to_string(), msg_id, event }, pending)))
     }
 
-    /// Every event stored so far, in stream order: until one reports nothing pending after
-    /// it, or none arrives within `wait` (an empty filter).
+    /// Every event the stream held when the reader was opened, in stream order: until the
+    /// stream's last sequence at open, or until none arrives within `wait` (a filter whose
+    /// last event is earlier returns after that quiet time). Not "nothing pending": a
+    /// consumer placed on a replica still catching up (a restarted server) reports nothing
+    /// pending at the end of its own copy.
     pub async fn read_to_end(&mut self, wait: Duration) -> anyhow::Result<Vec<StoredEvent>> {
         let mut events = Vec::new();
-        while let Some((event, pending)) = self.next(wait).await? {
+        if self.last_at_open == 0 {
+            return Ok(events);
+        }
+        while let Some((event, _)) = self.next(wait).await? {
+            let sequence = event.sequence;
             events.push(event);
-            if pending == 0 {
+            if sequence >= self.last_at_open {
                 break;
             }
         }
