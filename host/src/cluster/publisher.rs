@@ -40,7 +40,8 @@ pub enum PublisherError {
 pub struct PublishStats {
     /// Events the stream stored from this publisher.
     pub stored: u64,
-    /// Events the stream already had (another publisher's copy, or this one's retried).
+    /// Events the stream already had: another publisher's copy, or this one's own copy
+    /// stored before its ack was lost (so `stored` is exact only without retries).
     pub duplicates: u64,
     /// Publishes sent again after a failed or missing ack.
     pub retries: u64,
