@@ -5,6 +5,7 @@
 //! - `api`: the public HTTP API (validated parameters, response types, bounded cache, OpenAPI).
 //! - `bench`: benchmarks that print figures.
 //! - `cli`: the command line.
+//! - `cluster`: cluster mode's foundation: events in a NATS JetStream stream (encoding, subjects, ids, publisher, reader).
 //! - `config`: the TOML config and its defaults.
 //! - `domain`: the domain types (liqhost-kit's records, engine config and info) every layer above the plugin contract speaks.
 //! - `feeds`: exchange connections (WebSocket + REST) feeding the pipelines.
@@ -22,6 +23,7 @@ pub mod admin;
 pub mod api;
 pub mod bench;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod domain;
 pub mod feeds;

@@ -4,6 +4,7 @@
 //! missing key takes the default documented in `config/default.toml`.
 
 mod api;
+mod cluster;
 mod feeds;
 mod ladder;
 pub mod names;
@@ -17,6 +18,7 @@ use anyhow::Context;
 use serde::Deserialize;
 
 pub use api::ApiConfig;
+pub use cluster::ClusterConfig;
 pub use feeds::{FeedsConfig, VenueConfig};
 pub use ladder::LadderConfig;
 pub use symbol::SymbolConfig;
@@ -35,6 +37,8 @@ pub struct Config {
     pub universe: UniverseConfig,
     /// Per-symbol settings, keyed by short symbol (`BTC`).
     pub symbols: BTreeMap<String, SymbolConfig>,
+    /// Events through NATS JetStream (docs/cluster.md); absent: one process.
+    pub cluster: Option<ClusterConfig>,
 }
 
 /// The admin API (slots, swaps, A/B experiments): its own listener, loopback by default.
@@ -158,6 +162,7 @@ impl Default for Config {
             feeds: FeedsConfig::default(),
             universe: UniverseConfig::default(),
             symbols,
+            cluster: None,
         }
     }
 }
@@ -202,6 +207,7 @@ impl Config {
     fn normalise(&mut self) -> anyhow::Result<()> {
         self.api.normalise()?;
         self.universe.normalise()?;
+        self.cluster.as_ref().map(ClusterConfig::validate).transpose()?;
         let symbols = std::mem::take(&mut self.symbols);
         for (name, mut symbol) in symbols {
             let key = name.to_ascii_uppercase();

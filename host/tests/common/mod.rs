@@ -1,6 +1,8 @@
 //! Shared helpers of the integration tests: built components, a host on port 0, waiting, feeding.
 #![allow(dead_code)]
 
+pub mod nats;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
