@@ -75,6 +75,17 @@ pub struct Trade {
     pub qty: f64,
     pub taker: TakerSide,
     pub ts_ms: i64,
+    /// The venue's own identity of the trade when its frame carries one: Binance's aggregate
+    /// trade id `a`, OKX's `tradeId`, Bybit's `i` (a UUID, so its [`text_trade_id`]). Two
+    /// trades equal in everything else are told apart by it (de-duplicating redundant feeds).
+    #[serde(default)]
+    pub trade_id: Option<u64>,
+}
+
+/// A 64-bit identity for a venue's textual trade id (FNV-1a of its bytes): numeric ids are
+/// kept as numbers, and a UUID's 122 random bits leave collisions at 64 bits negligible.
+pub fn text_trade_id(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// A forced liquidation, normalized to the side of the position that was liquidated.

@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn event_counts_serialize_as_the_map_of_kinds_seen() {
-        let trade = MarketEvent::Trade(Trade { venue: Venue::Bybit, symbol: "BTC".into(), price: 1.0, qty: 1.0, taker: TakerSide::Buy, ts_ms: 1 });
+        let trade = MarketEvent::Trade(Trade { venue: Venue::Bybit, symbol: "BTC".into(), price: 1.0, qty: 1.0, taker: TakerSide::Buy, ts_ms: 1, trade_id: None });
         let mut counts = EventCounts::default();
         assert_eq!(serde_json::to_string(&counts).unwrap(), "{}");
         counts.add(&trade);

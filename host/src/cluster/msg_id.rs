@@ -12,11 +12,11 @@
 //! - Liquidations, open interest, mark prices, long/short ratios: exchange time and every
 //!   value (floats written exactly, shortest round-trip form). A revised value at the same
 //!   time is another event.
-//! - Trades: **`Trade` carries no venue trade id.** The id is built from price, quantity,
-//!   taker side and exchange millisecond, so two distinct trades equal in all of these
-//!   (same-size fills in one millisecond) get one id and the second is dropped as a
-//!   duplicate. Carrying the venue's trade id in `Trade` removes this; until then the
-//!   trade counts in the stream can be low by those collisions.
+//! - Trades: the venue's trade id (`Trade::trade_id`: Binance's aggregate id, OKX's
+//!   `tradeId`, Bybit's UUID hashed) and exchange time. A trade whose frame carried no id
+//!   falls back to price, quantity, taker side and exchange millisecond, so two distinct
+//!   such trades equal in all of these (same-size fills in one millisecond) would get one id
+//!   and the second be dropped as a duplicate.
 
 use std::fmt::Write;
 
@@ -34,7 +34,10 @@ pub fn msg_id(event: &MarketEvent) -> String {
             write!(id, ".{}.{}.{}.{}", if b.snapshot { "s" } else { "d" }, b.first_id, b.last_id, b.ts_ms)
         }
         MarketEvent::BookTicker(t) => write!(id, ".{}.{}", t.update_id, t.ts_ms),
-        MarketEvent::Trade(t) => write!(id, ".{}.{}.{}.{}", t.ts_ms, taker(t.taker), t.price, t.qty),
+        MarketEvent::Trade(t) => match t.trade_id {
+            Some(trade_id) => write!(id, ".t{trade_id}.{}", t.ts_ms),
+            None => write!(id, ".{}.{}.{}.{}", t.ts_ms, taker(t.taker), t.price, t.qty),
+        },
         MarketEvent::Liquidation(l) => write!(id, ".{}.{}.{}.{}.{}", l.ts_ms, side(l.side), l.price, l.qty, l.notional_usd),
         MarketEvent::OpenInterest(o) => match o.amount {
             OiAmount::Coins(c) => write!(id, ".{}.c{}", o.ts_ms, c),
@@ -105,14 +108,19 @@ mod tests {
         }
     }
 
-    /// The caveat of the module header, shown: trades have no venue id, so two real trades
-    /// equal in price, size, side and millisecond are one id (the second would be dropped).
+    /// Two fills equal in price, size, side and millisecond are told apart by the venue's
+    /// trade id; without one (the caveat of the module header) they are one id.
     #[test]
-    fn trades_equal_in_every_field_collide() {
+    fn trades_are_told_apart_by_the_venues_id_and_collide_without_it() {
         let trade = every_kind().remove(3);
-        let second_fill = trade.clone();
-        assert_eq!(msg_id(&trade), msg_id(&second_fill));
-        let MarketEvent::Trade(t) = trade else { unreachable!() };
+        let MarketEvent::Trade(with_id) = trade.clone() else { unreachable!() };
+        assert!(with_id.trade_id.is_some());
+        assert_eq!(msg_id(&trade), msg_id(&trade.clone()), "two copies of one trade");
+        let second_fill = MarketEvent::Trade(liqhost_market::Trade { trade_id: with_id.trade_id.map(|i| i + 1), ..with_id.clone() });
+        assert_ne!(msg_id(&trade), msg_id(&second_fill), "another fill, same fields, its own id");
+        let t = liqhost_market::Trade { trade_id: None, ..with_id };
+        let trade = MarketEvent::Trade(t.clone());
+        assert_eq!(msg_id(&trade), msg_id(&MarketEvent::Trade(t.clone())), "without ids two equal fills collide");
         let other_size = MarketEvent::Trade(liqhost_market::Trade { qty: t.qty * 2.0, ..t.clone() });
         let other_side = MarketEvent::Trade(liqhost_market::Trade { taker: TakerSide::Buy, ..t.clone() });
         assert_ne!(msg_id(&other_size), msg_id(&MarketEvent::Trade(t.clone())));

@@ -35,7 +35,7 @@ pub fn every_kind() -> Vec<MarketEvent> {
             ask: level(64_001.0, 0.5),
             ts_ms: 1_700_000_000_124,
         }),
-        MarketEvent::Trade(Trade { venue: Venue::Bybit, symbol: btc.clone(), price: 64_000.1, qty: 0.01, taker: TakerSide::Sell, ts_ms: 1_700_000_000_125 }),
+        MarketEvent::Trade(Trade { venue: Venue::Bybit, symbol: btc.clone(), price: 64_000.1, qty: 0.01, taker: TakerSide::Sell, ts_ms: 1_700_000_000_125, trade_id: Some(9_001) }),
         MarketEvent::Liquidation(Liquidation {
             venue: Venue::Okx,
             symbol: btc.clone(),
@@ -102,6 +102,7 @@ pub fn feed_like(count: usize) -> Vec<MarketEvent> {
                     price,
                     qty: 0.001 * (step + 1) as f64,
                     taker: if step.is_multiple_of(2) { TakerSide::Buy } else { TakerSide::Sell },
+                    trade_id: Some(step),
                     ts_ms,
                 }),
                 3 => MarketEvent::Liquidation(Liquidation {

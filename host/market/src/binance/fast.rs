@@ -55,8 +55,9 @@ fn depth_update<'a>(r: &mut Scanner<'a>) -> Option<DepthUpdate<'a>> {
 
 /// `{"e":"aggTrade","E":1,"s":"BTCUSDT","a":5,"p":"0.001","q":"100","f":100,"l":105,"T":2,"m":true}`
 fn agg_trade<'a>(r: &mut Scanner<'a>) -> Option<AggTrade<'a>> {
-    let (mut symbol, mut price, mut qty, mut trade_ms, mut maker) = (None, None, None, None, None);
+    let (mut symbol, mut price, mut qty, mut trade_ms, mut maker, mut agg_id) = (None, None, None, None, None, None);
     r.members(|r, key| match key {
+        "a" => set(&mut agg_id, r.unsigned()?),
         "s" => set(&mut symbol, r.string()?),
         "p" => set(&mut price, r.string()?),
         "q" => set(&mut qty, r.string()?),
@@ -64,7 +65,7 @@ fn agg_trade<'a>(r: &mut Scanner<'a>) -> Option<AggTrade<'a>> {
         "m" => set(&mut maker, r.boolean()?),
         _ => r.scalar(),
     })?;
-    Some(AggTrade { symbol: symbol?, price: price?, qty: qty?, trade_ms: trade_ms?, buyer_is_maker: maker? })
+    Some(AggTrade { symbol: symbol?, price: price?, qty: qty?, trade_ms: trade_ms?, buyer_is_maker: maker?, agg_id })
 }
 
 /// `{"e":"markPriceUpdate","E":1,"s":"BTCUSDT","p":"11794.15","i":"11784.62","P":"11784.25","r":"0.00038167","T":2}`

@@ -75,6 +75,7 @@ fn trade(symbols: &mut SymbolMap, t: wire::AggTrade, out: &mut Vec<MarketEvent>)
         // The buyer made the market, so the seller took it.
         taker: if t.buyer_is_maker { TakerSide::Sell } else { TakerSide::Buy },
         ts_ms: t.trade_ms,
+        trade_id: t.agg_id,
     }));
     Ok(())
 }

@@ -62,7 +62,11 @@ fn maps_the_aggressor_from_the_buyer_is_maker_flag() {
     for (label, text, taker) in cases {
         let MarketEvent::Trade(t) = one(ws(&text), label) else { panic!("{label}: not a trade") };
         assert_eq!((&*t.symbol, t.price, t.qty, t.taker, t.ts_ms), ("BTC", 0.001, 100.0, taker, 123456785), "{label}");
+        assert_eq!(t.trade_id, Some(5933014), "{label}: the aggregate trade id `a`");
     }
+    // A frame without `a` still parses, with no id.
+    let MarketEvent::Trade(t) = one(ws(&doc.replace(r#""a":5933014,"#, "")), "no a") else { panic!("not a trade") };
+    assert_eq!(t.trade_id, None);
 }
 
 #[test]

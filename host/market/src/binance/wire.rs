@@ -147,6 +147,9 @@ pub struct AggTrade<'a> {
     pub trade_ms: i64,
     #[serde(rename = "m")]
     pub buyer_is_maker: bool,
+    /// The aggregate trade id.
+    #[serde(rename = "a", default)]
+    pub agg_id: Option<u64>,
 }
 
 /// Liquidation order snapshot (at most one per symbol per second). `o.S` is the side of the

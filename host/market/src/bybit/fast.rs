@@ -61,8 +61,9 @@ pub fn trades(text: &str) -> Option<TradeMsg<'_>> {
 }
 
 fn trade<'a>(r: &mut Scanner<'a>) -> Option<TradeData<'a>> {
-    let (mut time, mut s, mut side, mut v, mut p) = (None, None, None, None, None);
+    let (mut time, mut s, mut side, mut v, mut p, mut i) = (None, None, None, None, None, None);
     r.object(|r, key| match key {
+        "i" => set(&mut i, r.string()?),
         "T" => set(&mut time, r.signed()?),
         "s" => set(&mut s, r.string()?),
         "S" => set(&mut side, r.string()?),
@@ -70,6 +71,6 @@ fn trade<'a>(r: &mut Scanner<'a>) -> Option<TradeData<'a>> {
         "p" => set(&mut p, r.string()?),
         _ => r.scalar(),
     })?;
-    Some(TradeData { time: time?, s: s?, side: side?, v: v?, p: p? })
+    Some(TradeData { time: time?, s: s?, side: side?, v: v?, p: p?, i })
 }
 

@@ -100,6 +100,7 @@ fn trades(symbols: &mut SymbolMap, text: &str, out: &mut Vec<MarketEvent>) -> Re
             qty: num("v", t.v)?,
             taker,
             ts_ms: t.time,
+            trade_id: t.i.map(crate::event::text_trade_id),
         }));
     }
     Ok(())

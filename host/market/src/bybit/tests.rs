@@ -84,7 +84,7 @@ fn turns_documented_frames_into_events() {
         (
             "TC3: public trade, S is the taker (docs)",
             TRADE.into(),
-            vec![MarketEvent::Trade(Trade { venue: Venue::Bybit, symbol: sym("BTC"), price: 16578.5, qty: 0.001, taker: TakerSide::Buy, ts_ms: 1672304486865 })],
+            vec![MarketEvent::Trade(Trade { venue: Venue::Bybit, symbol: sym("BTC"), price: 16578.5, qty: 0.001, taker: TakerSide::Buy, ts_ms: 1672304486865, trade_id: Some(crate::event::text_trade_id("20f43950-d8dd-5b31-9112-a178eb6023af")) })],
         ),
         (
             "TC4: liquidation, S Sell = short position liquidated (docs)",

@@ -71,6 +71,9 @@ pub struct TradeData<'a> {
     pub side: &'a str,
     pub v: &'a str,
     pub p: &'a str,
+    /// The trade id (a UUID).
+    #[serde(default)]
+    pub i: Option<&'a str>,
 }
 
 /// `allLiquidation.<symbol>` (docs: v5/websocket/public/all-liquidation):

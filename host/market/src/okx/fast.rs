@@ -62,16 +62,17 @@ fn pushed<'a, T>(text: &'a str, mut item: impl FnMut(&mut Scanner<'a>) -> Option
 /// "side":"buy","ts":"1630048897897","count":"3"}]`.
 pub fn trades(text: &str) -> Option<TradesMsg<'_>> {
     let data = pushed(text, |r| {
-        let (mut inst_id, mut px, mut sz, mut side, mut ts) = (None, None, None, None, None);
+        let (mut inst_id, mut px, mut sz, mut side, mut ts, mut trade_id) = (None, None, None, None, None, None);
         r.object(|r, key| match key {
             "instId" => set(&mut inst_id, r.string()?),
+            "tradeId" => set(&mut trade_id, r.string()?),
             "px" => set(&mut px, r.string()?),
             "sz" => set(&mut sz, r.string()?),
             "side" => set(&mut side, r.string()?),
             "ts" => set(&mut ts, r.string()?),
             _ => r.scalar(),
         })?;
-        Some(TradeData { inst_id: inst_id?, px: px?, sz: sz?, side: side?, ts: ts? })
+        Some(TradeData { inst_id: inst_id?, px: px?, sz: sz?, side: side?, ts: ts?, trade_id })
     })?;
     Some(TradesMsg { data })
 }

@@ -130,6 +130,7 @@ impl OkxCodec {
                 qty,
                 taker,
                 ts_ms: millis("ts", t.ts)?,
+                trade_id: t.trade_id.map(|id| id.parse().unwrap_or_else(|_| crate::event::text_trade_id(id))),
             }));
         }
         Ok(())

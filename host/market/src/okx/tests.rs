@@ -108,6 +108,7 @@ fn converts_contracts_to_coins_for_linear_and_inverse_swaps() {
             qty,
             taker: TakerSide::Buy,
             ts_ms: 1630048897897,
+            trade_id: Some(130639474),
         })]
     };
     let oi = |amount| {

@@ -79,6 +79,9 @@ pub struct TradeData<'a> {
     /// Side of the taker: `buy` or `sell`.
     pub side: &'a str,
     pub ts: &'a str,
+    /// The trade id, a number in a string.
+    #[serde(default)]
+    pub trade_id: Option<&'a str>,
 }
 
 /// `liquidation-orders` (docs: public-data-websocket-liquidation-orders-channel). Pushes are not

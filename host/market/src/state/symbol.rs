@@ -177,7 +177,7 @@ mod tests {
     use std::sync::Arc;
 
     fn trade(ts_ms: i64, price: f64) -> MarketEvent {
-        MarketEvent::Trade(Trade { venue: Venue::Binance, symbol: Arc::from("BTC"), price, qty: 1.0, taker: TakerSide::Buy, ts_ms })
+        MarketEvent::Trade(Trade { venue: Venue::Binance, symbol: Arc::from("BTC"), price, qty: 1.0, taker: TakerSide::Buy, ts_ms, trade_id: None })
     }
 
     #[test]

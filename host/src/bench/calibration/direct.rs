@@ -209,7 +209,7 @@ fn current_mix(s: &SymbolState) -> Vec<(u32, f64)> {
 fn events_of(s: &SymbolState, step: &SymbolStep, symbol: &Symbol, ts_ms: i64, oi_due: bool, mark_due: bool, out: &mut Vec<MarketEvent>, liquidated: &mut BTreeMap<u32, u64>) {
     for t in &step.trades {
         let spec = &s.inst.venues[t.venue];
-        out.push(MarketEvent::Trade(Trade { venue: Venue::ALL[t.venue], symbol: symbol.clone(), price: s.inst.price_value(t.price_ticks), qty: spec.qty_coins(t.lots), taker: t.taker, ts_ms }));
+        out.push(MarketEvent::Trade(Trade { venue: Venue::ALL[t.venue], symbol: symbol.clone(), price: s.inst.price_value(t.price_ticks), qty: spec.qty_coins(t.lots), taker: t.taker, ts_ms, trade_id: None }));
     }
     // What the venues publish (a one-per-second venue's withheld rest is never seen).
     for l in &step.liquidations {
