@@ -16,6 +16,7 @@ pub mod calibration;
 pub mod history;
 pub mod load;
 mod minute_stream;
+mod proc_stat;
 pub mod pipeline;
 pub mod plugins;
 pub mod replay;

@@ -21,6 +21,7 @@ use serde::Serialize;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::host::HostUnderTest;
+use crate::bench::proc_stat::rss_bytes;
 use crate::bench::stats::quantile;
 use crate::domain::Frame;
 use crate::pipeline::Products;
@@ -78,12 +79,6 @@ fn frame_key(text: &str) -> Option<FrameKey> {
 /// The newest frame of a kind in the published products.
 fn newest(products: &Products, kind: HistoryKind) -> Option<&Arc<Frame>> {
     products.history.get(&kind).and_then(|h| h.last()).or_else(|| products.latest.get(&kind))
-}
-
-/// Resident set of this process, in bytes.
-fn rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()).unwrap_or(0) * 1024
 }
 
 /// Follows the symbol's published views and notes when each new frame first appears.
@@ -150,7 +145,7 @@ pub fn run(plugins_dir: &std::path::Path, seed: u64) -> anyhow::Result<FanoutFig
     host.wait_for_frames(SYMBOL)?;
     let url = format!("ws://{}/ws", host.addr);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let rss_before = rss_bytes();
+    let rss_before = rss_bytes(std::process::id()).unwrap_or(0);
     let (ready, stop) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicBool::new(false)));
     let clients: Vec<_> = (0..CLIENTS).map(|_| rt.spawn(client(url.clone(), ready.clone(), stop.clone()))).collect();
     let started = Instant::now();
@@ -174,7 +169,7 @@ pub fn run(plugins_dir: &std::path::Path, seed: u64) -> anyhow::Result<FanoutFig
     // Frames published in the last second may still be on their way: give them that second.
     std::thread::sleep(Duration::from_secs(1));
     stop.store(true, Ordering::Relaxed);
-    let rss_after = rss_bytes();
+    let rss_after = rss_bytes(std::process::id()).unwrap_or(0);
     let mut arrivals = Vec::new();
     let mut failed = 0;
     for c in clients {

@@ -118,7 +118,7 @@ pub fn replay_pipelines_with(
     let pipelines = &fleet.handles;
     let config = Config::default();
 
-    let cpu_before = process_cpu_seconds();
+    let cpu_before = crate::bench::proc_stat::own_cpu_seconds();
     let started = Instant::now();
     let targets = pipelines.iter().map(|(s, p)| (s.clone(), vec![p.clone()])).collect();
     let mut driver = PipelineFeed::new(targets, config.feeds.depth_range_pct, config.feeds.depth_publish_ms);
@@ -137,7 +137,7 @@ pub fn replay_pipelines_with(
     }
     driver.drain()?;
     let seconds = started.elapsed().as_secs_f64();
-    let cpu_seconds = process_cpu_seconds() - cpu_before;
+    let cpu_seconds = crate::bench::proc_stat::own_cpu_seconds() - cpu_before;
     let messages = driver.messages().0;
 
     let views = fleet.views()?;
@@ -173,17 +173,6 @@ fn work_of(v: &SymbolView) -> SymbolWork {
         zones: v.zones.len(),
         frames_rendered: c.frames_rendered,
     }
-}
-
-/// CPU seconds the process has used (user + system, all threads), from /proc/self/stat
-/// in clock ticks of 1/100 s (Linux's USER_HZ); 0 where that file does not exist.
-fn process_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
-    // Fields after the command name (which may hold spaces) start at the state, field 3.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Medians of one backend's runs, and its best run's throughput.

@@ -21,10 +21,10 @@ pub fn full_history_bytes(capacity: usize) -> f64 {
     let mut kept = Vec::new();
     let mut sizes = Vec::new();
     for _ in 0..3 {
-        let before = super::rss_bytes(std::process::id()).unwrap_or(0);
+        let before = crate::bench::proc_stat::rss_bytes(std::process::id()).unwrap_or(0);
         // As the host holds them: a shared frame per minute and kind.
         let history: Vec<Arc<crate::domain::Frame>> = (0..capacity * 4).map(|_| Arc::new(crate::pipeline::frame_of(&record))).collect();
-        let after = super::rss_bytes(std::process::id()).unwrap_or(0);
+        let after = crate::bench::proc_stat::rss_bytes(std::process::id()).unwrap_or(0);
         sizes.push(after.saturating_sub(before) as f64);
         kept.push(history);
     }

@@ -17,6 +17,7 @@ use liqhost_market::Venue;
 use liqhost_sim::SimConfig;
 use serde::Serialize;
 
+use crate::bench::proc_stat::{clock_ticks_per_s, cpu_ticks, rss_bytes};
 use crate::pipeline::Delays;
 
 /// The standard components every symbol runs.
@@ -222,31 +223,6 @@ impl Drop for HostChild {
             self.stop();
         }
     }
-}
-
-/// User plus system CPU of a process, in clock ticks (`/proc/<pid>/stat` fields 14 and 15).
-fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    // The command name may hold spaces: the fields are counted after its closing parenthesis.
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).context("odd /proc stat")?;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    Ok(fields.get(11).context("utime")?.parse::<u64>()? + fields.get(12).context("stime")?.parse::<u64>()?)
-}
-
-fn clock_ticks_per_s() -> f64 {
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    if hz > 0 {
-        hz as f64
-    } else {
-        100.0
-    }
-}
-
-pub(crate) fn rss_bytes(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: u64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }
 
 fn print(r: &ScaleReport) {

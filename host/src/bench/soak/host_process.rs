@@ -134,9 +134,8 @@ impl HostProcess {
 
     /// Resident set size and open descriptors of the process now.
     pub fn resources(&self) -> Option<(u64, u64)> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
-        let rss_kb: u64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+        let rss = crate::bench::proc_stat::rss_bytes(self.pid())?;
         let fds = std::fs::read_dir(format!("/proc/{}/fd", self.pid())).ok()?.count() as u64;
-        Some((rss_kb * 1024, fds))
+        Some((rss, fds))
     }
 }
