@@ -112,7 +112,7 @@ impl HostUnderTest {
     /// Waits until `symbol` has published a frame of every kind (the push has something to follow).
     pub fn wait_for_frames(&self, symbol: &str) -> anyhow::Result<()> {
         let started = Instant::now();
-        while self.service.view(symbol).is_none_or(|v| v.products.latest.len() < 4) {
+        while self.service.view(symbol).is_none_or(|v| v.products.latest.len() < crate::store::HistoryKind::ALL.len()) {
             anyhow::ensure!(started.elapsed() < WARM_UP_TIMEOUT, "{symbol} published no frames of every kind in {WARM_UP_TIMEOUT:?}");
             std::thread::sleep(Duration::from_millis(100));
         }
